@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is an application error code. httpapi and cmd map codes to HTTP
+// statuses and exit codes in one table each; nothing else inspects them.
+type Code string
+
+// Application error codes.
+const (
+	EINVALID      Code = "invalid"      // bad input: 422 / 400, exit 2
+	ENOTFOUND     Code = "not_found"    // 404
+	ECONFLICT     Code = "conflict"     // stale version, not allowed now: 409
+	EFORBIDDEN    Code = "forbidden"    // the actor may not do this: 403
+	EUNAUTHORIZED Code = "unauthorized" // not signed in: 401
+	EINTERNAL     Code = "internal"     // anything else: 500
+)
+
+// ErrorCode returns the application code of err, EINTERNAL for errors
+// that carry none.
+func ErrorCode(err error) Code {
+	var c interface{ ErrorCode() Code }
+	if errors.As(err, &c) {
+		return c.ErrorCode()
+	}
+	return EINTERNAL
+}
+
+// NotFoundError reports an unknown procedure, dossier, person or unit.
+type NotFoundError struct {
+	What string // "procedure", "dossier", "person", "unit"
+	ID   string
+}
+
+func (e *NotFoundError) Error() string   { return fmt.Sprintf("%s %q not found", e.What, e.ID) }
+func (e *NotFoundError) ErrorCode() Code { return ENOTFOUND }
+
+// UnknownActionError reports an action the procedure does not define.
+type UnknownActionError struct {
+	Procedure string
+	Action    string
+}
+
+func (e *UnknownActionError) Error() string {
+	return fmt.Sprintf("procedure %s has no action %q", e.Procedure, e.Action)
+}
+func (e *UnknownActionError) ErrorCode() Code { return EINVALID }
+
+// NotAllowedError reports an action not allowed in the current state.
+type NotAllowedError struct {
+	Action string
+	State  string
+}
+
+func (e *NotAllowedError) Error() string {
+	return fmt.Sprintf("action %q is not allowed in state %q", e.Action, e.State)
+}
+func (e *NotAllowedError) ErrorCode() Code { return ECONFLICT }
+
+// ForbiddenError reports an actor outside the units allowed to act.
+type ForbiddenError struct {
+	Person string
+	Units  []string // the units that may act
+	Reason string
+}
+
+func (e *ForbiddenError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("%s may not act: %s", e.Person, e.Reason)
+	}
+	return fmt.Sprintf("%s may not act here: only members of %v may", e.Person, e.Units)
+}
+func (e *ForbiddenError) ErrorCode() Code { return EFORBIDDEN }
+
+// MissingInputError reports required inputs the actor did not give.
+type MissingInputError struct {
+	Action string
+	Inputs []string
+}
+
+func (e *MissingInputError) Error() string {
+	return fmt.Sprintf("action %q requires input %v", e.Action, e.Inputs)
+}
+func (e *MissingInputError) ErrorCode() Code { return EINVALID }
+
+// InvalidInputError reports an input with a bad value.
+type InvalidInputError struct {
+	Field  string
+	Reason string
+}
+
+func (e *InvalidInputError) Error() string   { return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason) }
+func (e *InvalidInputError) ErrorCode() Code { return EINVALID }
+
+// LimitReachedError reports an extension or re-appointment past its maximum.
+type LimitReachedError struct {
+	Action string
+	Max    int
+}
+
+func (e *LimitReachedError) Error() string {
+	return fmt.Sprintf("action %q may be used at most %d time(s) per dossier", e.Action, e.Max)
+}
+func (e *LimitReachedError) ErrorCode() Code { return ECONFLICT }
+
+// FinishedError reports an action on a dossier that has already finished.
+type FinishedError struct {
+	Code  string
+	State string
+}
+
+func (e *FinishedError) Error() string {
+	return fmt.Sprintf("dossier %s is finished (state %q)", e.Code, e.State)
+}
+func (e *FinishedError) ErrorCode() Code { return ECONFLICT }
+
+// ConflictError reports a write against a stale version.
+type ConflictError struct {
+	Code    string
+	Version int64
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("dossier %s changed since version %d", e.Code, e.Version)
+}
+func (e *ConflictError) ErrorCode() Code { return ECONFLICT }
+
+// ErrNotFound is returned by stores for missing records; stores may also
+// return a *NotFoundError with details.
+var ErrNotFound = &NotFoundError{What: "record"}
