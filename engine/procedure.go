@@ -51,7 +51,7 @@ type ClockEffect string
 const (
 	// ClockRestart restarts the full limit from now: e.g. a complaint's
 	// resolution time counts from its acceptance (Complaints Law 2011 Art 28).
-	ClockRestart ClockEffect = "restart"
+	EffectRestart ClockEffect = "restart"
 )
 
 // Procedure is a compiled, immutable procedure definition. Build one with

@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua/engine/calendar"
+)
+
+// Engine receives dossiers and advances them: it reads from the Store,
+// asks the pure step what to do, and writes the decision back with one
+// conditional write. It holds no state of its own and is safe for
+// concurrent use.
+type Engine struct {
+	Store     Store
+	Catalog   *Catalog
+	Directory *Directory
+	Calendar  *calendar.Calendar
+	// Now is the clock; tests and the simulator replace it.
+	Now func() time.Time
+	// Retries bounds how often a transition is recomputed after losing a
+	// race on the dossier's version (default 8).
+	Retries int
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) retries() int {
+	if e.Retries > 0 {
+		return e.Retries
+	}
+	return 8
+}
+
+// EnvFor returns the environment of d: the procedure version it started on.
+func (e *Engine) EnvFor(d *Dossier) (Env, error) {
+	p, err := e.Catalog.Get(d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return Env{}, err
+	}
+	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}, nil
+}
+
+// Receive registers a new dossier under the given procedure (version 0:
+// the latest) and returns it with its code and due instant.
+func (e *Engine) Receive(ctx context.Context, procedure string, version int, in ReceiveInput) (*Dossier, error) {
+	p, err := e.Catalog.Get(procedure, version)
+	if err != nil {
+		return nil, err
+	}
+	if in.IdempotencyKey != "" {
+		if d, err := e.Store.GetByReceiveKey(ctx, in.IdempotencyKey); err == nil {
+			return d, nil
+		} else if ErrorCode(err) != ENOTFOUND {
+			return nil, err
+		}
+	}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}
+	now := e.now()
+	init, _ := p.State(p.Initial)
+	if init == nil {
+		return nil, fmt.Errorf("procedure %s: no initial state", p.Key())
+	}
+	unit, ok := e.Directory.Unit(init.Unit)
+	if !ok {
+		return nil, &NotFoundError{What: "unit", ID: init.Unit}
+	}
+	received := in.ReceivedAt
+	if received.IsZero() {
+		received = now
+	}
+	day := received.In(e.Calendar.Location())
+	for attempt := 0; attempt < e.retries(); attempt++ {
+		seq, err := e.Store.NextSequence(ctx, unit.Code, day.Format("060102"))
+		if err != nil {
+			return nil, fmt.Errorf("receive %s: %w", p.Code, err)
+		}
+		code := FormatCode(unit.Code, day, seq)
+		dec, err := Receive(env, in, code, now)
+		if err != nil {
+			return nil, err
+		}
+		dec.Dossier.Version = 1
+		err = e.Store.Insert(ctx, dec.Dossier, dec.Notifications)
+		var dup *DuplicateError
+		switch {
+		case err == nil:
+			return dec.Dossier, nil
+		case errors.As(err, &dup) && dup.Key != "":
+			return e.Store.GetByReceiveKey(ctx, in.IdempotencyKey)
+		case errors.As(err, &dup):
+			continue // a sequence handed out twice by a weak store: take the next
+		default:
+			return nil, fmt.Errorf("receive %s: %w", code, err)
+		}
+	}
+	return nil, fmt.Errorf("receive %s: no free dossier code after %d attempts", p.Code, e.retries())
+}
+
+// Act fires an action on the dossier code. With expect > 0 the caller
+// states the version it saw and a newer one is a *ConflictError; with
+// expect == 0 a lost race is recomputed on the fresh dossier, the action
+// checked again as if just requested.
+func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+	for attempt := 0; ; attempt++ {
+		d, err := e.Store.Get(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		env, err := e.EnvFor(d)
+		if err != nil {
+			return nil, err
+		}
+		dec, err := Step(env, d, in, e.now())
+		if err != nil {
+			return nil, err
+		}
+		if dec.Replay {
+			return d, nil
+		}
+		if expect > 0 && d.Version != expect {
+			return nil, &ConflictError{Code: code, Version: expect}
+		}
+		nd := dec.Dossier
+		nd.Version = d.Version + 1
+		err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
+		var conflict *ConflictError
+		if errors.As(err, &conflict) && expect == 0 && attempt+1 < e.retries() {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", in.Action, code, err)
+		}
+		return nd, nil
+	}
+}
+
+// Explain returns the derivation of the dossier's due instant: the
+// calendar's reading of each ledger event, in lang.
+func (e *Engine) Explain(d *Dossier, lang string) ([]string, error) {
+	env, err := e.EnvFor(d)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := DeriveClock(env.Procedure, e.Calendar, d.Ledger, lang)
+	if err != nil {
+		return nil, err
+	}
+	lines := cs.Explanation
+	if len(d.Ledger) > 0 {
+		r := e.Calendar.Due(d.Ledger[0].At, env.Procedure.TimeLimit, env.Procedure.Cutoff)
+		lines = append([]string{e.Calendar.Explain(r, lang)}, lines...)
+	}
+	return lines, nil
+}

@@ -1,0 +1,348 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/engine/calendar"
+)
+
+// Env is what the pure step reads besides the dossier: the procedure the
+// dossier runs under, the directory (who may act, who is told) and the
+// legal calendar. It is never written.
+type Env struct {
+	Procedure *Procedure
+	Directory *Directory
+	Calendar  *calendar.Calendar
+}
+
+// ReceiveInput is a reception at the one-stop desk.
+type ReceiveInput struct {
+	// Actor is the receiving officer (a directory person id).
+	Actor     string
+	Channel   Channel
+	Applicant Applicant
+	// ReceivedAt is the reception instant; zero means now. A postal
+	// dossier may carry an earlier instant, never a later one.
+	ReceivedAt time.Time
+	// Inputs are free notes recorded on the first history row.
+	Inputs map[string]string
+	// IdempotencyKey makes a retried reception return the first dossier.
+	IdempotencyKey string
+}
+
+// ActInput is an action fired on a dossier.
+type ActInput struct {
+	Action string
+	// Actor is a directory person id, or ActorSystem for the watch.
+	Actor  string
+	Inputs map[string]string
+	// IdempotencyKey makes a retried action a no-op returning the first
+	// result.
+	IdempotencyKey string
+}
+
+// Decision is what a step decided: the new dossier (version not yet
+// incremented by the store), its new history row and the notifications
+// to record with it. Replay is true when the input was a retry of an
+// action already applied: nothing must be written.
+type Decision struct {
+	Dossier       *Dossier
+	Row           HistoryRow
+	Notifications []Notification
+	Replay        bool
+}
+
+// Receive creates a dossier under env.Procedure with the given code. It
+// is pure: the code comes from the caller (the store allocates it).
+func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, error) {
+	p := env.Procedure
+	init, ok := p.State(p.Initial)
+	if !ok {
+		return nil, fmt.Errorf("procedure %s: initial state %q missing", p.Key(), p.Initial)
+	}
+	if err := checkMember(env.Directory, in.Actor, []string{init.Unit}); err != nil {
+		return nil, err
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelCounter
+	}
+	if !in.Channel.Valid() {
+		return nil, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel)}
+	}
+	if strings.TrimSpace(in.Applicant.Name) == "" {
+		return nil, &InvalidInputError{Field: "applicant.name", Reason: "required"}
+	}
+	received := in.ReceivedAt
+	if received.IsZero() {
+		received = now
+	}
+	if received.After(now) {
+		return nil, &InvalidInputError{Field: "received_at", Reason: "in the future"}
+	}
+	received = received.UTC()
+	d := &Dossier{
+		Code:             code,
+		Procedure:        p.Code,
+		ProcedureVersion: p.Version,
+		Kind:             p.Kind,
+		Applicant:        in.Applicant,
+		Channel:          in.Channel,
+		ReceivingUnit:    init.Unit,
+		ReceivedBy:       in.Actor,
+		State:            init.ID,
+		Unit:             init.Unit,
+		Status:           StatusInProgress,
+		ReceivedAt:       received,
+		StepStartedAt:    received,
+		StepVisit:        1,
+		ReceiveKey:       in.IdempotencyKey,
+		UpdatedAt:        now.UTC(),
+		Ledger:           []ClockEvent{{Kind: ClockStart, At: received, Limit: p.TimeLimit.String(), Action: "receive"}},
+	}
+	cs, err := DeriveClock(p, env.Calendar, d.Ledger, "vi")
+	if err != nil {
+		return nil, err
+	}
+	d.StartAt = cs.Start.UTC()
+	if !init.TimeLimit.IsZero() {
+		d.StepDueAt = timePtr(env.Calendar.Add(cs.Start, init.TimeLimit).UTC())
+	}
+	row := HistoryRow{
+		Seq: 1, At: received, Action: "receive", Actor: in.Actor,
+		ToState: init.ID, ToUnit: init.Unit, Inputs: copyInputs(in.Inputs), IdempotencyKey: in.IdempotencyKey,
+	}
+	d.History = []HistoryRow{row}
+	applyClock(d, cs)
+	d.NextCheckAt = NextCheck(env, d)
+	return &Decision{Dossier: d, Row: row}, nil
+}
+
+// Step fires in.Action on d at now and returns what changed. It performs
+// no I/O and never mutates d.
+func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
+	p, cal := env.Procedure, env.Calendar
+	if in.IdempotencyKey != "" {
+		for _, h := range d.History {
+			if h.IdempotencyKey == in.IdempotencyKey {
+				return &Decision{Dossier: d.Clone(), Row: h, Replay: true}, nil
+			}
+		}
+	}
+	if d.IsFinished() {
+		return nil, &FinishedError{Code: d.Code, State: d.State}
+	}
+	a, ok := p.Action(in.Action)
+	if !ok {
+		return nil, &UnknownActionError{Procedure: p.Key(), Action: in.Action}
+	}
+	if !a.AllowedFrom(d.State) {
+		return nil, &NotAllowedError{Action: a.ID, State: d.State}
+	}
+	from, _ := p.State(d.State)
+	if in.Actor != ActorSystem {
+		if a.System {
+			return nil, &ForbiddenError{Person: in.Actor, Reason: fmt.Sprintf("action %q is fired only by the deadline watch", a.ID)}
+		}
+		if err := checkMember(env.Directory, in.Actor, a.Units(from)); err != nil {
+			return nil, err
+		}
+	}
+	if missing := missingInputs(a.Requires, in.Inputs); len(missing) > 0 {
+		return nil, &MissingInputError{Action: a.ID, Inputs: missing}
+	}
+	limited := !a.Extend.IsZero() || a.Reappoint
+	if limited {
+		max := a.Max
+		if a.Reappoint && max == 0 {
+			max = 1 // the appointment may be re-set only once (Decree 61/2018 Art 19)
+		}
+		if d.Uses[a.ID] >= max {
+			return nil, &LimitReachedError{Action: a.ID, Max: max}
+		}
+	}
+	var appointment time.Time
+	if a.Reappoint {
+		v := strings.TrimSpace(in.Inputs["due_at"])
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, &InvalidInputError{Field: "due_at", Reason: "want an RFC3339 instant such as 2026-03-02T17:00:00+07:00"}
+		}
+		if d.AppointmentAt != nil && !t.After(*d.AppointmentAt) {
+			return nil, &InvalidInputError{Field: "due_at", Reason: "the new appointment must be after the current one"}
+		}
+		appointment = t.UTC()
+	}
+
+	nd := d.Clone()
+	now = now.UTC()
+	row := HistoryRow{
+		Seq: len(d.History) + 1, At: now, Action: a.ID, Actor: in.Actor,
+		FromState: d.State, ToState: d.State, FromUnit: d.Unit,
+		Inputs: copyInputs(in.Inputs), IdempotencyKey: in.IdempotencyKey,
+	}
+	var notes []Notification
+	if a.To != "" {
+		to, ok := p.State(a.To)
+		if !ok {
+			return nil, fmt.Errorf("procedure %s: action %q leads to unknown state %q", p.Key(), a.ID, a.To)
+		}
+		started := d.StepStartedAt
+		row.StepStartedAt = &started
+		row.StepDueAt = cloneTime(d.StepDueAt)
+		if d.StepDueAt != nil {
+			row.StepResult = Judge(now, *d.StepDueAt, cal)
+		}
+		nd.State, nd.Unit = to.ID, to.Unit
+		nd.StepStartedAt = now
+		nd.StepVisit++
+		nd.StepDueAt = nil
+		if !to.TimeLimit.IsZero() && !to.IsFinal() && !to.IsWaiting() {
+			nd.StepDueAt = timePtr(cal.Add(cal.Start(now, nil), to.TimeLimit).UTC())
+		}
+		switch {
+		case to.IsFinal():
+			nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockFinish, At: now, Action: a.ID})
+			nd.Result = to.Final
+			nd.FinishedAt = timePtr(now)
+		case to.IsWaiting() && !from.IsWaiting():
+			kind := ClockPause
+			if p.Supplement == SupplementRestart {
+				kind = ClockStop
+			}
+			nd.Ledger = append(nd.Ledger, ClockEvent{Kind: kind, At: now, Action: a.ID})
+		case from.IsWaiting() && !to.IsWaiting():
+			if p.Supplement == SupplementRestart {
+				// The limit restarts from zero once the complete dossier
+				// comes back (Decree 61/2018 Art 19, as amended by 107/2021).
+				nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockRestart, At: now, Limit: p.TimeLimit.String(), Action: a.ID})
+			} else {
+				nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockResume, At: now, Action: a.ID})
+			}
+		}
+		if to.Unit != "" && to.Unit != d.Unit && !to.IsFinal() {
+			notes = append(notes, handover(env, nd, row.Seq, now))
+		}
+	}
+	if a.Clock == EffectRestart && !nd.IsFinishedState(p) {
+		nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockRestart, At: now, Limit: p.TimeLimit.String(), Action: a.ID})
+	}
+	if !a.Extend.IsZero() {
+		nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockExtend, At: now, Limit: a.Extend.String(), Action: a.ID})
+	}
+	if a.Reappoint {
+		nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockReappoint, At: now, Appointment: &appointment, Action: a.ID})
+	}
+	if limited {
+		if nd.Uses == nil {
+			nd.Uses = map[string]int{}
+		}
+		nd.Uses[a.ID]++
+	}
+	row.ToState, row.ToUnit = nd.State, nd.Unit
+	nd.History = append(nd.History, row)
+	cs, err := DeriveClock(p, cal, nd.Ledger, "vi")
+	if err != nil {
+		return nil, err
+	}
+	applyClock(nd, cs)
+	finalize(nd, cal)
+	nd.UpdatedAt = now
+	nd.NextCheckAt = NextCheck(env, nd)
+	return &Decision{Dossier: nd, Row: row, Notifications: notes}, nil
+}
+
+// IsFinishedState reports whether d's current state is final under p.
+func (d *Dossier) IsFinishedState(p *Procedure) bool {
+	s, ok := p.State(d.State)
+	return ok && s.IsFinal()
+}
+
+// applyClock copies the derived clock onto the dossier's indexed fields.
+func applyClock(d *Dossier, cs ClockState) {
+	d.DueAt, d.AppointmentAt = nil, nil
+	if !cs.Due.IsZero() {
+		d.DueAt = timePtr(cs.Due.UTC())
+		d.AppointmentAt = timePtr(cs.Appointment.UTC())
+	}
+	switch {
+	case cs.Finished:
+		d.Status = StatusFinished
+		d.WorkTaken = cs.WorkTaken
+		if d.FinishedAt == nil {
+			d.FinishedAt = timePtr(cs.FinishedAt.UTC())
+		}
+	case cs.Paused:
+		d.Status = StatusPaused
+	default:
+		d.Status = StatusInProgress
+	}
+}
+
+// finalize sets the timeliness of a finished dossier against its legal
+// due instant; calendar needed for the day comparison.
+func finalize(d *Dossier, cal *calendar.Calendar) {
+	if d.Status == StatusFinished && d.DueAt != nil && d.FinishedAt != nil {
+		d.Timeliness = Judge(*d.FinishedAt, *d.DueAt, cal)
+	}
+}
+
+func checkMember(dir *Directory, actor string, units []string) error {
+	if dir == nil {
+		return fmt.Errorf("no directory to check %q against", actor)
+	}
+	p, ok := dir.Person(actor)
+	if !ok {
+		return &NotFoundError{What: "person", ID: actor}
+	}
+	for _, u := range units {
+		if p.InUnit(u) {
+			return nil
+		}
+	}
+	return &ForbiddenError{Person: actor, Units: units}
+}
+
+func missingInputs(req []string, in map[string]string) []string {
+	var miss []string
+	for _, r := range req {
+		if strings.TrimSpace(in[r]) == "" {
+			miss = append(miss, r)
+		}
+	}
+	sort.Strings(miss)
+	return miss
+}
+
+func copyInputs(in map[string]string) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
+}
+
+// handover tells the members of the newly responsible unit.
+func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
+	st, _ := env.Procedure.State(d.State)
+	data := map[string]string{
+		"code": d.Code, "procedure": env.Procedure.Name, "procedure_code": env.Procedure.Code,
+		"state": st.Name, "unit": d.Unit,
+	}
+	if d.StepDueAt != nil {
+		data["step_due_at"] = d.StepDueAt.In(env.Calendar.Location()).Format(time.RFC3339)
+	}
+	if d.DueAt != nil {
+		data["due_at"] = d.DueAt.In(env.Calendar.Location()).Format(time.RFC3339)
+	}
+	return Notification{
+		ID:      fmt.Sprintf("%s/%d/handover", d.Code, seq),
+		Dossier: d.Code, Kind: "handover", To: env.Directory.Members(d.Unit),
+		At: now, Data: data, Status: NotificationPending, NextAttempt: now,
+	}
+}

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps dossiers, their history and the notification outbox. Every
+// implementation passes the conformance suite in engine/enginetest.
+//
+// Errors: a missing record is a *NotFoundError (ErrorCode ENOTFOUND); a
+// write against a stale version is a *ConflictError (ECONFLICT); an
+// insert of an existing code or reception key is a *DuplicateError.
+type Store interface {
+	// NextSequence returns the next number (1, 2, …) of the daily series
+	// of unit on day (YYMMDD). Numbers are never handed out twice for the
+	// same series, also under concurrent callers.
+	NextSequence(ctx context.Context, unit, day string) (int, error)
+
+	// Insert stores a new dossier at version 1 together with its first
+	// history row and notifications (d.History, outbox).
+	Insert(ctx context.Context, d *Dossier, outbox []Notification) error
+
+	// Get returns the dossier with code.
+	Get(ctx context.Context, code string) (*Dossier, error)
+
+	// GetByReceiveKey returns the dossier received with the idempotency key.
+	GetByReceiveKey(ctx context.Context, key string) (*Dossier, error)
+
+	// Apply writes a transition in one atomic step: the new dossier
+	// (d.Version must be prev+1), whose History ends with the new row,
+	// and the notifications decided with it, provided the stored version
+	// is still prev. Otherwise it returns a *ConflictError and writes
+	// nothing.
+	Apply(ctx context.Context, d *Dossier, prev int64, outbox []Notification) error
+
+	// List returns dossiers matching q, ordered as q says, one page.
+	List(ctx context.Context, q Query) ([]*Dossier, error)
+
+	// Scan calls fn for every dossier matching q, streaming (reports).
+	Scan(ctx context.Context, q Query, fn func(*Dossier) error) error
+
+	// DueForCheck returns open dossiers whose NextCheckAt is at or before
+	// at, ordered by (NextCheckAt, Code), starting after the cursor
+	// (zero values: from the start), at most limit of them.
+	DueForCheck(ctx context.Context, at time.Time, after Cursor, limit int) ([]*Dossier, error)
+
+	// AddNotification stores a notification not tied to a transition
+	// (digests). It returns false, without error, when one with the same
+	// ID exists: the ID is the at-most-once key.
+	AddNotification(ctx context.Context, n Notification) (bool, error)
+
+	// PendingNotifications returns up to limit notifications with status
+	// pending and NextAttempt at or before now, oldest first.
+	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
+
+	// UpdateNotification records a delivery attempt (status, attempts,
+	// next attempt, sent time, last error) of the notification n.ID.
+	UpdateNotification(ctx context.Context, n Notification) error
+
+	// Notifications lists notifications, newest first, optionally of one
+	// dossier (empty: all), at most limit.
+	Notifications(ctx context.Context, dossier string, limit int) ([]Notification, error)
+
+	// AcquireLease takes or renews the named lease for holder until the
+	// given instant, if it is free, expired at now, or already held by
+	// holder. It reports whether holder has it.
+	AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Cursor is a position in the DueForCheck order.
+type Cursor struct {
+	At   time.Time
+	Code string
+}
+
+// Query selects dossiers. Zero fields do not filter.
+type Query struct {
+	Units     []string // responsible unit in
+	State     string
+	Procedure string
+	Kind      Kind
+	Status    []Status // status in
+	// Overdue selects unfinished dossiers whose due instant is before Now.
+	Overdue bool
+	Now     time.Time
+	// Text matches the code or the applicant's name (case-insensitive).
+	Text string
+	// ReceivedFrom/To select by reception instant [From, To).
+	ReceivedFrom, ReceivedTo time.Time
+	// OrderByDue orders by due instant (nil last) then code; otherwise by
+	// code.
+	OrderByDue bool
+	Offset     int
+	Limit      int // 0: no limit
+}
+
+// DuplicateError reports an insert of an existing dossier code or
+// reception key.
+type DuplicateError struct {
+	Code string
+	Key  string
+}
+
+func (e *DuplicateError) Error() string {
+	if e.Key != "" {
+		return "reception key " + e.Key + " already used"
+	}
+	return "dossier " + e.Code + " already exists"
+}
+
+// ErrorCode implements the application error code interface.
+func (e *DuplicateError) ErrorCode() Code { return ECONFLICT }
