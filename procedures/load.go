@@ -7,13 +7,7 @@ import (
 	"errors"
 
 	"github.com/motcua/motcua/engine"
-	"github.com/motcua/motcua/engine/calendar"
 )
-
-// LoadCalendar reads a calendar YAML file.
-func LoadCalendar(path string) (*calendar.Calendar, error) {
-	return nil, errors.New("procedures.LoadCalendar: not implemented yet")
-}
 
 // LoadFile reads and compiles one procedure file.
 func LoadFile(path string) (*engine.Procedure, error) {
