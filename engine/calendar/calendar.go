@@ -125,6 +125,7 @@ type Calendar struct {
 	dayWork  time.Duration
 	years    map[int]*Year
 	off      map[int]string // day number → name of the day off
+	offDays  []int          // the keys of off, sorted, so listing skipped days is a search
 	makeup   map[int]string // day number → name of the make-up working day
 
 	// Working-day prefix sums over [tableStart, tableStart+len(work)):
@@ -171,6 +172,9 @@ func New(cfg Config) (*Calendar, error) {
 	c.sessions = append([]Session(nil), ss...)
 	sort.Slice(c.sessions, func(i, j int) bool { return c.sessions[i].Start < c.sessions[j].Start })
 	for i, s := range c.sessions {
+		if s.Start < 0 || s.End > 24*60 {
+			return nil, fmt.Errorf("calendar %s: session %s–%s is not within one day", cfg.Name, s.Start, s.End)
+		}
 		if s.End <= s.Start {
 			return nil, fmt.Errorf("calendar %s: session %s–%s ends before it starts", cfg.Name, s.Start, s.End)
 		}
@@ -202,6 +206,10 @@ func New(cfg Config) (*Calendar, error) {
 			c.makeup[h.Date.num()] = h.Name
 		}
 	}
+	for n := range c.off {
+		c.offDays = append(c.offDays, n)
+	}
+	sort.Ints(c.offDays)
 	c.tableStart = tableFirst
 	n := tableLast - tableFirst
 	c.work = make([]bool, n)
@@ -274,18 +282,23 @@ func (c *Calendar) DayOffName(d Date) (string, bool) {
 	return n, ok
 }
 
-// instant returns the instant at offset off after midnight of day n.
+// instant returns the instant whose wall clock on day n reads off after
+// midnight. Offsets are wall-clock readings, not elapsed time, so that
+// 08:00 stays 08:00 on a daylight-saving day in zones that have one.
 func (c *Calendar) instant(n int, off time.Duration) time.Time {
 	d := dateFromNum(n)
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, c.loc).Add(off)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, int(off), c.loc)
 }
 
-// split returns the day number of t and its offset after local midnight.
+// split returns the day number of t and its wall-clock offset after
+// local midnight (see instant).
 func (c *Calendar) split(t time.Time) (int, time.Duration) {
 	lt := t.In(c.loc)
-	d := Date{lt.Year(), lt.Month(), lt.Day()}
-	mid := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, c.loc)
-	return d.num(), lt.Sub(mid)
+	y, m, d := lt.Date()
+	h, mi, sec := lt.Clock()
+	off := time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute +
+		time.Duration(sec)*time.Second + time.Duration(lt.Nanosecond())
+	return Date{y, m, d}.num(), off
 }
 
 // nextWorking returns the first working day number > n.
@@ -368,7 +381,7 @@ func (c *Calendar) Start(t time.Time, cutoff *Clock) time.Time {
 				return c.instant(n, s.Start.offset())
 			}
 			if off < s.End.offset() {
-				return t
+				return t.In(c.loc)
 			}
 		}
 	}
@@ -380,7 +393,7 @@ func (c *Calendar) Start(t time.Time, cutoff *Clock) time.Time {
 // there (a limit ending at 17:00 ends at 17:00, not at 08:00 next day).
 func (c *Calendar) AddWork(from time.Time, work time.Duration) time.Time {
 	if work <= 0 {
-		return from
+		return from.In(c.loc)
 	}
 	n, off := c.split(from)
 	if c.workingNum(n) {

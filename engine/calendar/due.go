@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -78,11 +79,9 @@ func (c *Calendar) SkippedBetween(a, b time.Time) []Span {
 	na, _ := c.split(a)
 	nb, _ := c.split(b)
 	var out []Span
-	for n := na; n <= nb; n++ {
-		name, ok := c.off[n]
-		if !ok {
-			continue
-		}
+	for i := sort.SearchInts(c.offDays, na); i < len(c.offDays) && c.offDays[i] <= nb; i++ {
+		n := c.offDays[i]
+		name := c.off[n]
 		d := dateFromNum(n)
 		if k := len(out) - 1; k >= 0 && out[k].Name == name && out[k].To.num() >= n-3 {
 			// Weekends inside a block (Tết spans them) keep it one run.
@@ -136,11 +135,18 @@ func (c *Calendar) Explain(r Result, lang string) string {
 	var parts []string
 	f := func(t time.Time) string { return c.FormatInstant(t, lang) }
 	en := lang == "en"
+	// A reception on a named day off says which one: "outside office
+	// hours" would hide why a Tuesday reception counts from next week.
+	dayOff, _ := c.DayOffName(DateOf(r.Received, c.loc))
 	switch {
 	case r.CutoffApplied && en:
 		parts = append(parts, fmt.Sprintf("received %s after the %s cut-off, counting from %s", f(r.Received), r.Cutoff, f(r.Start)))
 	case r.CutoffApplied:
 		parts = append(parts, fmt.Sprintf("tiếp nhận %s sau giờ giới hạn %s, tính từ %s", f(r.Received), r.Cutoff, f(r.Start)))
+	case !r.Start.Equal(r.Received) && dayOff != "" && en:
+		parts = append(parts, fmt.Sprintf("received %s on a day off (%s), counting from %s", f(r.Received), dayOff, f(r.Start)))
+	case !r.Start.Equal(r.Received) && dayOff != "":
+		parts = append(parts, fmt.Sprintf("tiếp nhận %s vào ngày nghỉ (%s), tính từ %s", f(r.Received), dayOff, f(r.Start)))
 	case !r.Start.Equal(r.Received) && en:
 		parts = append(parts, fmt.Sprintf("received %s outside office hours, counting from %s", f(r.Received), f(r.Start)))
 	case !r.Start.Equal(r.Received):
@@ -167,6 +173,10 @@ func (c *Calendar) Explain(r Result, lang string) string {
 		}
 	}
 	switch {
+	case en && r.Limit.Unit == SameDay:
+		parts = append(parts, fmt.Sprintf("same day: ends at the close of %s", f(r.Due)))
+	case r.Limit.Unit == SameDay:
+		parts = append(parts, fmt.Sprintf("trong ngày: kết thúc cuối giờ làm việc %s", f(r.Due)))
 	case en && r.Limit.Unit == Days:
 		parts = append(parts, fmt.Sprintf("%s end at the close of %s (Civil Code Art 148 moves an end on a day off to the next working day)", limit, f(r.Due)))
 	case en:

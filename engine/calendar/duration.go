@@ -212,8 +212,11 @@ func parseMilli(s string) (int64, error) {
 	if len(frac) > 3 {
 		return 0, fmt.Errorf("amount %q has more than three decimals", s)
 	}
-	if len(intPart) > 6 {
-		return 0, fmt.Errorf("amount %q is too large", s)
+	// The cap keeps every limit representable as a time.Duration of
+	// office time (99999 working days of up to 24 hours each), so Work
+	// cannot overflow; no legal limit comes near it.
+	if len(strings.TrimLeft(intPart, "0")) > 5 {
+		return 0, fmt.Errorf("amount %q is too large (at most 99999)", s)
 	}
 	n, _ := strconv.ParseInt(intPart, 10, 64)
 	f := int64(0)
@@ -239,13 +242,19 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // Work converts a working-time duration to office time on c (a working day
 // lasts as long as c's office sessions). It returns 0 for other units.
 func (c *Calendar) Work(d Duration) time.Duration {
+	var unit time.Duration
 	switch d.Unit {
 	case WorkingDays:
-		return time.Duration(d.Milli) * c.dayWork / milli
+		unit = c.dayWork
 	case WorkingHours:
-		return time.Duration(d.Milli) * time.Hour / milli
+		unit = time.Hour
 	case WorkingMinutes:
-		return time.Duration(d.Milli) * time.Minute / milli
+		unit = time.Minute
+	default:
+		return 0
 	}
-	return 0
+	// Whole and fractional parts apart: Milli*unit overflows int64 for
+	// amounts far below the parser's cap.
+	whole, frac := time.Duration(d.Milli/milli), time.Duration(d.Milli%milli)
+	return whole*unit + frac*unit/milli
 }
