@@ -15,7 +15,7 @@ import (
 func LoadCalendar(path string) (*calendar.Calendar, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &Problems{List: []Problem{{Path: path, Line: 1, Col: 1, Msg: "cannot read: " + unwrapPathError(err)}}}
+		return nil, &Problems{List: []Problem{readProblem(path, err)}}
 	}
 	return ParseCalendar(path, data)
 }

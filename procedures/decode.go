@@ -141,7 +141,12 @@ func (d *decoder) mapping(n *yaml.Node, what string, fs fields, required ...stri
 		seen[k.Value] = k
 		fn, ok := fs[k.Value]
 		if !ok {
-			d.errorf(k, "%s: unknown key %q (known: %s)", what, k.Value, knownKeys(fs))
+			hint := ""
+			if n.Style&yaml.FlowStyle != 0 && strings.ContainsAny(k.Value, " ()") {
+				// {name: Tiếp nhận, phân loại, unit: x} splits at the comma.
+				hint = "; a comma inside {...} ends a value: quote values that contain commas"
+			}
+			d.errorf(k, "%s: unknown key %q (known: %s)%s", what, k.Value, knownKeys(fs), hint)
 			continue
 		}
 		fn(k, v)
@@ -287,3 +292,8 @@ func (d *decoder) id(n *yaml.Node, what string, re *regexp.Regexp) (string, bool
 	}
 	return s, true
 }
+
+// unitCodePattern is the shape of a unit's dossier-code prefix
+// ({code}-{YYMMDD}-{NNNN}, Circular 03/2025 Art 13): upper case, digits,
+// dashes, e.g. "UBND-XA".
+var unitCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9.-]*$`)
