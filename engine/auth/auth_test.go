@@ -1,0 +1,262 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/motcua/motcua/engine"
+)
+
+func testDirectory(t *testing.T) *engine.Directory {
+	t.Helper()
+	d, err := engine.NewDirectory(
+		[]engine.Unit{{ID: "desk"}, {ID: "office"}},
+		[]engine.Person{
+			{ID: "an", Units: []string{"desk"}, Roles: []engine.Role{engine.RoleOfficer}, Active: true},
+			{ID: "binh", Units: []string{"office"}, Roles: []engine.Role{engine.RoleHead}, Active: true},
+			{ID: "admin", Roles: []engine.Role{engine.RoleAdmin}, Active: true},
+			{ID: "xem", Roles: []engine.Role{engine.RoleViewer}, Active: true},
+			{ID: "cu", Units: []string{"desk"}, Roles: []engine.Role{engine.RoleOfficer}, Active: false},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newService(t *testing.T, store CredentialStore) (*Service, *fakeClock) {
+	clk := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	return &Service{Store: store, Directory: testDirectory(t), Now: clk.Now, Cost: bcrypt.MinCost}, clk
+}
+
+func TestFileStoreIsPrivateAtomicAndReloads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "data", "credentials.json")
+	fs, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newService(t, fs)
+	if err := s.SetPassword(ctx, "an", "mật-khẩu-dài"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("credentials.json mode = %v, want 0600", st.Mode().Perm())
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), "mật-khẩu-dài") {
+		t.Fatal("password stored in clear")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	fs2, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := newService(t, fs2)
+	if _, err := s2.CheckPassword(ctx, "an", "mật-khẩu-dài", "10.0.0.1"); err != nil {
+		t.Fatalf("password lost across reopen: %v", err)
+	}
+}
+
+func TestPasswordRules(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newService(t, NewMemoryStore())
+	var weak *WeakPasswordError
+	if err := s.SetPassword(ctx, "an", "short"); !errors.As(err, &weak) {
+		t.Errorf("short password: err = %v, want WeakPasswordError", err)
+	}
+	if err := s.SetPassword(ctx, "an", strings.Repeat("x", 73)); engine.ErrorCode(err) != engine.EINVALID {
+		t.Errorf("73-byte password: err = %v, want invalid (bcrypt truncates at 72)", err)
+	}
+	if err := s.SetPassword(ctx, "nobody", "long enough"); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("unknown person: err = %v, want not_found", err)
+	}
+	if err := s.SetPassword(ctx, "an", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckPassword(ctx, "an", "wrong horse", "ip1"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Errorf("wrong password: err = %v, want unauthorized", err)
+	}
+	if p, err := s.CheckPassword(ctx, "an", "correct horse", "ip1"); err != nil || p.ID != "an" {
+		t.Errorf("right password: %v, %v", p, err)
+	}
+	if err := s.SetPassword(ctx, "cu", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckPassword(ctx, "cu", "correct horse", "ip1"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Errorf("inactive person signed in: err = %v", err)
+	}
+	if _, err := s.CheckPassword(ctx, "binh", "anything at all", "ip1"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Errorf("person without password signed in: err = %v", err)
+	}
+}
+
+func TestSignInRateLimitPerPersonAndPerAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, clk := newService(t, NewMemoryStore())
+	s.Limiter = NewLimiter(3, 10*time.Minute)
+	if err := s.SetPassword(ctx, "an", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	// Per person: failures from three addresses lock the person out.
+	for i, ip := range []string{"a", "b", "c"} {
+		if _, err := s.CheckPassword(ctx, "an", "nope nope", ip); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	var rl *RateLimitedError
+	if _, err := s.CheckPassword(ctx, "an", "correct horse", "d"); !errors.As(err, &rl) || engine.ErrorCode(err) != ELIMITED {
+		t.Fatalf("fourth attempt with the right password: err = %v, want rate limited", err)
+	}
+	if rl.RetryAfter <= 0 || rl.RetryAfter > 10*time.Minute {
+		t.Errorf("RetryAfter = %v", rl.RetryAfter)
+	}
+	clk.Add(10*time.Minute + time.Second)
+	if _, err := s.CheckPassword(ctx, "an", "correct horse", "d"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+	// Per address: one address guessing several people is stopped too.
+	for _, who := range []string{"x1", "x2", "x3"} {
+		_, _ = s.CheckPassword(ctx, who, "guess guess", "evil")
+	}
+	if _, err := s.CheckPassword(ctx, "an", "correct horse", "evil"); engine.ErrorCode(err) != ELIMITED {
+		t.Errorf("address past its limit: err = %v, want rate limited", err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newService(t, NewMemoryStore())
+	tok, err := s.NewToken(ctx, "binh", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.TokenPerson(ctx, tok)
+	if err != nil || p.ID != "binh" {
+		t.Fatalf("TokenPerson = %v, %v", p, err)
+	}
+	c, _ := s.Store.Credential(ctx, "binh")
+	if strings.Contains(c.Tokens[0].Hash, tok[len(tok)-10:]) {
+		t.Error("token secret stored in clear")
+	}
+	for name, bad := range map[string]string{
+		"tampered secret": tok[:len(tok)-1] + "A",
+		"other person":    strings.Replace(tok, "binh.", "an.", 1),
+		"no prefix":       strings.TrimPrefix(tok, "mct_"),
+		"empty":           "",
+		"garbage":         "mct_...",
+	} {
+		if _, err := s.TokenPerson(ctx, bad); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Errorf("%s: err = %v, want unauthorized", name, err)
+		}
+	}
+	if err := s.RevokeToken(ctx, "binh", c.Tokens[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPerson(ctx, tok); err == nil {
+		t.Error("revoked token still works")
+	}
+}
+
+func TestSessionsExpireAndCarryCSRF(t *testing.T) {
+	t.Parallel()
+	s, clk := newService(t, NewMemoryStore())
+	s.SessionTTL = time.Hour
+	ss := s.NewSession("an")
+	got, p, ok := s.Session(ss.ID)
+	if !ok || p.ID != "an" || got.CSRF == "" {
+		t.Fatalf("Session = %v %v %v", got, p, ok)
+	}
+	if !CheckCSRF(got, ss.CSRF) || CheckCSRF(got, "x"+ss.CSRF) || CheckCSRF(got, "") {
+		t.Error("CSRF check wrong")
+	}
+	clk.Add(50 * time.Minute)
+	if _, _, ok := s.Session(ss.ID); !ok {
+		t.Error("session used within its TTL expired")
+	}
+	clk.Add(61 * time.Minute)
+	if _, _, ok := s.Session(ss.ID); ok {
+		t.Error("idle session outlived its TTL")
+	}
+	ss2 := s.NewSession("an")
+	s.EndSession(ss2.ID)
+	if _, _, ok := s.Session(ss2.ID); ok {
+		t.Error("ended session still valid")
+	}
+	ss3 := s.NewSession("cu") // inactive person
+	if _, _, ok := s.Session(ss3.ID); ok {
+		t.Error("session of an inactive person accepted")
+	}
+}
+
+func TestRights(t *testing.T) {
+	t.Parallel()
+	dir := testDirectory(t)
+	d := &engine.Dossier{Code: "DESK-1", Unit: "desk", ReceivingUnit: "desk",
+		History: []engine.HistoryRow{{ToUnit: "desk"}}}
+	moved := &engine.Dossier{Code: "DESK-2", Unit: "office", ReceivingUnit: "desk",
+		History: []engine.HistoryRow{{ToUnit: "desk"}, {FromUnit: "desk", ToUnit: "office"}}}
+	foreign := &engine.Dossier{Code: "X-1", Unit: "other", ReceivingUnit: "other"}
+	cases := []struct {
+		rule   string
+		person string
+		d      *engine.Dossier
+		want   bool
+	}{
+		{"officer reads own unit's dossier", "an", d, true},
+		{"officer reads a dossier received by their unit and moved on", "an", moved, true},
+		{"head reads their unit's dossier", "binh", moved, true},
+		{"head does not read a dossier never with their unit", "binh", d, false},
+		{"officer does not read another unit's dossier", "an", foreign, false},
+		{"admin reads all", "admin", foreign, true},
+		{"viewer reads all", "xem", foreign, true},
+	}
+	for _, c := range cases {
+		p, _ := dir.Person(c.person)
+		if got := CanRead(p, c.d); got != c.want {
+			t.Errorf("%s: CanRead = %v, want %v", c.rule, got, c.want)
+		}
+	}
+	viewer, _ := dir.Person("xem")
+	if CanAct(viewer) {
+		t.Error("viewer may act")
+	}
+	officer, _ := dir.Person("an")
+	if CanManage(officer) || CanSeeDashboard(officer) {
+		t.Error("officer may manage or see the dashboard")
+	}
+	if u, all := ListUnits(officer); all || len(u) != 1 || u[0] != "desk" {
+		t.Errorf("ListUnits(officer) = %v %v", u, all)
+	}
+}

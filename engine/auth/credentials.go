@@ -1,0 +1,213 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+)
+
+// Credential is what is kept about one person's secrets.
+type Credential struct {
+	Person string `json:"person"`
+	// PasswordHash is a bcrypt hash; empty when no password is set.
+	PasswordHash string `json:"password_hash,omitempty"`
+	// Tokens are the person's API tokens, by id.
+	Tokens    []Token   `json:"tokens,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Token is one API token. Only a hash of its secret is kept.
+type Token struct {
+	ID string `json:"id"`
+	// Hash is the hex SHA-256 of the token's secret part.
+	Hash      string    `json:"hash"`
+	Name      string    `json:"name,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CredentialStore keeps credentials. Credential returns a
+// *engine.NotFoundError (ENOTFOUND) for a person without credentials.
+type CredentialStore interface {
+	Credential(ctx context.Context, person string) (Credential, error)
+	PutCredential(ctx context.Context, c Credential) error
+	Credentials(ctx context.Context) ([]Credential, error)
+}
+
+// FileStore is a CredentialStore in one JSON file, rewritten atomically
+// with mode 0600 on every change. It is safe for concurrent use within one
+// process; two processes must not share a file.
+type FileStore struct {
+	path string
+	mu   sync.RWMutex
+	m    map[string]Credential
+}
+
+var _ CredentialStore = (*FileStore)(nil)
+
+// fileFormat is the on-disk shape; the version leaves room to migrate.
+type fileFormat struct {
+	Version     int          `json:"version"`
+	Credentials []Credential `json:"credentials"`
+}
+
+// OpenFile opens (or starts) the credential file at path. A missing file
+// is an empty store; the file is created on the first write.
+func OpenFile(path string) (*FileStore, error) {
+	s := &FileStore{path: path, m: map[string]Credential{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	var f fileFormat
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("credentials %s: %w", path, err)
+	}
+	for _, c := range f.Credentials {
+		s.m[c.Person] = c
+	}
+	return s, nil
+}
+
+// Path returns the file the store writes.
+func (s *FileStore) Path() string { return s.path }
+
+// Credential implements CredentialStore.
+func (s *FileStore) Credential(_ context.Context, person string) (Credential, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.m[person]
+	if !ok {
+		return Credential{}, &engine.NotFoundError{What: "credential", ID: person}
+	}
+	c.Tokens = append([]Token(nil), c.Tokens...)
+	return c, nil
+}
+
+// Credentials implements CredentialStore, ordered by person id.
+func (s *FileStore) Credentials(context.Context) ([]Credential, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.sortedLocked(), nil
+}
+
+func (s *FileStore) sortedLocked() []Credential {
+	out := make([]Credential, 0, len(s.m))
+	for _, c := range s.m {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Person < out[j].Person })
+	return out
+}
+
+// PutCredential implements CredentialStore. The file is replaced
+// atomically, so a crash leaves either the old or the new file, never a
+// torn one.
+func (s *FileStore) PutCredential(_ context.Context, c Credential) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev, had := s.m[c.Person]
+	s.m[c.Person] = c
+	if err := s.writeLocked(); err != nil {
+		if had {
+			s.m[c.Person] = prev
+		} else {
+			delete(s.m, c.Person)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *FileStore) writeLocked() error {
+	data, err := json.MarshalIndent(fileFormat{Version: 1, Credentials: s.sortedLocked()}, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".credentials-*.tmp")
+	if err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	// Make the rename itself durable.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// MemoryStore is a CredentialStore in memory, for tests and demos.
+type MemoryStore struct {
+	mu sync.RWMutex
+	m  map[string]Credential
+}
+
+var _ CredentialStore = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty in-memory store.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{m: map[string]Credential{}} }
+
+// Credential implements CredentialStore.
+func (s *MemoryStore) Credential(_ context.Context, person string) (Credential, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.m[person]
+	if !ok {
+		return Credential{}, &engine.NotFoundError{What: "credential", ID: person}
+	}
+	c.Tokens = append([]Token(nil), c.Tokens...)
+	return c, nil
+}
+
+// PutCredential implements CredentialStore.
+func (s *MemoryStore) PutCredential(_ context.Context, c Credential) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[c.Person] = c
+	return nil
+}
+
+// Credentials implements CredentialStore.
+func (s *MemoryStore) Credentials(context.Context) ([]Credential, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Credential, 0, len(s.m))
+	for _, c := range s.m {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Person < out[j].Person })
+	return out, nil
+}
