@@ -141,9 +141,9 @@ func TestAlarmInstants(t *testing.T) {
 		key, kind string
 		at        time.Time
 	}{
-		{"v1/g1/r1", engine.NoteReminder, wtAt(2026, 3, 3, 14, 0)},   // 4 working hours before Wed 09:00
-		{"v1/g1/r2", engine.NoteBreach, wtAt(2026, 3, 4, 9, 0)},      // at the step deadline
-		{"v1/g1/r3", engine.NoteEscalation, wtAt(2026, 3, 5, 9, 0)},  // 1 working day after
+		{"v1/g1/r1", engine.NoteReminder, wtAt(2026, 3, 3, 14, 0)},    // 4 working hours before Wed 09:00
+		{"v1/g1/r2", engine.NoteBreach, wtAt(2026, 3, 4, 9, 0)},       // at the step deadline
+		{"v1/g1/r3", engine.NoteEscalation, wtAt(2026, 3, 5, 9, 0)},   // 1 working day after
 		{"g1/apology", engine.NoteApologyDue, wtAt(2026, 3, 6, 9, 0)}, // 1 working day before Mon 9 Mar 09:00
 	}
 	if len(got) != len(want) {
