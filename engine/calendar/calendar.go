@@ -125,7 +125,7 @@ type Calendar struct {
 	dayWork  time.Duration
 	years    map[int]*Year
 	off      map[int]string // day number → name of the day off
-	offDays  []int          // the keys of off, sorted, so listing skipped days is a search
+	offDays  []offDay       // off in date order, so listing skipped days is a search, not a walk
 	makeup   map[int]string // day number → name of the make-up working day
 
 	// Working-day prefix sums over [tableStart, tableStart+len(work)):
@@ -206,10 +206,10 @@ func New(cfg Config) (*Calendar, error) {
 			c.makeup[h.Date.num()] = h.Name
 		}
 	}
-	for n := range c.off {
-		c.offDays = append(c.offDays, n)
+	for n, name := range c.off {
+		c.offDays = append(c.offDays, offDay{n, dateFromNum(n), name})
 	}
-	sort.Ints(c.offDays)
+	sort.Slice(c.offDays, func(i, j int) bool { return c.offDays[i].n < c.offDays[j].n })
 	c.tableStart = tableFirst
 	n := tableLast - tableFirst
 	c.work = make([]bool, n)
@@ -223,6 +223,13 @@ func New(cfg Config) (*Calendar, error) {
 		}
 	}
 	return c, nil
+}
+
+// offDay is one day off, with its date and name precomputed.
+type offDay struct {
+	n    int
+	date Date
+	name string
 }
 
 // Name returns the calendar's name.

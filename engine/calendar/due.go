@@ -78,17 +78,22 @@ func (c *Calendar) Due(received time.Time, limit Duration, cutoff *Clock) Result
 func (c *Calendar) SkippedBetween(a, b time.Time) []Span {
 	na, _ := c.split(a)
 	nb, _ := c.split(b)
-	var out []Span
-	for i := sort.SearchInts(c.offDays, na); i < len(c.offDays) && c.offDays[i] <= nb; i++ {
-		n := c.offDays[i]
-		name := c.off[n]
-		d := dateFromNum(n)
-		if k := len(out) - 1; k >= 0 && out[k].Name == name && out[k].To.num() >= n-3 {
+	first := sort.Search(len(c.offDays), func(i int) bool { return c.offDays[i].n >= na })
+	end := first + sort.Search(len(c.offDays)-first, func(i int) bool { return c.offDays[first+i].n > nb })
+	if first == end {
+		return nil
+	}
+	// One allocation: there are never more runs than days off.
+	out := make([]Span, 0, min(end-first, 16))
+	last := 0 // day number of out's last To
+	for _, od := range c.offDays[first:end] {
+		if k := len(out) - 1; k >= 0 && out[k].Name == od.name && last >= od.n-3 {
 			// Weekends inside a block (Tết spans them) keep it one run.
-			out[k].To = d
+			out[k].To, last = od.date, od.n
 			continue
 		}
-		out = append(out, Span{From: d, To: d, Name: name})
+		out = append(out, Span{From: od.date, To: od.date, Name: od.name})
+		last = od.n
 	}
 	return out
 }
