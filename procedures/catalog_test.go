@@ -1,8 +1,14 @@
 package procedures
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/calendar"
 )
 
 func catalogFiles(t testing.TB) []string {
@@ -27,4 +33,114 @@ func TestLintCatalog(t *testing.T) {
 	if len(r.Procedures) != len(files) || len(files) < 9 {
 		t.Errorf("compiled %d of %d files, want at least 9", len(r.Procedures), len(files))
 	}
+}
+
+// TestFSMMatchesYAML checks that the looplab/fsm machine a compiled
+// procedure builds has exactly the transitions the YAML declares.
+func TestFSMMatchesYAML(t *testing.T) {
+	t.Parallel()
+	for _, f := range catalogFiles(t) {
+		p, err := LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.States {
+			m := p.FSM(s.ID)
+			for _, a := range p.Actions {
+				want := a.To != "" && a.AllowedFrom(s.ID)
+				if got := m.Can(a.ID); got != want {
+					t.Errorf("%s: in %s, fsm Can(%s) = %v, want %v", p.Code, s.ID, a.ID, got, want)
+				}
+				if next, err := p.Next(s.ID, a.ID); a.AllowedFrom(s.ID) && (err != nil || (a.To != "" && next != a.To) || (a.To == "" && next != s.ID)) {
+					t.Errorf("%s: Next(%s, %s) = %q, %v", p.Code, s.ID, a.ID, next, err)
+				}
+			}
+			if s.IsFinal() && len(m.AvailableTransitions()) != 0 {
+				t.Errorf("%s: final state %s has transitions %v", p.Code, s.ID, m.AvailableTransitions())
+			}
+		}
+	}
+}
+
+func TestCompiledAnswers(t *testing.T) {
+	t.Parallel()
+	p, err := LoadFile("../examples/procedures/1.001193-dang-ky-khai-sinh.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(as []*engine.Action) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, a.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	if got := ids(p.ActionsFor("review", []string{"tu-phap-ho-tich"})); got != "request_supplement,propose,refuse,apologise" {
+		t.Errorf("ActionsFor(review, tu-phap-ho-tich) = %s", got)
+	}
+	if got := ids(p.ActionsFor("review", []string{"mot-cua"})); got != "withdraw" {
+		t.Errorf("ActionsFor(review, mot-cua) = %s", got)
+	}
+	if got := ids(p.ActionsFor("waiting_supplement", []string{"mot-cua", "lanh-dao"})); got != "resubmit,withdraw" {
+		t.Errorf("system actions leak into ActionsFor: %s", got)
+	}
+	if got := p.Budget("review").String(); got != "4 working hours" {
+		t.Errorf("Budget(review) = %s", got)
+	}
+	if p.Cutoff == nil || p.Cutoff.String() != "15:00" || p.TimeLimit != calendar.SameDayLimit {
+		t.Errorf("cutoff %v, limit %v", p.Cutoff, p.TimeLimit)
+	}
+	if a, _ := p.Action("apologise"); a == nil || !a.Reappoint || a.Max != 1 {
+		t.Errorf("apologise = %+v", a)
+	}
+	copyP, err := LoadFile("../examples/procedures/2.000908-cap-ban-sao-trich-luc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copyP.Escalation) != 3 || copyP.Escalation[0].Notify != NotifyAssignee {
+		t.Errorf("default ladder not applied: %+v", copyP.Escalation)
+	}
+}
+
+func BenchmarkLintCatalog(b *testing.B) {
+	dir, err := LoadDirectory("../examples/directory.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	files := catalogFiles(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Lint(LintOptions{Directory: dir}, files...); len(r.Problems) > 0 {
+			b.Fatal(r.Problems)
+		}
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to the parser: it must never panic and
+// must return either a procedure or problems, never both or neither.
+func FuzzParse(f *testing.F) {
+	for _, p := range append(catalogFiles(f), "testdata/lint/valid.yaml", "testdata/lint/no_final.yaml") {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("a: &a [*a]"))
+	f.Add([]byte("states: {id: x}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse("fuzz.yaml", data)
+		if (p == nil) == (err == nil) {
+			t.Fatalf("Parse returned %v and %v", p, err)
+		}
+		if err != nil {
+			var ps *Problems
+			if !errors.As(err, &ps) || len(ps.List) == 0 {
+				t.Fatalf("error is not *Problems: %v", err)
+			}
+			return
+		}
+		_ = Mermaid(p)
+		_ = DOT(p)
+	})
 }

@@ -143,8 +143,10 @@ func (d *decoder) checkGraph(s *source, state map[string]int) {
 		}
 	}
 	toFinal := make([]bool, len(p.States))
+	anyFinal := false
 	for j, st := range p.States {
 		if st.IsFinal() && !toFinal[j] {
+			anyFinal = true
 			walk(j, in, toFinal)
 		}
 	}
@@ -166,7 +168,7 @@ func (d *decoder) checkGraph(s *source, state map[string]int) {
 		switch {
 		case len(out[j]) == 0:
 			d.errorf(at, "state %q is not final and no action leads out of it", st.ID)
-		case !toFinal[j] && reach[j]:
+		case anyFinal && !toFinal[j] && reach[j]:
 			d.errorf(at, "no final state can be reached from state %q", st.ID)
 		}
 	}
@@ -256,17 +258,16 @@ func workMinutes(d calendar.Duration) int64 {
 	return 0
 }
 
-// formatWork renders working minutes in the largest exact unit.
-func formatWork(m int64) string {
+// formatWork renders working minutes in the unit of the limit they are
+// compared with: hours for same-day and hour limits, days otherwise.
+func formatWork(m int64, limit calendar.Duration) string {
 	switch {
-	case m%480 == 0:
-		return calendar.Duration{Unit: calendar.WorkingDays, Milli: m / 480 * 1000}.String()
-	case m%60 == 0:
-		return calendar.Duration{Unit: calendar.WorkingHours, Milli: m / 60 * 1000}.String()
-	case (m*1000)%480 == 0:
-		return calendar.Duration{Unit: calendar.WorkingDays, Milli: m * 1000 / 480}.String()
+	case limit.Unit == calendar.WorkingMinutes || m%60 != 0 && (m*1000)%480 != 0 && limit.Unit != calendar.WorkingDays && limit.Unit != calendar.Days:
+		return calendar.Duration{Unit: calendar.WorkingMinutes, Milli: m * 1000}.String()
+	case limit.Unit == calendar.WorkingHours || limit.Unit == calendar.SameDay:
+		return calendar.Duration{Unit: calendar.WorkingHours, Milli: m * 1000 / 60}.String()
 	}
-	return calendar.Duration{Unit: calendar.WorkingMinutes, Milli: m * 1000}.String()
+	return calendar.Duration{Unit: calendar.WorkingDays, Milli: m * 1000 / 480}.String()
 }
 
 // maxPathSteps bounds the longest-path search, which is exponential in the
@@ -352,8 +353,8 @@ func (d *decoder) checkBudgets(s *source, state map[string]int) {
 	}
 	lim := p.TimeLimit.String()
 	if !p.TimeLimit.IsWorkingTime() {
-		lim += fmt.Sprintf(" (counted as %s)", formatWork(limit))
+		lim += fmt.Sprintf(" (counted as %s)", formatWork(limit, p.TimeLimit))
 	}
 	d.errorf(s.timeLimit, "step budgets on the path %s add up to %s, over the legal limit of %s by %s",
-		strings.Join(names, " → "), formatWork(best), lim, formatWork(best-limit))
+		strings.Join(names, " → "), formatWork(best, p.TimeLimit), lim, formatWork(best-limit, p.TimeLimit))
 }
