@@ -171,8 +171,9 @@ func DeriveClock(p *Procedure, cal *calendar.Calendar, ledger []ClockEvent, lang
 			if err != nil {
 				return cs, fmt.Errorf("ledger event %d: %w", i+1, err)
 			}
-			if len(cs.Limit) > 0 && cs.Limit[0].Unit == l.Unit {
-				sum, _ := cs.Limit[0].Add(l)
+			// Same units add up; Add refuses some (same day + same day),
+			// and a refused sum must not replace the limit with zero.
+			if sum, err := addSame(cs.Limit, l); err == nil {
 				cs.Limit = append([]calendar.Duration{sum}, cs.Limit[1:]...)
 			} else {
 				cs.Limit = append(cs.Limit, l)
@@ -216,6 +217,14 @@ func DeriveClock(p *Procedure, cal *calendar.Calendar, ledger []ClockEvent, lang
 		cs.Appointment = *appointment
 	}
 	return cs, nil
+}
+
+// addSame adds l to the first limit when both share a unit Add accepts.
+func addSame(limits []calendar.Duration, l calendar.Duration) (calendar.Duration, error) {
+	if len(limits) == 0 || limits[0].Unit != l.Unit {
+		return calendar.Duration{}, fmt.Errorf("different units")
+	}
+	return limits[0].Add(l)
 }
 
 func hours(d time.Duration) string {

@@ -127,9 +127,14 @@ func (d *Dossier) Clone() *Dossier {
 	c.FinishedAt = cloneTime(d.FinishedAt)
 	c.NextCheckAt = cloneTime(d.NextCheckAt)
 	c.Ledger = append([]ClockEvent(nil), d.Ledger...)
+	for i := range c.Ledger {
+		c.Ledger[i].Appointment = cloneTime(c.Ledger[i].Appointment)
+	}
 	c.History = make([]HistoryRow, len(d.History))
 	for i, h := range d.History {
 		c.History[i] = h
+		c.History[i].StepStartedAt = cloneTime(h.StepStartedAt)
+		c.History[i].StepDueAt = cloneTime(h.StepDueAt)
 		if h.Inputs != nil {
 			c.History[i].Inputs = make(map[string]string, len(h.Inputs))
 			for k, v := range h.Inputs {

@@ -170,6 +170,11 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 		if err != nil {
 			return nil, &InvalidInputError{Field: "due_at", Reason: "want an RFC3339 instant such as 2026-03-02T17:00:00+07:00"}
 		}
+		if !t.After(now) {
+			// An apology letter promises a future date; a past one would
+			// make the dossier overdue the moment it is written.
+			return nil, &InvalidInputError{Field: "due_at", Reason: "the new appointment must be in the future"}
+		}
 		if d.AppointmentAt != nil && !t.After(*d.AppointmentAt) {
 			return nil, &InvalidInputError{Field: "due_at", Reason: "the new appointment must be after the current one"}
 		}
@@ -296,6 +301,10 @@ func checkMember(dir *Directory, actor string, units []string) error {
 	p, ok := dir.Person(actor)
 	if !ok {
 		return &NotFoundError{What: "person", ID: actor}
+	}
+	if !p.Active {
+		// A deactivated account keeps its history but may not act.
+		return &ForbiddenError{Person: actor, Units: units, Reason: "the account is deactivated"}
 	}
 	for _, u := range units {
 		if p.InUnit(u) {
