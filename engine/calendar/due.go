@@ -83,12 +83,18 @@ func (c *Calendar) SkippedBetween(a, b time.Time) []Span {
 	if first == end {
 		return nil
 	}
-	// One allocation: there are never more runs than days off.
-	out := make([]Span, 0, min(end-first, 16))
+	// Count the runs first so the list is one exact allocation: Due
+	// calls this for every deadline.
+	runs := 0
+	for i := first; i < end; i++ {
+		if i == first || !sameRun(c.offDays[i-1], c.offDays[i]) {
+			runs++
+		}
+	}
+	out := make([]Span, 0, runs)
 	last := 0 // day number of out's last To
 	for _, od := range c.offDays[first:end] {
-		if k := len(out) - 1; k >= 0 && out[k].Name == od.name && last >= od.n-3 {
-			// Weekends inside a block (Tết spans them) keep it one run.
+		if k := len(out) - 1; k >= 0 && sameRun(offDay{n: last, name: out[k].Name}, od) {
 			out[k].To, last = od.date, od.n
 			continue
 		}
@@ -97,6 +103,10 @@ func (c *Calendar) SkippedBetween(a, b time.Time) []Span {
 	}
 	return out
 }
+
+// sameRun reports whether day off b continues the run ending with a:
+// same name, at most a weekend in between (Tết spans weekends).
+func sameRun(a, b offDay) bool { return a.name == b.name && a.n >= b.n-3 }
 
 // WarningsBetween returns a warning for each year from a's to b's that has
 // no table or only a provisional one.
