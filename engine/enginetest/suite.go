@@ -680,6 +680,7 @@ func testLease(t *testing.T, s engine.Store) {
 	}{
 		{"a free lease is taken", "node-a", at(0), at(time.Minute), true},
 		{"held by another until expiry", "node-b", at(30 * time.Second), at(90 * time.Second), false},
+		{"still held a millisecond before expiry", "node-b", at(time.Minute - time.Millisecond), at(90 * time.Second), false},
 		{"the holder renews", "node-a", at(50 * time.Second), at(2 * time.Minute), true},
 		{"renewal moved the expiry", "node-b", at(90 * time.Second), at(3 * time.Minute), false},
 		{"taken over after expiry", "node-b", at(2*time.Minute + time.Millisecond), at(4 * time.Minute), true},

@@ -1,0 +1,25 @@
+// Package sqlitestore is the embedded engine.Store: one SQLite database
+// (modernc.org/sqlite, pure Go) in a data folder, the default when no
+// MongoDB URI is given.
+//
+// Durability and concurrency:
+//
+//   - WAL journal with synchronous=FULL: a commit is fsynced to the WAL
+//     before Apply returns, so an acknowledged transition survives a power
+//     loss. (NORMAL would be about 2.5× faster here but may lose the last
+//     commits on power loss; a legal audit trail does not accept that.)
+//   - One process per folder: Open takes an exclusive flock on
+//     motcua.lock and refuses a second process with a *LockedError naming
+//     the folder. The kernel drops the lock when a process dies, so a
+//     crashed process never blocks the next start.
+//   - Writes go through a single connection, one transaction at a time
+//     (with synchronous=FULL several concurrent writers stall each other
+//     for seconds, see docs/store.md); reads use a small pool of
+//     read-only connections and never block the writer.
+//
+// Layout: one row per dossier with the indexed fields as columns and the
+// whole dossier as a JSON document; a transition is one transaction that
+// updates the row where its version is still the expected one and adds
+// the notifications decided with it. Instants are stored as UTC unix
+// milliseconds in columns (for indexes) and as RFC 3339 in documents.
+package sqlitestore
