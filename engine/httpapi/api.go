@@ -1,0 +1,608 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/engine/calendar"
+)
+
+// Paging defaults and bounds of lists.
+const (
+	defaultPerPage = 50
+	maxPerPage     = 200
+)
+
+func (s *Server) routesAPI() error {
+	s.handle("GET", "/healthz", public, s.apiHealth)
+	s.handle("GET", "/openapi.json", public, s.apiOpenAPI)
+	s.handle("POST", "/dossiers", signedIn, s.apiReceive)
+	s.handle("GET", "/dossiers", signedIn, s.apiList)
+	s.handle("GET", "/dossiers/{code}", signedIn, s.apiDossier)
+	s.handle("POST", "/dossiers/{code}/actions/{action}", signedIn, s.apiAct)
+	s.handle("GET", "/inbox", signedIn, s.apiInbox)
+	s.handle("GET", "/procedures", signedIn, s.apiProcedures)
+	s.handle("GET", "/procedures/{code}", signedIn, s.apiProcedure)
+	s.handle("GET", "/calendar/{year}", public, s.apiCalendar)
+	s.handle("GET", "/lookup/{code}", public, s.apiLookup)
+	s.handle("GET", "/me", signedIn, s.apiMe)
+	s.handle("POST", "/tokens", signedIn, s.apiNewToken)
+	// Reports come from their own package, mounted by cmd.
+	if s.cfg.Reports != nil {
+		s.routes = append(s.routes, "GET /reports/...")
+		s.mux.Handle("/api/v1/reports/", s.metrics.instrument("/reports/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, _, err := s.identify(r)
+			if err == nil && p == nil {
+				err = errorf(engine.EUNAUTHORIZED, "Cần đăng nhập.", "Sign-in required.")
+			}
+			if err == nil && !auth.CanSeeDashboard(p) {
+				err = errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo đơn vị, quản trị và theo dõi được xem báo cáo.", "Only unit heads, admins and viewers may see reports.")
+			}
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			s.cfg.Reports.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), personKey, p)))
+		})))
+	}
+	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	// Anything else under the API is a JSON 404, not the web's HTML one.
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errorf(engine.ENOTFOUND, "Không có địa chỉ %s %s.", "No endpoint %s %s.", r.Method, r.URL.Path))
+	})
+	return nil
+}
+
+// lang picks the answer language: ?lang=, then the lang cookie, then
+// Accept-Language; Vietnamese by default.
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "vi" {
+		return l
+	}
+	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "vi") {
+		return c.Value
+	}
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
+		return "en"
+	}
+	return "vi"
+}
+
+func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// receiveRequest is the body of POST /dossiers.
+type receiveRequest struct {
+	Procedure  string            `json:"procedure"`
+	Version    int               `json:"version,omitempty"`
+	Channel    engine.Channel    `json:"channel,omitempty"`
+	Applicant  engine.Applicant  `json:"applicant"`
+	ReceivedAt *time.Time        `json:"received_at,omitempty"`
+	Inputs     map[string]string `json:"inputs,omitempty"`
+}
+
+// receiveResponse is the answer of POST /dossiers.
+type receiveResponse struct {
+	Code          string       `json:"code"`
+	DueAt         *time.Time   `json:"due_at,omitempty"`
+	AppointmentAt *time.Time   `json:"appointment_at,omitempty"`
+	Receipt       Receipt      `json:"receipt"`
+	Dossier       *DossierView `json:"dossier"`
+}
+
+func requireActor(p *engine.Person) error {
+	if !auth.CanAct(p) {
+		return errorf(engine.EFORBIDDEN, "Vai trò của bạn không được tiếp nhận hay xử lý hồ sơ.", "Your role may not receive or act on dossiers.")
+	}
+	return nil
+}
+
+func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, key string) (*engine.Dossier, error) {
+	if err := requireActor(p); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Procedure) == "" {
+		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required"}
+	}
+	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: req.Inputs, IdempotencyKey: key}
+	if req.ReceivedAt != nil {
+		in.ReceivedAt = *req.ReceivedAt
+	}
+	if key != "" {
+		// A reception key is global: make sure a replay only ever hands
+		// the dossier back to someone who may read it.
+		if d, err := s.eng.Store.GetByReceiveKey(r.Context(), key); err == nil {
+			if !auth.CanRead(p, d) {
+				return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
+			}
+			return d, nil
+		}
+	}
+	d, err := s.eng.Receive(r.Context(), req.Procedure, req.Version, in)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
+	return d, nil
+}
+
+func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	var req receiveRequest
+	if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
+		return err
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.receive(r, p, req, key)
+	if err != nil {
+		return err
+	}
+	l := lang(r)
+	v, err := s.view(d, p, s.now(), l)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
+	w.Header().Set("ETag", etag(d.Version))
+	writeJSON(w, http.StatusCreated, receiveResponse{Code: d.Code, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, Receipt: s.receipt(d, l), Dossier: v})
+	return nil
+}
+
+func idempotencyKey(r *http.Request) (string, error) {
+	k := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(k) > 200 {
+		return "", errorf(EBADREQUEST, "Idempotency-Key quá dài (tối đa 200 ký tự).", "Idempotency-Key too long (at most 200 characters).")
+	}
+	return k, nil
+}
+
+func etag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
+
+// ifMatch parses If-Match: a version number, quoted or not; 0 if absent.
+func ifMatch(r *http.Request) (int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || v < 1 {
+		return 0, errorf(EBADREQUEST, "If-Match phải là số phiên bản của hồ sơ.", "If-Match must be the dossier's version number.")
+	}
+	return v, nil
+}
+
+// readable loads dossier code if p may read it.
+func (s *Server) readable(r *http.Request, p *engine.Person, code string) (*engine.Dossier, error) {
+	d, err := s.eng.Store.Get(r.Context(), code)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.ENOTFOUND {
+			return nil, &engine.NotFoundError{What: "dossier", ID: code}
+		}
+		return nil, err
+	}
+	if !auth.CanRead(p, d) {
+		return nil, errorf(engine.EFORBIDDEN, "Bạn không được xem hồ sơ của đơn vị khác.", "You may not read another unit's dossier.")
+	}
+	return d, nil
+}
+
+func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	d, err := s.readable(r, p, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	v, err := s.view(d, p, s.now(), lang(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(d.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// actRequest is the body of POST /dossiers/{code}/actions/{action}.
+type actRequest struct {
+	Inputs map[string]string `json:"inputs,omitempty"`
+}
+
+func (s *Server) act(r *http.Request, p *engine.Person, code, action string, inputs map[string]string, key string, expect int64) (*engine.Dossier, error) {
+	if err := requireActor(p); err != nil {
+		return nil, err
+	}
+	if _, err := s.readable(r, p, code); err != nil {
+		// Someone who may not read a dossier may not act on it either;
+		// say "forbidden" in the engine's words for consistency.
+		if engine.ErrorCode(err) == engine.EFORBIDDEN {
+			return nil, &engine.ForbiddenError{Person: p.ID, Reason: "the dossier is not with your units"}
+		}
+		return nil, err
+	}
+	d, err := s.eng.Act(r.Context(), code, engine.ActInput{Action: action, Actor: p.ID, Inputs: inputs, IdempotencyKey: key}, expect)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.transitions.WithLabelValues(d.Procedure, action).Inc()
+	return d, nil
+}
+
+func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	var req actRequest
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
+			return err
+		}
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	expect, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.act(r, p, r.PathValue("code"), r.PathValue("action"), req.Inputs, key, expect)
+	if err != nil {
+		return err
+	}
+	v, err := s.view(d, p, s.now(), lang(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(d.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// Page is one page of a list.
+type Page struct {
+	Items   []Summary `json:"items"`
+	Page    int       `json:"page"`
+	PerPage int       `json:"per_page"`
+	HasMore bool      `json:"has_more"`
+}
+
+func paging(r *http.Request) (page, per int, err error) {
+	page, per = 1, defaultPerPage
+	q := r.URL.Query()
+	if v := q.Get("page"); v != "" {
+		page, err = strconv.Atoi(v)
+		if err != nil || page < 1 || page > 100000 {
+			return 0, 0, &engine.InvalidInputError{Field: "page", Reason: "want a number from 1"}
+		}
+	}
+	if v := q.Get("per_page"); v != "" {
+		per, err = strconv.Atoi(v)
+		if err != nil || per < 1 || per > maxPerPage {
+			return 0, 0, &engine.InvalidInputError{Field: "per_page", Reason: "want a number from 1 to " + strconv.Itoa(maxPerPage)}
+		}
+	}
+	return page, per, nil
+}
+
+// listQuery builds the store query of GET /dossiers for p, restricted to
+// the units p may list.
+func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, error) {
+	units, all := auth.ListUnits(p)
+	if !all && len(units) == 0 {
+		return engine.Query{}, errorf(engine.EFORBIDDEN, "Bạn không thuộc đơn vị nào được xem hồ sơ.", "You belong to no unit whose dossiers you may read.")
+	}
+	qs := r.URL.Query()
+	q := engine.Query{Units: units, State: qs.Get("state"), Procedure: qs.Get("procedure"), Text: strings.TrimSpace(qs.Get("q")), OrderByDue: true, Now: s.now()}
+	if u := qs.Get("unit"); u != "" {
+		if _, ok := s.eng.Directory.Unit(u); !ok {
+			return q, &engine.NotFoundError{What: "unit", ID: u}
+		}
+		if !all && !p.InUnit(u) {
+			return q, errorf(engine.EFORBIDDEN, "Bạn không được xem hồ sơ của đơn vị %s.", "You may not read the dossiers of unit %s.", u)
+		}
+		q.Units = []string{u}
+	}
+	switch v := qs.Get("overdue"); v {
+	case "":
+	case "true", "1":
+		q.Overdue = true
+	case "false", "0":
+	default:
+		return q, &engine.InvalidInputError{Field: "overdue", Reason: "want true or false"}
+	}
+	switch v := qs.Get("status"); v {
+	case "":
+	case string(engine.StatusInProgress), string(engine.StatusPaused), string(engine.StatusFinished):
+		q.Status = []engine.Status{engine.Status(v)}
+	case "open":
+		q.Status = []engine.Status{engine.StatusInProgress, engine.StatusPaused}
+	default:
+		return q, &engine.InvalidInputError{Field: "status", Reason: "want in_progress, paused, finished or open"}
+	}
+	if len(q.Text) > 100 {
+		return q, &engine.InvalidInputError{Field: "q", Reason: "at most 100 characters"}
+	}
+	return q, nil
+}
+
+func (s *Server) page(r *http.Request, q engine.Query) (Page, error) {
+	page, per, err := paging(r)
+	if err != nil {
+		return Page{}, err
+	}
+	q.Offset, q.Limit = (page-1)*per, per+1
+	ds, err := s.eng.Store.List(r.Context(), q)
+	if err != nil {
+		return Page{}, err
+	}
+	out := Page{Items: []Summary{}, Page: page, PerPage: per}
+	if len(ds) > per {
+		out.HasMore, ds = true, ds[:per]
+	}
+	now, l := s.now(), lang(r)
+	for _, d := range ds {
+		out.Items = append(out.Items, s.summary(d, now, l))
+	}
+	return out, nil
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	q, err := s.listQuery(r, p)
+	if err != nil {
+		return err
+	}
+	pg, err := s.page(r, q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+// inboxQuery selects the open dossiers with p's units, by due instant.
+func (s *Server) inboxQuery(p *engine.Person) engine.Query {
+	return engine.Query{Units: append([]string(nil), p.Units...), Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+}
+
+func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	if len(p.Units) == 0 {
+		page, per, err := paging(r)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, Page{Items: []Summary{}, Page: page, PerPage: per})
+		return nil
+	}
+	pg, err := s.page(r, s.inboxQuery(p))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+// ProcedureSummary is one procedure in GET /procedures.
+type ProcedureSummary struct {
+	Code       string      `json:"code"`
+	Name       string      `json:"name"`
+	Version    int         `json:"version"`
+	Kind       engine.Kind `json:"kind"`
+	TimeLimit  string      `json:"time_limit"`
+	LegalBasis []string    `json:"legal_basis,omitempty"`
+}
+
+// StateView is a procedure state with its step budget.
+type StateView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Unit      string `json:"unit,omitempty"`
+	TimeLimit string `json:"time_limit,omitempty"`
+	WaitsFor  string `json:"waits_for,omitempty"`
+	Final     string `json:"final,omitempty"`
+}
+
+// TransitionView is a procedure action.
+type TransitionView struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	From     []string `json:"from"`
+	To       string   `json:"to,omitempty"`
+	By       []string `json:"by,omitempty"`
+	Requires []string `json:"requires,omitempty"`
+	System   bool     `json:"system,omitempty"`
+}
+
+// ProcedureView is GET /procedures/{code}.
+type ProcedureView struct {
+	ProcedureSummary
+	Cutoff     string           `json:"cutoff,omitempty"`
+	Supplement string           `json:"supplement,omitempty"`
+	Initial    string           `json:"initial"`
+	States     []StateView      `json:"states"`
+	Actions    []TransitionView `json:"actions"`
+	Mermaid    string           `json:"mermaid,omitempty"`
+}
+
+func procSummary(p *engine.Procedure, l string) ProcedureSummary {
+	return ProcedureSummary{Code: p.Code, Name: pick(p.Name, p.NameEN, l), Version: p.Version, Kind: p.Kind, TimeLimit: p.TimeLimit.Format(l), LegalBasis: p.LegalBasis}
+}
+
+func (s *Server) procView(p *engine.Procedure, l string) ProcedureView {
+	v := ProcedureView{ProcedureSummary: procSummary(p, l), Supplement: string(p.Supplement), Initial: p.Initial, States: []StateView{}, Actions: []TransitionView{}}
+	if p.Cutoff != nil {
+		v.Cutoff = p.Cutoff.String()
+	}
+	for _, st := range p.States {
+		sv := StateView{ID: st.ID, Name: pick(st.Name, st.NameEN, l), Unit: st.Unit, WaitsFor: st.WaitsFor, Final: string(st.Final)}
+		if !st.TimeLimit.IsZero() {
+			sv.TimeLimit = st.TimeLimit.Format(l)
+		}
+		v.States = append(v.States, sv)
+	}
+	for _, a := range p.Actions {
+		v.Actions = append(v.Actions, TransitionView{ID: a.ID, Name: pick(a.Name, a.NameEN, l), From: a.From, To: a.To, By: a.By, Requires: a.Requires, System: a.System})
+	}
+	if s.cfg.Diagram != nil {
+		v.Mermaid = s.cfg.Diagram(p)
+	}
+	return v
+}
+
+func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	l := lang(r)
+	out := []ProcedureSummary{}
+	for _, p := range s.eng.Catalog.Latest() {
+		out = append(out, procSummary(p, l))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	version := 0
+	if v := r.URL.Query().Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return &engine.InvalidInputError{Field: "version", Reason: "want a positive number"}
+		}
+		version = n
+	}
+	p, err := s.eng.Catalog.Get(r.PathValue("code"), version)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.procView(p, lang(r)))
+	return nil
+}
+
+// DayView is a named day in a calendar year.
+type DayView struct {
+	Date    string `json:"date"`
+	Weekday string `json:"weekday"`
+	Name    string `json:"name"`
+}
+
+// CalendarView is GET /calendar/{year}.
+type CalendarView struct {
+	Year        int       `json:"year"`
+	Calendar    string    `json:"calendar"`
+	Zone        string    `json:"zone"`
+	Sessions    []string  `json:"sessions"`
+	Known       bool      `json:"known"`
+	Provisional bool      `json:"provisional"`
+	Source      string    `json:"source,omitempty"`
+	DaysOff     []DayView `json:"days_off"`
+	WorkingDays []DayView `json:"working_days"`
+	Warning     string    `json:"warning,omitempty"`
+}
+
+func (s *Server) calendarView(year int, l string) CalendarView {
+	cal := s.eng.Calendar
+	v := CalendarView{Year: year, Calendar: cal.Name(), Zone: cal.Location().String(), Sessions: []string{}, DaysOff: []DayView{}, WorkingDays: []DayView{}}
+	for _, ss := range cal.Sessions() {
+		v.Sessions = append(v.Sessions, ss.Start.String()+"–"+ss.End.String())
+	}
+	y, ok := cal.Year(year)
+	v.Known, v.Provisional, v.Source = ok, y.Provisional, y.Source
+	for _, h := range y.DaysOff {
+		v.DaysOff = append(v.DaysOff, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
+	}
+	for _, h := range y.WorkingDays {
+		v.WorkingDays = append(v.WorkingDays, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
+	}
+	sort.Slice(v.DaysOff, func(i, j int) bool { return v.DaysOff[i].Date < v.DaysOff[j].Date })
+	if !ok || y.Provisional {
+		v.Warning = calendar.Warning{Year: year, Provisional: ok}.Message(l)
+	}
+	return v
+}
+
+func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1900 || year > 2200 {
+		return &engine.InvalidInputError{Field: "year", Reason: "want a year such as 2026"}
+	}
+	writeJSON(w, http.StatusOK, s.calendarView(year, lang(r)))
+	return nil
+}
+
+func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code == "" || len(code) > 64 {
+		return LookupView{}, &engine.InvalidInputError{Field: "code", Reason: "want a dossier code such as UBND-XA-260302-0001"}
+	}
+	d, err := s.eng.Store.Get(r.Context(), code)
+	if err != nil {
+		if engine.ErrorCode(err) == engine.ENOTFOUND {
+			return LookupView{}, &engine.NotFoundError{What: "dossier", ID: code}
+		}
+		return LookupView{}, err
+	}
+	l := lang(r)
+	p, pname := s.procName(d, l)
+	return LookupView{Code: d.Code, ProcedureName: pname, StateName: stateName(p, d.State, l), Status: d.Status,
+		AppointmentAt: d.AppointmentAt, DueAt: d.DueAt, Result: d.Result, FinishedAt: d.FinishedAt}, nil
+}
+
+func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	v, err := s.lookup(r, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// MeView is GET /me.
+type MeView struct {
+	ID    string        `json:"id"`
+	Name  string        `json:"name"`
+	Units []string      `json:"units"`
+	Roles []engine.Role `json:"roles"`
+	// CSRF is the token cookie-authenticated API calls send in
+	// X-CSRF-Token; empty for bearer tokens.
+	CSRF string `json:"csrf,omitempty"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	v := MeView{ID: p.ID, Name: p.Name, Units: append([]string{}, p.Units...), Roles: append([]engine.Role{}, p.Roles...)}
+	if ss := sessionFrom(r.Context()); ss != nil {
+		v.CSRF = ss.CSRF
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+type tokenRequest struct {
+	Person string `json:"person,omitempty"`
+	Name   string `json:"name"`
+}
+
+func (s *Server) apiNewToken(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	var req tokenRequest
+	if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
+		return err
+	}
+	who := req.Person
+	if who == "" {
+		who = p.ID
+	}
+	if who != p.ID && !auth.CanManage(p) {
+		return errorf(engine.EFORBIDDEN, "Chỉ quản trị viên được cấp mã truy cập cho người khác.", "Only admins may issue tokens for others.")
+	}
+	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 100 {
+		return &engine.InvalidInputError{Field: "name", Reason: "required, at most 100 characters"}
+	}
+	tok, err := s.auth.NewToken(r.Context(), who, req.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"person": who, "token": tok})
+	return nil
+}

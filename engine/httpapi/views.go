@@ -1,0 +1,171 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/engine/calendar"
+)
+
+// Summary is one dossier in a list or the inbox.
+type Summary struct {
+	Code          string         `json:"code"`
+	Procedure     string         `json:"procedure"`
+	ProcedureName string         `json:"procedure_name"`
+	Applicant     string         `json:"applicant"`
+	State         string         `json:"state"`
+	StateName     string         `json:"state_name"`
+	Unit          string         `json:"unit,omitempty"`
+	Status        engine.Status  `json:"status"`
+	ReceivedAt    time.Time      `json:"received_at"`
+	DueAt         *time.Time     `json:"due_at,omitempty"`
+	AppointmentAt *time.Time     `json:"appointment_at,omitempty"`
+	StepDueAt     *time.Time     `json:"step_due_at,omitempty"`
+	Result        engine.Outcome `json:"result,omitempty"`
+	Version       int64          `json:"version"`
+	// Overdue: unfinished and past the legal due instant. DueToday: due
+	// later today (calendar's zone). Paused: waiting for the applicant.
+	Overdue  bool `json:"overdue"`
+	DueToday bool `json:"due_today"`
+	Paused   bool `json:"paused"`
+}
+
+// ActionView is an action a person may fire now, with its inputs.
+type ActionView struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Requires []string `json:"requires,omitempty"`
+	// Moves is false for actions that leave the state unchanged.
+	Moves bool `json:"moves"`
+}
+
+// DossierView is a dossier with its derived explanations and the actions
+// the caller may fire now.
+type DossierView struct {
+	*engine.Dossier
+	ProcedureName string       `json:"procedure_name"`
+	StateName     string       `json:"state_name"`
+	Explain       []string     `json:"explain"`
+	Actions       []ActionView `json:"actions"`
+	Overdue       bool         `json:"overdue"`
+	DueToday      bool         `json:"due_today"`
+}
+
+// Receipt is the content of form 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết
+// quả): code, procedure, reception and appointment.
+type Receipt struct {
+	Code          string     `json:"code"`
+	Procedure     string     `json:"procedure"`
+	ProcedureName string     `json:"procedure_name"`
+	Applicant     string     `json:"applicant"`
+	ReceivedAt    time.Time  `json:"received_at"`
+	AppointmentAt *time.Time `json:"appointment_at,omitempty"`
+	ReceivedBy    string     `json:"received_by"`
+	Unit          string     `json:"unit"`
+}
+
+// LookupView is what the public may see of a dossier: no applicant data,
+// no history.
+type LookupView struct {
+	Code          string         `json:"code"`
+	ProcedureName string         `json:"procedure_name"`
+	StateName     string         `json:"state_name"`
+	Status        engine.Status  `json:"status"`
+	AppointmentAt *time.Time     `json:"appointment_at,omitempty"`
+	DueAt         *time.Time     `json:"due_at,omitempty"`
+	Result        engine.Outcome `json:"result,omitempty"`
+	FinishedAt    *time.Time     `json:"finished_at,omitempty"`
+}
+
+func pick(vi, en, lang string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return vi
+}
+
+func (s *Server) procName(d *engine.Dossier, lang string) (*engine.Procedure, string) {
+	p, err := s.eng.Catalog.Get(d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return nil, d.Procedure
+	}
+	return p, pick(p.Name, p.NameEN, lang)
+}
+
+func stateName(p *engine.Procedure, id, lang string) string {
+	if p == nil {
+		return id
+	}
+	if st, ok := p.State(id); ok {
+		return pick(st.Name, st.NameEN, lang)
+	}
+	return id
+}
+
+// flags computes overdue / due today for d at now in cal's zone.
+func flags(d *engine.Dossier, now time.Time, cal *calendar.Calendar) (overdue, dueToday bool) {
+	if d.IsFinished() || d.DueAt == nil {
+		return false, false
+	}
+	if d.DueAt.Before(now) {
+		return true, false
+	}
+	loc := cal.Location()
+	return false, calendar.DateOf(*d.DueAt, loc) == calendar.DateOf(now, loc)
+}
+
+func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary {
+	p, pname := s.procName(d, lang)
+	od, today := flags(d, now, s.eng.Calendar)
+	return Summary{
+		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
+		State: d.State, StateName: stateName(p, d.State, lang), Unit: d.Unit, Status: d.Status,
+		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, StepDueAt: d.StepDueAt,
+		Result: d.Result, Version: d.Version, Overdue: od, DueToday: today, Paused: d.Status == engine.StatusPaused,
+	}
+}
+
+// actionsFor lists the actions person may fire on d now: exactly what the
+// engine would accept, short of inputs.
+func actionsFor(p *engine.Procedure, d *engine.Dossier, person *engine.Person, lang string) []ActionView {
+	out := []ActionView{}
+	if p == nil || person == nil || d.IsFinished() || !auth.CanAct(person) {
+		return out
+	}
+	for _, a := range p.ActionsFor(d.State, person.Units) {
+		if (!a.Extend.IsZero() || a.Reappoint) && d.Uses[a.ID] >= limitOf(a) {
+			continue
+		}
+		out = append(out, ActionView{ID: a.ID, Name: pick(a.Name, a.NameEN, lang), Requires: a.Requires, Moves: a.To != ""})
+	}
+	return out
+}
+
+func limitOf(a *engine.Action) int {
+	if a.Reappoint && a.Max == 0 {
+		return 1
+	}
+	return a.Max
+}
+
+func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, lang string) (*DossierView, error) {
+	p, pname := s.procName(d, lang)
+	explain, err := s.eng.Explain(d, lang)
+	if err != nil {
+		return nil, err
+	}
+	od, today := flags(d, now, s.eng.Calendar)
+	return &DossierView{
+		Dossier: d, ProcedureName: pname, StateName: stateName(p, d.State, lang),
+		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
+	}, nil
+}
+
+func (s *Server) receipt(d *engine.Dossier, lang string) Receipt {
+	_, pname := s.procName(d, lang)
+	return Receipt{
+		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
+		ReceivedAt: d.ReceivedAt, AppointmentAt: d.AppointmentAt, ReceivedBy: d.ReceivedBy, Unit: d.ReceivingUnit,
+	}
+}
