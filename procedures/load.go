@@ -109,7 +109,7 @@ func Lint(opts LintOptions, paths ...string) *LintResult {
 		}
 		s, ps := parse(f, data, opts.Directory)
 		r.Problems = append(r.Problems, ps...)
-		if s == nil || s.p.Code == "" {
+		if s == nil || s.p.Code == "" || s.keyBad {
 			continue
 		}
 		key := s.p.Key()

@@ -15,9 +15,12 @@ type source struct {
 	root *yaml.Node
 	// nodes of top-level values; nil when absent
 	code, version, timeLimit, initial, states, escalation *yaml.Node
-	stateSrc                                              []stateSource  // parallel to p.States
-	actionSrc                                             []actionSource // parallel to p.Actions
-	rungSrc                                               []rungSource   // parallel to p.Escalation; empty for the default ladder
+	// keyBad is set when code or version did not decode: the (code,
+	// version) pair is then unknown and not compared across files.
+	keyBad    bool
+	stateSrc  []stateSource  // parallel to p.States
+	actionSrc []actionSource // parallel to p.Actions
+	rungSrc   []rungSource   // parallel to p.Escalation; empty for the default ladder
 }
 
 type stateSource struct {
@@ -69,12 +72,13 @@ func (d *decoder) decodeProcedure(root *yaml.Node) *source {
 		"name_en": func(_, v *yaml.Node) { p.NameEN, _ = d.str(v, "name_en") },
 		"version": func(_, v *yaml.Node) {
 			s.version = v
-			if n, ok := d.integer(v, "version"); ok {
-				if n < 1 {
-					d.errorf(v, "version must be 1 or more, got %d", n)
-				}
-				p.Version = n
+			n, ok := d.integer(v, "version")
+			if ok && n < 1 {
+				d.errorf(v, "version must be 1 or more, got %d", n)
+				ok = false
 			}
+			p.Version = n
+			s.keyBad = s.keyBad || !ok
 		},
 		"kind": func(_, v *yaml.Node) {
 			if k, ok := d.str(v, "kind"); ok {
