@@ -1,0 +1,23 @@
+package mongostore_test
+
+import (
+	"testing"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/enginetest"
+	"github.com/motcua/motcua/internal/ferrettest"
+)
+
+// TestStoreSuite runs the shared store contract. Through the embedded
+// FerretDB the concurrency tests skip: FerretDB 1.24 lets several
+// conditional updates of one document all succeed (docs/stores.md), so
+// they would test FerretDB, not this store. With MOTCUA_TEST_MONGODB_URI
+// set they run in full against the real MongoDB.
+func TestStoreSuite(t *testing.T) {
+	opts := enginetest.SuiteOptions{}
+	if !ferrettest.Real() {
+		opts.SkipConcurrency = "FerretDB 1.24 is not atomic under concurrent conditional updates (docs/stores.md); set " +
+			ferrettest.EnvURI + " to run against MongoDB"
+	}
+	enginetest.RunStoreSuite(t, func(t *testing.T) engine.Store { return newStore(t) }, opts)
+}
