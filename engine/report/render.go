@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -150,10 +151,17 @@ func formatDate(s, lang string) string {
 // Title is the report's one-line title in lang.
 func (r *Report) Title(lang string) string {
 	if lang == "en" {
-		return fmt.Sprintf("Dossier processing report %s to %s (by %s)", r.From, r.To, r.By)
+		t := fmt.Sprintf("Dossier processing report %s to %s", r.From, r.To)
+		if r.By != ByNone {
+			t += fmt.Sprintf(" (by %s)", r.By)
+		}
+		return t
 	}
-	return fmt.Sprintf("Báo cáo tình hình giải quyết hồ sơ từ %s đến %s (%s)",
-		formatDate(r.From, lang), formatDate(r.To, lang), strings.ToLower(groupHeading(r.By, lang)))
+	t := fmt.Sprintf("Báo cáo tình hình giải quyết hồ sơ từ %s đến %s", formatDate(r.From, lang), formatDate(r.To, lang))
+	if r.By != ByNone {
+		t += " (theo " + strings.ToLower(groupHeading(r.By, lang)) + ")"
+	}
+	return t
 }
 
 // cell formats one figure for text output: percentages with one decimal
@@ -185,8 +193,16 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, r.Title(lang))
 	fmt.Fprintln(tw)
+	// tabwriter aligns every cell right; names read better on the left,
+	// so the first column is padded here (Vietnamese text is NFC: one rune
+	// per letter).
+	width := utf8.RuneCountInString(groupHeading(r.By, lang))
+	for _, n := range append(rowNames(r, lang), totalLabel(lang), pick(petitionHeads[0], lang, "")) {
+		width = max(width, utf8.RuneCountInString(n))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
 	block := func(brief bool) {
-		heads := []string{groupHeading(r.By, lang)}
+		heads := []string{pad(groupHeading(r.By, lang))}
 		for _, c := range columns {
 			if c.brief == brief {
 				heads = append(heads, heading(c, lang))
@@ -194,7 +210,7 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 		}
 		fmt.Fprintln(tw, strings.Join(heads, "\t")+"\t")
 		line := func(name string, f *Figures) {
-			cells := []string{name}
+			cells := []string{pad(name)}
 			for _, c := range columns {
 				if c.brief == brief {
 					cells = append(cells, cell(c, f, lang))
@@ -211,8 +227,16 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 	fmt.Fprintln(tw)
 	block(false)
 	fmt.Fprintln(tw)
-	writePetitions(tw, r, lang)
+	writePetitions(tw, r, lang, pad)
 	return tw.Flush()
+}
+
+func rowNames(r *Report, lang string) []string {
+	out := make([]string, len(r.Rows))
+	for i := range r.Rows {
+		out[i] = rowName(r.Rows[i], lang)
+	}
+	return out
 }
 
 var petitionHeads = [][2]string{
@@ -220,14 +244,15 @@ var petitionHeads = [][2]string{
 	{"Đúng hạn", "On time"}, {"Trễ hạn", "Late"}, {"Gia hạn", "Extended"},
 }
 
-func writePetitions(tw io.Writer, r *Report, lang string) {
+func writePetitions(tw io.Writer, r *Report, lang string, pad func(string) string) {
 	heads := make([]string, len(petitionHeads))
 	for i, h := range petitionHeads {
 		heads[i] = pick(h, lang, "")
 	}
+	heads[0] = pad(heads[0])
 	fmt.Fprintln(tw, strings.Join(heads, "\t")+"\t")
 	for _, p := range r.Petitions {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", KindName(p.Kind, lang), p.Received, p.Finished, p.OnTime, p.Late, p.Extended)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", pad(KindName(p.Kind, lang)), p.Received, p.Finished, p.OnTime, p.Late, p.Extended)
 	}
 }
 

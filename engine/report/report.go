@@ -50,7 +50,7 @@ func ParseGrouping(s string) (Grouping, error) {
 	return "", &QueryError{
 		Field:     "by",
 		Message:   fmt.Sprintf("nhóm theo %q không hợp lệ: chọn unit, procedure, kind, channel hoặc none", s),
-		MessageEN: fmt.Sprintf("grouping %q is invalid: choose unit, procedure, kind, channel or none", s),
+		MessageEN: fmt.Sprintf("grouping (by) %q is invalid: choose unit, procedure, kind, channel or none", s),
 	}
 }
 

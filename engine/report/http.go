@@ -1,0 +1,190 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/calendar"
+)
+
+// Option configures Handler and MonthlyRates.
+type Option func(*Query)
+
+// WithCatalog lets the report replay clocks with each dossier's own
+// procedure and name procedure rows (see Query.Catalog).
+func WithCatalog(c *engine.Catalog) Option { return func(q *Query) { q.Catalog = c } }
+
+// WithDirectory names unit rows (see Query.Directory).
+func WithDirectory(d *engine.Directory) Option { return func(q *Query) { q.Directory = d } }
+
+// Handler serves GET /api/v1/reports/on-time?from=YYYY-MM-DD&to=YYYY-MM-DD
+// &by=unit|procedure|kind|channel|none[&format=json|csv|xlsx][&lang=vi|en].
+// Without format, the Accept header chooses (text/csv, the XLSX media
+// type, otherwise JSON). Bad parameters get 400 with
+// {"error":{"code":"invalid","message":"<vi>","message_en":"<en>"}}.
+// It does no authentication: the server mounts it behind its own.
+func Handler(src Source, cal *calendar.Calendar, opts ...Option) http.Handler {
+	var base Query
+	for _, o := range opts {
+		o(&base)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+				"chỉ hỗ trợ phương thức GET", "only GET is supported")
+			return
+		}
+		q, format, lang, err := parseRequest(r, base)
+		if err != nil {
+			var qe *QueryError
+			errors.As(err, &qe)
+			writeError(w, http.StatusBadRequest, string(engine.EINVALID), qe.Message, qe.MessageEN)
+			return
+		}
+		rep, err := Compute(r.Context(), src, cal, q)
+		if err != nil {
+			var qe *QueryError
+			if errors.As(err, &qe) {
+				writeError(w, http.StatusBadRequest, string(engine.EINVALID), qe.Message, qe.MessageEN)
+				return
+			}
+			// The cause stays in the server's logs, never in the answer.
+			writeError(w, http.StatusInternalServerError, string(engine.EINTERNAL),
+				"lỗi hệ thống khi lập báo cáo", "internal error while computing the report")
+			return
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, rep, format, lang); err != nil {
+			writeError(w, http.StatusInternalServerError, string(engine.EINTERNAL),
+				"lỗi hệ thống khi xuất báo cáo", "internal error while rendering the report")
+			return
+		}
+		h := w.Header()
+		switch format {
+		case FormatCSV:
+			h.Set("Content-Type", ContentTypeCSV)
+			h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, FileName(rep, FormatCSV)))
+		case FormatXLSX:
+			h.Set("Content-Type", ContentTypeXLSX)
+			h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, FileName(rep, FormatXLSX)))
+		default:
+			h.Set("Content-Type", ContentTypeJSON)
+		}
+		h.Set("Cache-Control", "no-store")
+		h.Set("Vary", "Accept")
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(buf.Bytes())
+		}
+	})
+}
+
+// FileName is the suggested file name of r in format f, e.g.
+// bao-cao-2026-01-01_2026-03-31-unit.xlsx.
+func FileName(r *Report, f Format) string {
+	return fmt.Sprintf("bao-cao-%s_%s-%s.%s", r.From, r.To, r.By, f)
+}
+
+func parseRequest(r *http.Request, base Query) (Query, Format, string, error) {
+	v := r.URL.Query()
+	q := base
+	var err error
+	if q.From, err = parseDate(v.Get("from"), "from", "ngày bắt đầu"); err != nil {
+		return q, "", "", err
+	}
+	if q.To, err = parseDate(v.Get("to"), "to", "ngày kết thúc"); err != nil {
+		return q, "", "", err
+	}
+	if q.By, err = ParseGrouping(v.Get("by")); err != nil {
+		return q, "", "", err
+	}
+	lang := v.Get("lang")
+	switch lang {
+	case "", "vi":
+		lang = "vi"
+	case "en":
+	default:
+		return q, "", "", &QueryError{Field: "lang",
+			Message:   fmt.Sprintf("ngôn ngữ %q không hợp lệ: chọn vi hoặc en", lang),
+			MessageEN: fmt.Sprintf("language %q is invalid: choose vi or en", lang)}
+	}
+	format := Format("")
+	if s := v.Get("format"); s != "" {
+		if format, err = ParseFormat(s); err != nil {
+			return q, "", "", err
+		}
+		if format == FormatTable {
+			return q, "", "", &QueryError{Field: "format",
+				Message:   "định dạng table chỉ dùng ở dòng lệnh: chọn json, csv hoặc xlsx",
+				MessageEN: "the table format is for the command line: choose json, csv or xlsx"}
+		}
+	} else {
+		format = negotiate(r.Header.Get("Accept"))
+	}
+	return q, format, lang, nil
+}
+
+// negotiate picks a format from an Accept header; JSON unless CSV or
+// XLSX is asked for by name.
+func negotiate(accept string) Format {
+	for _, part := range strings.Split(accept, ",") {
+		mt := strings.TrimSpace(strings.SplitN(part, ";", 2)[0])
+		switch mt {
+		case "text/csv":
+			return FormatCSV
+		case ContentTypeXLSX:
+			return FormatXLSX
+		case "application/json":
+			return FormatJSON
+		}
+	}
+	return FormatJSON
+}
+
+func parseDate(s, field, vi string) (calendar.Date, error) {
+	if strings.TrimSpace(s) == "" {
+		return calendar.Date{}, &QueryError{Field: field,
+			Message:   fmt.Sprintf("thiếu %s (%s=YYYY-MM-DD)", vi, field),
+			MessageEN: fmt.Sprintf("%s is required (YYYY-MM-DD)", field)}
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return calendar.Date{}, &QueryError{Field: field,
+			Message:   fmt.Sprintf("%s %q không hợp lệ: cần dạng YYYY-MM-DD", vi, s),
+			MessageEN: fmt.Sprintf("%s %q is invalid: want YYYY-MM-DD", field, s)}
+	}
+	return d, nil
+}
+
+// ParseDate parses a report date for field ("from" or "to") with a
+// bilingual *QueryError, for callers outside HTTP (the CLI).
+func ParseDate(s, field string) (calendar.Date, error) {
+	vi := map[string]string{"from": "ngày bắt đầu", "to": "ngày kết thúc"}[field]
+	if vi == "" {
+		vi = field
+	}
+	return parseDate(s, field, vi)
+}
+
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		MessageEN string `json:"message_en"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, vi, en string) {
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.MessageEN = code, vi, en
+	w.Header().Set("Content-Type", ContentTypeJSON)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(b)
+}
