@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/enginetest"
+	"github.com/motcua/motcua/engine/mongostore"
+	"github.com/motcua/motcua/engine/simulate"
+	"github.com/motcua/motcua/engine/sqlitestore"
+)
+
+func init() {
+	register(command{
+		name:    "simulate",
+		summary: "dry-run a scenario on the real engine with a simulated clock (SCENARIO.yaml [--json] [--lang vi|en])",
+		run:     runSimulate,
+	})
+}
+
+const simulateUsage = "usage: motcua simulate SCENARIO.yaml [--json] [--lang vi|en] [--mongo-uri URI]"
+
+// runSimulate plays a scenario on a throwaway store: a temporary embedded
+// store by default, or a fresh database on the MongoDB given by
+// --mongo-uri / MOTCUA_MONGO_URI, dropped afterwards. Rejected steps are
+// part of the output, not a failure: the exit status is 0 unless the
+// scenario or what it names cannot be read (2).
+func runSimulate(ctx context.Context, m *Main, args []string) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print one JSON object: dossiers, notifications, errors")
+	lang := fs.String("lang", "vi", "language of the tables: vi or en")
+	mongoURI := fs.String("mongo-uri", "", "run on a temporary database of this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
+	// HOOK(report): the reports engineer adds --report here.
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
+		return usagef("simulate: %v\n%s", err, simulateUsage)
+	}
+	if fs.NArg() != 1 {
+		return usagef("%s", simulateUsage)
+	}
+	if *lang != "vi" && *lang != "en" {
+		return usagef("simulate: --lang must be vi or en\n%s", simulateUsage)
+	}
+	if *mongoURI == "" && m.Getenv != nil {
+		*mongoURI = m.Getenv("MOTCUA_MONGO_URI")
+	}
+
+	sc, err := simulate.Parse(fs.Arg(0))
+	if err != nil {
+		return err // *simulate.ParseError: EINVALID, exit 2, path:line:col
+	}
+	cat, dir, cal, err := sc.Environment()
+	if err != nil {
+		return err // procedures' *Problems are EINVALID too: exit 2
+	}
+	store, cleanup, err := simulationStore(ctx, *mongoURI)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	// The engine reads the simulated clock, never the wall clock: Run
+	// moves it to each step's instant.
+	clock := enginetest.NewStubClock(time.Time{})
+	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: clock.Now}
+
+	// HOOK(watch): wire the deadline watch here, e.g.
+	//   sweeper = watch.New(eng, ...)   // implements simulate.Sweeper
+	// Until then sweep steps are reported as "deadline watch not available".
+	var sweeper simulate.Sweeper
+
+	res, err := simulate.Run(ctx, eng, clock, sc, sweeper)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return res.WriteText(m.Stdout, *lang)
+}
+
+// simulationStore opens a store no one else uses and returns how to
+// remove it.
+func simulationStore(ctx context.Context, mongoURI string) (engine.Store, func(), error) {
+	if mongoURI != "" {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, nil, err
+		}
+		st, err := mongostore.Open(ctx, mongoURI, "motcua_simulate_"+hex.EncodeToString(b[:]))
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() {
+			_ = st.Database().Drop(context.WithoutCancel(ctx))
+			_ = st.Close()
+		}, nil
+	}
+	tmp, err := os.MkdirTemp("", "motcua-simulate-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("temporary store: %w", err)
+	}
+	st, err := sqlitestore.Open(tmp)
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, nil, err
+	}
+	return st, func() {
+		_ = st.Close()
+		_ = os.RemoveAll(tmp)
+	}, nil
+}

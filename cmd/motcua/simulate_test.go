@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func simulateCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	err := m.Run(context.Background(), append([]string{"simulate"}, args...))
+	return out.String(), err
+}
+
+// TestSimulateExamples runs every shipped scenario through the CLI, on
+// its temporary embedded store, and checks the JSON it prints.
+func TestSimulateExamples(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("../../examples/scenarios/*.yaml")
+	if len(files) < 3 {
+		t.Fatalf("%d scenarios shipped, want at least 3", len(files))
+	}
+	want := map[string]struct {
+		states, dues string
+		errors       int
+	}{
+		"khai-sinh-qua-tet.yaml":     {"returned returned", "2026-02-13T17:00:00+07:00 2026-02-13T17:00:00+07:00", 0},
+		"ho-kinh-doanh-bo-sung.yaml": {"returned", "2026-03-19T14:00:00+07:00", 1},
+		"to-cao-gia-han.yaml":        {"concluded", "2026-06-18T17:00:00+07:00", 1},
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			out, err := simulateCLI(t, f, "--json")
+			if err != nil || ExitCode(err) != 0 {
+				t.Fatalf("exit %d: %v", ExitCode(err), err)
+			}
+			var res struct {
+				Dossiers []struct {
+					State string  `json:"state"`
+					DueAt *string `json:"due_at"`
+				} `json:"dossiers"`
+				Notifications []any `json:"notifications"`
+				Errors        []any `json:"errors"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			w, ok := want[filepath.Base(f)]
+			if !ok {
+				return // a new scenario: it ran and printed JSON
+			}
+			var states, dues []string
+			for _, d := range res.Dossiers {
+				states = append(states, d.State)
+				if d.DueAt != nil {
+					dues = append(dues, *d.DueAt)
+				}
+			}
+			if strings.Join(states, " ") != w.states || strings.Join(dues, " ") != w.dues || len(res.Errors) != w.errors {
+				t.Errorf("states %v dues %v errors %d; want %s / %s / %d", states, dues, len(res.Errors), w.states, w.dues, w.errors)
+			}
+		})
+	}
+}
+
+func TestSimulateTables(t *testing.T) {
+	t.Parallel()
+	f := "../../examples/scenarios/ho-kinh-doanh-bo-sung.yaml"
+	vi, err := simulateCLI(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(vi, "HỒ SƠ (1)") || !strings.Contains(vi, "T5 19/03/2026 14:00") ||
+		!strings.Contains(vi, "dinh-thi-ha không thuộc đơn vị được xử lý bước này (mot-cua)") {
+		t.Errorf("Vietnamese table:\n%s", vi)
+	}
+	en, err := simulateCLI(t, "--lang", "en", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(en, "DOSSIERS (1)") || !strings.Contains(en, "Thu 19/03/2026 14:00") || !strings.Contains(en, "returned") {
+		t.Errorf("English table:\n%s", en)
+	}
+}
+
+// TestSimulateBadInput: an unreadable scenario is exit 2 with its
+// position; bad flags are usage errors.
+func TestSimulateBadInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("procedures: [x]\ndirectory: d.yaml\nsteps:\n  - at: yesterday\n    sweep: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := simulateCLI(t, bad, "--json")
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), bad+`:4:9: invalid instant "yesterday"`) || out != "" {
+		t.Errorf("exit %d, error %v, stdout %q", ExitCode(err), err, out)
+	}
+	// The scenario parses, but names a procedure folder that does not exist.
+	missing := filepath.Join(dir, "missing.yaml")
+	if err := os.WriteFile(missing, []byte("procedures: [nowhere]\ndirectory: ../../examples/directory.yaml\nsteps: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := simulateCLI(t, missing); ExitCode(err) != 2 || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("missing procedures: exit %d, %v", ExitCode(err), err)
+	}
+	for _, args := range [][]string{{}, {"a.yaml", "b.yaml"}, {"a.yaml", "--lang", "fr"}, {"a.yaml", "--colour"}} {
+		if _, err := simulateCLI(t, args...); ExitCode(err) != 2 || !strings.Contains(err.Error(), "usage: motcua simulate") {
+			t.Errorf("args %v: exit %d, %v", args, ExitCode(err), err)
+		}
+	}
+}
