@@ -22,10 +22,15 @@
 //     17:00 of the third day (not 08:00 of the fourth).
 //   - N days (calendar days) end at the close of office hours on the start
 //     date + N; an end on a day off moves to the next working day (Civil
-//     Code 2015 Art 148). "Same day" ends at the close of the start's
-//     working day.
+//     Code 2015 Art 148). The start date is that of the valid reception
+//     instant, so a dossier received on a Saturday or after the cut-off
+//     counts its days from the next working day, as it counts working
+//     time. "Same day" ends at the close of the start's working day.
 //   - Elapsed returns the office time between two instants (pause
 //     accounting, "how late"); AddWork is its inverse.
+//
+// Amounts take at most three decimals and at most 99999 whole units, so
+// every working-time limit fits a time.Duration.
 //
 // Every Result can explain itself (Calendar.Explain) in Vietnamese or
 // English: the start and why, the named days off skipped, the end.
