@@ -1,6 +1,3 @@
-// Package procedures is the YAML language in which admins declare
-// procedures, directories and calendars: decoding on yaml.Node (positions
-// kept), validation, compilation to engine types, diagrams.
 package procedures
 
 import (

@@ -1,0 +1,45 @@
+// Package procedures is the YAML language in which admins declare
+// procedures, directories and calendars: decoding on yaml.Node (positions
+// kept), validation, compilation to engine types, diagrams.
+//
+// # Procedures
+//
+// One file per procedure; examples/procedures/ holds real ones. Keys:
+//
+//	code, name, name_en        national code (quote it: "1.001193"), names
+//	version                    default 1; (code, version) is unique
+//	kind                       procedure | complaint | denunciation | petition (default procedure)
+//	legal_basis                a string or a list; required
+//	time_limit                 any calendar.ParseDuration form: "3 working days", "30 ngày", "trong ngày"
+//	cutoff                     "15:00": received later counts from the next working day
+//	supplement                 restart (default) | pause: the clock while waiting for the applicant
+//	initial                    the first state
+//	states[]                   id, name, name_en, unit, time_limit (step budget),
+//	                           waits_for: applicant, final: approved|refused|withdrawn,
+//	                           status (national portal code 1–10), timeout: {after, action}
+//	actions[]                  id, name, name_en, from (one or a list), to, by, requires,
+//	                           extend + max, reappoint: true, clock: restart, system: true
+//	escalation[]               before|after, notify: assignee|unit_head|<unit id>, off_hours
+//
+// State and action ids are snake_case (they become diagram identifiers
+// and looplab/fsm event names); unit ids are kebab-case directory ids.
+// Without escalation the DefaultEscalation ladder applies.
+//
+// # Checks
+//
+// Decoding is strict: unknown or repeated keys, wrong types, bad
+// durations and duplicate ids are problems. Then: undefined states and
+// actions, unreachable states, non-final states with no way out or no way
+// to any final state, no final state, actions from a final state, a
+// waiting state nothing brings back from, extend without max, a
+// reappoint used more than once (Decree 61/2018 Art 19), escalation rungs
+// that notify nobody, and step budgets on the longest path over the legal
+// limit. That path starts at the initial state, after a clock restart or
+// a return from the applicant, and stops at a waiting or final state;
+// budgets and limit compare in working time on an 8-hour day, calendar
+// days counting 5/7 of a working day each. With a directory, every unit
+// and notify reference must resolve and notified units must have a head.
+//
+// Every problem is a Problem located at the offending node; all of them
+// are reported at once, as *Problems.
+package procedures
