@@ -197,10 +197,14 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 	// so the first column is padded here (Vietnamese text is NFC: one rune
 	// per letter).
 	width := utf8.RuneCountInString(groupHeading(r.By, lang))
-	for _, n := range append(rowNames(r, lang), totalLabel(lang), pick(petitionHeads[0], lang, "")) {
+	names := append(rowNames(r, lang), totalLabel(lang), pick(petitionHeads[0], lang, ""))
+	for _, p := range r.Petitions {
+		names = append(names, KindName(p.Kind, lang))
+	}
+	for _, n := range names {
 		width = max(width, utf8.RuneCountInString(n))
 	}
-	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
+	pad := func(s string) string { return s + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s))) }
 	block := func(brief bool) {
 		heads := []string{pad(groupHeading(r.By, lang))}
 		for _, c := range columns {
