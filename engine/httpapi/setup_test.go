@@ -211,3 +211,9 @@ func (b *bundle) snapshot() string {
 	}{ds, ns})
 	return string(data)
 }
+
+func struct2query() engine.Query { return engine.Query{} }
+
+func actInput(action, actor string) engine.ActInput {
+	return engine.ActInput{Action: action, Actor: actor}
+}

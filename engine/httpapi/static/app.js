@@ -1,0 +1,4 @@
+// The only script: a print button on the receipt. Every page works without it.
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-print]")) { window.print(); }
+});
