@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/simulate"
 	"github.com/motcua/motcua/engine/sqlitestore"
+	"github.com/motcua/motcua/engine/watch"
 )
 
 func init() {
@@ -72,10 +73,8 @@ func runSimulate(ctx context.Context, m *Main, args []string) error {
 	clock := enginetest.NewStubClock(time.Time{})
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: clock.Now}
 
-	// HOOK(watch): wire the deadline watch here, e.g.
-	//   sweeper = watch.New(eng, ...)   // implements simulate.Sweeper
-	// Until then sweep steps are reported as "deadline watch not available".
-	var sweeper simulate.Sweeper
+	// The deadline watch sweeps at each sweep step's simulated instant.
+	var sweeper simulate.Sweeper = &watch.Watcher{Store: store, Engine: eng}
 
 	res, err := simulate.Run(ctx, eng, clock, sc, sweeper)
 	if err != nil {
