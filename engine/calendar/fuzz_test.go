@@ -45,7 +45,8 @@ func inOffice(c *calendar.Calendar, t time.Time) bool {
 //   - for working time, Elapsed(start, due) == Work(limit), and from the
 //     reception too unless the cut-off moved the start;
 //   - due is the earliest such instant;
-//   - due lies in office hours or at a session end.
+//   - due lies in office hours or at a session end;
+//   - the skipped days off listed lie between start and due.
 func FuzzDue(f *testing.F) {
 	f.Add(int64(0), uint8(0), int64(3000), int16(-1), false)
 	f.Add(int64(60*24*42+16*60+30), uint8(0), int64(3000), int16(900), false) // 12 Feb 2026 16:30, issue example
@@ -90,6 +91,13 @@ func FuzzDue(f *testing.F) {
 		}
 		if !inOffice(c, r.Start) || !inOffice(c, r.Due) {
 			t.Fatalf("start %s or due %s outside office hours (%s from %s)", r.Start, r.Due, limit, received)
+		}
+		startDate, dueDate := calendar.DateOf(r.Start, c.Location()).String(), calendar.DateOf(r.Due, c.Location()).String()
+		for _, sp := range r.Skipped {
+			if c.IsWorkingDay(sp.From) || c.IsWorkingDay(sp.To) || sp.From.String() > sp.To.String() ||
+				sp.From.String() < startDate || sp.To.String() > dueDate {
+				t.Fatalf("skipped span %v is not a run of days off within %s–%s", sp, startDate, dueDate)
+			}
 		}
 		if !limit.IsWorkingTime() {
 			return
