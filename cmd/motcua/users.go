@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/procedures"
+)
+
+func init() {
+	register(command{
+		name:    "users",
+		summary: "list people and set passwords or issue API tokens (users list | passwd ID | token ID NAME)",
+		run:     runUsers,
+	})
+}
+
+const usersUsage = `usage: motcua users list   [--data DIR] [--directory FILE]
+       motcua users passwd ID [--data DIR] [--directory FILE]   (password on stdin)
+       motcua users token ID NAME [--data DIR] [--directory FILE]
+
+People come from the directory; their passwords (bcrypt hashes) and API
+tokens (SHA-256 hashes) are kept in DIR/credentials.json, mode 0600.
+"passwd" reads the new password from the first line of stdin, so it never
+appears in the shell history or the process list:
+  printf '%s\n' "$PASSWORD" | motcua users passwd ngo-thi-mai
+"token" prints a new API token once; keep it, it cannot be shown again.`
+
+func runUsers(ctx context.Context, m *Main, args []string) error {
+	fs := flag.NewFlagSet("users", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dataDir := fs.String("data", "", "data folder holding credentials.json (env MOTCUA_DATA, default ./motcua-data)")
+	dirPath := fs.String("directory", "examples/directory.yaml", "directory file: units, heads, people")
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(m.Stdout, usersUsage+"\n")
+			return nil
+		}
+		return usagef("users: %v\n%s", err, usersUsage)
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return usagef("users: missing subcommand\n%s", usersUsage)
+	}
+	if *dataDir == "" && m.Getenv != nil {
+		*dataDir = m.Getenv("MOTCUA_DATA")
+	}
+	dir, err := procedures.LoadDirectory(*dirPath)
+	if err != nil {
+		return fmt.Errorf("--directory: %w", err)
+	}
+	creds, err := auth.OpenFile(credentialsPath(*dataDir))
+	if err != nil {
+		return err
+	}
+	as := &auth.Service{Store: creds, Directory: dir}
+	switch rest[0] {
+	case "list":
+		if len(rest) != 1 {
+			return usagef("users list takes no argument\n%s", usersUsage)
+		}
+		us, err := as.Users(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%-20s %-26s %-16s %-24s %-9s %s\n", "ID", "NAME", "ROLES", "UNITS", "PASSWORD", "TOKENS")
+		for _, u := range us {
+			roles := make([]string, len(u.Person.Roles))
+			for i, r := range u.Person.Roles {
+				roles[i] = string(r)
+			}
+			pw := "no"
+			if u.HasPassword {
+				pw = "yes"
+			}
+			if !u.Person.Active {
+				pw += " (inactive)"
+			}
+			fmt.Fprintf(m.Stdout, "%-20s %-26s %-16s %-24s %-9s %d\n", u.Person.ID, u.Person.Name, strings.Join(roles, ","), strings.Join(u.Person.Units, ","), pw, u.Tokens)
+		}
+		return nil
+	case "passwd":
+		if len(rest) != 2 {
+			return usagef("users passwd needs exactly one person id\n%s", usersUsage)
+		}
+		if m.Stdin == nil {
+			return usagef("users passwd: no stdin to read the password from")
+		}
+		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return usagef("users passwd: empty password on stdin")
+		}
+		if err := as.SetPassword(ctx, rest[1], pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "password set for %s in %s\n", rest[1], creds.Path())
+		return nil
+	case "token":
+		if len(rest) != 3 {
+			return usagef("users token needs a person id and a token name\n%s", usersUsage)
+		}
+		tok, err := as.NewToken(ctx, rest[1], rest[2])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, tok)
+		return nil
+	default:
+		return usagef("users: unknown subcommand %q\n%s", rest[0], usersUsage)
+	}
+}
