@@ -358,4 +358,3 @@ func credentialsPath(dataDir string) string {
 	}
 	return filepath.Join(dataDir, "credentials.json")
 }
-
