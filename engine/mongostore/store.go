@@ -650,8 +650,9 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, now, unti
 	if mongo.IsDuplicateKeyError(err) {
 		return false, nil
 	}
-	// FerretDB reports the upsert's duplicate key as an internal error;
-	// a live lease of another holder explains it the same way.
+	// A server that reports the upsert's collision otherwise (FerretDB
+	// does so for duplicates raised by updates) is read back: a live
+	// lease of another holder means a refusal, not a failure.
 	var cur struct {
 		Holder string    `bson:"holder"`
 		Until  time.Time `bson:"until"`
