@@ -308,28 +308,38 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 	// whatever the caller's history holds.
 	have := max(len(d.History)-1, 0)
 	for attempt := 0; attempt < 4; attempt++ {
-		update := bson.D{{Key: "$set", Value: set}}
-		if len(unset) > 0 {
-			update = append(update, bson.E{Key: "$unset", Value: unset})
-		}
+		fields := append(bson.D{}, set...)
+		filter := bson.D{{Key: "_id", Value: d.Code}, {Key: "version", Value: prev}}
 		push := bson.D{}
-		if rows := d.History[have:]; len(rows) > 0 {
-			raws, err := marshalAll(rows)
-			if err != nil {
-				return fmt.Errorf("mongostore: encode history: %w", err)
+		rows, err := marshalAll(d.History[have:])
+		if err != nil {
+			return fmt.Errorf("mongostore: encode history: %w", err)
+		}
+		if have == 0 {
+			// A dossier stored without rows may hold null, which $push
+			// refuses and $size does not match: set the rows instead.
+			filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+				bson.D{{Key: "history", Value: bson.D{{Key: "$size", Value: 0}}}},
+				bson.D{{Key: "history", Value: nil}},
+			}})
+			if len(rows) > 0 {
+				fields = append(fields, bson.E{Key: "history", Value: rows})
 			}
-			push = append(push, bson.E{Key: "history", Value: bson.D{{Key: "$each", Value: raws}}})
+		} else {
+			filter = append(filter, bson.E{Key: "history", Value: bson.D{{Key: "$size", Value: have}}})
+			if len(rows) > 0 {
+				push = append(push, bson.E{Key: "history", Value: bson.D{{Key: "$each", Value: rows}}})
+			}
 		}
 		if len(notes) > 0 {
 			push = append(push, bson.E{Key: "outbox", Value: bson.D{{Key: "$each", Value: notes}}})
 		}
+		update := bson.D{{Key: "$set", Value: fields}}
+		if len(unset) > 0 {
+			update = append(update, bson.E{Key: "$unset", Value: unset})
+		}
 		if len(push) > 0 {
 			update = append(update, bson.E{Key: "$push", Value: push})
-		}
-		filter := bson.D{
-			{Key: "_id", Value: d.Code},
-			{Key: "version", Value: prev},
-			{Key: "history", Value: bson.D{{Key: "$size", Value: have}}},
 		}
 		res, err := s.dossiers.UpdateOne(ctx, filter, update)
 		if err != nil {

@@ -175,6 +175,32 @@ func TestApplyHistoryIsExactWhateverTheCallerHolds(t *testing.T) {
 	}
 }
 
+func TestApplyOnADossierStoredWithoutHistory(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	// Not what the engine writes, but a store must not wedge on it: a nil
+	// history is stored as null, which $push refuses and $size misses.
+	d := dossier("MC-260302-0012")
+	d.History = nil
+	mustInsert(t, s, d)
+	same := d.Clone()
+	same.Version = 2
+	if err := s.Apply(ctxT(t), same, 1, nil); err != nil {
+		t.Fatalf("Apply without rows: %v", err)
+	}
+	n := next(same, "transfer", "review", t0.Add(time.Hour))
+	if err := s.Apply(ctxT(t), n, 2, nil); err != nil {
+		t.Fatalf("Apply of the first row: %v", err)
+	}
+	got, err := s.Get(ctxT(t), d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.History) != 1 || got.History[0].Seq != 1 || got.Version != 3 {
+		t.Errorf("history %+v at version %d; want one row at version 3", got.History, got.Version)
+	}
+}
+
 func TestApplyStaleVersionIsConflictAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
