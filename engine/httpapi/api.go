@@ -59,17 +59,16 @@ func (s *Server) routesAPI() error {
 	return nil
 }
 
-// lang picks the answer language: ?lang=, then the lang cookie, then
-// Accept-Language; Vietnamese by default.
+// lang picks the answer language: ?lang=, then the lang cookie;
+// Vietnamese otherwise. Accept-Language is ignored on purpose: browsers
+// in government offices are often set to English, and Vietnamese is what
+// their users read.
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "en" || l == "vi" {
 		return l
 	}
 	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "vi") {
 		return c.Value
-	}
-	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
-		return "en"
 	}
 	return "vi"
 }

@@ -1,0 +1,209 @@
+package httpapi
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/motcua/motcua/engine/enginetest"
+)
+
+// chromium finds a Chromium binary: $MOTCUA_CHROMIUM, then Debian's
+// packages. Without one the browser tests skip, except under CI (CI set),
+// where a missing browser is a failure: CI must never pass by skipping.
+func chromium(t *testing.T) string {
+	t.Helper()
+	candidates := []string{os.Getenv("MOTCUA_CHROMIUM"), "chromium", "chromium-headless-shell",
+		"/usr/lib/chromium/chromium", "/usr/lib/chromium-headless-shell/chromium-headless-shell", "chromium-browser", "google-chrome"}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	msg := "no Chromium found (apt-get install -y --no-install-recommends chromium fonts-dejavu-core, or set MOTCUA_CHROMIUM)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + ": CI requires the browser tests to run")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// shooter saves one screenshot per page into $MOTCUA_SCREENSHOTS (or a
+// temporary folder), for people to look at while changing the pages.
+type shooter struct {
+	t   *testing.T
+	dir string
+}
+
+func (s shooter) shot(ctx context.Context, name string) {
+	s.t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, name+".png"), png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// TestBrowserScenario drives the real pages in headless Chromium: sign in
+// at the desk, receive a dossier and print its receipt, act on it from
+// the inbox with one click, see it on the office head's dashboard, and
+// look it up publicly.
+func TestBrowserScenario(t *testing.T) {
+	exe := chromium(t)
+	b := setup(t)
+	for _, p := range []string{receiver, head} {
+		if err := b.auth.SetPassword(context.Background(), p, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := os.Getenv("MOTCUA_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shots := shooter{t: t, dir: dir}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	// The first Run starts the browser and must not carry a timeout (it
+	// would stop the browser); a watchdog bounds the whole test instead.
+	watchdog := time.AfterFunc(3*time.Minute, cancel)
+	defer watchdog.Stop()
+	url := b.ts.URL
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
+		t.Fatalf("start Chromium %s: %v", exe, err)
+	}
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		defer scancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		defer scancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	signIn := func(person string) {
+		step("sign in as "+person,
+			chromedp.Navigate(url+"/signin"),
+			chromedp.WaitVisible(chromedp.CSS("#person")),
+			chromedp.SendKeys(chromedp.CSS("#person"), person),
+			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+			chromedp.Submit(chromedp.CSS("#password")),
+			// The legend exists only on the inbox, so this cannot match
+			// the sign-in page still on screen.
+			chromedp.WaitVisible(chromedp.CSS("p.legend")),
+		)
+		if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/inbox") {
+			t.Fatalf("after signing in as %s: at %s", person, loc)
+		}
+	}
+	signOut := func() {
+		step("sign out", chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.CSS("#person")))
+	}
+
+	shots.shot(ctx, "01-signin")
+	signIn(receiver)
+
+	// Receive at the desk: the receipt shows the new code and appointment.
+	step("receive form",
+		chromedp.Navigate(url+"/receive"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Nguyễn Thị Trình Duyệt"),
+		chromedp.SendKeys(chromedp.CSS("#phone"), "0912345678"),
+		chromedp.SendKeys(chromedp.CSS("#note"), "Đủ giấy tờ"),
+	)
+	shots.shot(ctx, "02-receive")
+	step("submit reception", chromedp.Submit(chromedp.CSS("#name")), chromedp.WaitVisible(chromedp.CSS("#receipt-code")))
+	code := text("#receipt-code")
+	if !strings.HasPrefix(code, enginetest.DeskCode+"-") {
+		t.Fatalf("receipt code %q", code)
+	}
+	if appt := text("#receipt-appointment"); !strings.Contains(appt, "/2026") {
+		t.Errorf("receipt appointment %q", appt)
+	}
+	shots.shot(ctx, "03-receipt")
+
+	// One click from the inbox hands it to the office.
+	step("inbox", chromedp.Navigate(url+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`tr[data-code="`+code+`"]`)))
+	shots.shot(ctx, "04-inbox")
+	step("one-click transfer",
+		chromedp.Click(chromedp.CSS(`tr[data-code="`+code+`"] button[data-action="chuyen"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if got, err := b.store.Get(t.Context(), code); err != nil || got.State != "tham_dinh" || got.History[1].Actor != receiver {
+		t.Fatalf("after the one-click transfer: %+v %v", got, err)
+	}
+	if f := text(".flash"); !strings.Contains(f, code) {
+		t.Errorf("flash %q", f)
+	}
+	step("dossier page", chromedp.Navigate(url+"/dossiers/"+code), chromedp.WaitVisible(chromedp.CSS("table.slip")))
+	if rows := text("table.slip tbody"); !strings.Contains(rows, "Chuyển xử lý") {
+		t.Errorf("control slip lacks the transfer: %q", rows)
+	}
+	shots.shot(ctx, "05-dossier")
+	signOut()
+
+	// The office head sees it on the dashboard.
+	signIn(head)
+	step("dashboard", chromedp.Navigate(url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS(`tr[data-unit="`+enginetest.UnitOffice+`"]`)))
+	if n := text(`tr[data-unit="` + enginetest.UnitOffice + `"] td.open`); n != "1" {
+		t.Errorf("dashboard open count for the office = %q, want 1", n)
+	}
+	shots.shot(ctx, "06-dashboard")
+	step("dossier as head", chromedp.Navigate(url+"/dossiers/"+code), chromedp.WaitVisible(chromedp.CSS(`button[data-action="trinh"]`)))
+	shots.shot(ctx, "07-dossier-head")
+	step("procedure", chromedp.Navigate(url+"/procedures/"+enginetest.SampleCode), chromedp.WaitVisible(chromedp.CSS("svg.diagram")))
+	shots.shot(ctx, "08-procedure")
+	signOut()
+
+	// Anyone can look it up, without signing in.
+	step("public lookup",
+		chromedp.Navigate(url+"/lookup"),
+		chromedp.WaitVisible(chromedp.CSS("#code")),
+		chromedp.SendKeys(chromedp.CSS("#code"), strings.ToLower(code)),
+		chromedp.Submit(chromedp.CSS("#code")),
+		chromedp.WaitVisible(chromedp.CSS("#lookup-result")),
+	)
+	if st := text("#lookup-state"); st != "Thẩm định" {
+		t.Errorf("lookup state %q, want Thẩm định", st)
+	}
+	if page := text("main"); strings.Contains(page, "Trình Duyệt") || strings.Contains(page, "0912345678") {
+		t.Error("public lookup shows the applicant's data")
+	}
+	shots.shot(ctx, "09-lookup")
+	step("english", chromedp.Navigate(url+"/lookup?lang=en&code="+code), chromedp.WaitVisible(chromedp.CSS("#lookup-result")))
+	if st := text("#lookup-state"); st != "Appraisal" {
+		t.Errorf("English lookup state %q, want Appraisal", st)
+	}
+	t.Logf("screenshots in %s", dir)
+}
