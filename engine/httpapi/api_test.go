@@ -539,3 +539,25 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 }
+
+func TestReportsAreMountedBehindSignInAndRoles(t *testing.T) {
+	t.Parallel()
+	var seen string
+	stub := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := PersonFrom(r.Context()); p != nil {
+			seen = p.ID
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	b := setup(t, setupOpts{reports: stub})
+	want := map[string]int{head: 200, chairman: 200, Admin: 200, Viewer: 200, receiver: 403, officer: 403, outsider: 403, "": 401}
+	for who, status := range want {
+		if r := b.call("GET", "/api/v1/reports/on-time?from=2026-03-01&to=2026-03-31", who, nil); r.status != status {
+			t.Errorf("reports as %q: %d, want %d", who, r.status, status)
+		}
+	}
+	b.call("GET", "/api/v1/reports/on-time", head, nil)
+	if seen != head {
+		t.Errorf("the reports handler saw person %q, want %q", seen, head)
+	}
+}
