@@ -72,7 +72,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	a := addReportFlags(fs)
 	fs.StringVar(&a.lang, "lang", "vi", "language of headings: vi or en")
-	dataDir := fs.String("data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./data)")
+	dataDir := fs.String("data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./motcua-data, as serve)")
 	mongoURI := fs.String("mongo-uri", "", "read from this MongoDB instead (env MOTCUA_MONGO_URI)")
 	mongoDB := fs.String("mongo-db", "motcua", "MongoDB database name")
 	calPath := fs.String("calendar", "", "calendar file (default: the built-in vn calendar)")
@@ -144,7 +144,7 @@ func openReportStore(ctx context.Context, dir, uri, db string) (engine.Store, er
 		return mongostore.Open(ctx, uri, db)
 	}
 	if dir == "" {
-		dir = "data"
+		dir = "motcua-data" // the default of "motcua serve"
 	}
 	if _, err := os.Stat(filepath.Join(dir, sqlitestore.DBFile)); err != nil {
 		return nil, &engine.InvalidInputError{Field: "--data",
