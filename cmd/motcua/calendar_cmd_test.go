@@ -41,7 +41,7 @@ years:
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			t.Parallel()
-			out, errOut, err, code := runCmd(t, append([]string{"calendar"}, tt.args...)...)
+			out, errOut, code, err := runCmd(t, append([]string{"calendar"}, tt.args...)...)
 			if err != nil || code != 0 {
 				t.Fatalf("exit %d, err %v", code, err)
 			}
@@ -87,7 +87,7 @@ func TestCalendarCommandBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			t.Parallel()
-			out, _, err, code := runCmd(t, append([]string{"calendar"}, tt.args...)...)
+			out, _, code, err := runCmd(t, append([]string{"calendar"}, tt.args...)...)
 			if code != 2 || out != "" {
 				t.Fatalf("exit %d, stdout %q (err %v); want exit 2 and no output", code, out, err)
 			}

@@ -15,12 +15,12 @@ import (
 
 // runCmd runs the CLI in-process and returns stdout, stderr, the error
 // main would print and the exit status it would return.
-func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error, code int) {
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }}
 	err = m.Run(context.Background(), args)
-	return out.String(), errb.String(), err, ExitCode(err)
+	return out.String(), errb.String(), ExitCode(err), err
 }
 
 // writeFile writes a fixture into a fresh temporary folder.
@@ -76,7 +76,7 @@ func TestDueCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			t.Parallel()
-			out, errOut, err, code := runCmd(t, append([]string{"due"}, tt.args...)...)
+			out, errOut, code, err := runCmd(t, append([]string{"due"}, tt.args...)...)
 			if err != nil || code != 0 {
 				t.Fatalf("exit %d, err %v", code, err)
 			}
@@ -132,7 +132,7 @@ func TestDueCommandBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			t.Parallel()
-			out, _, err, code := runCmd(t, append([]string{"due"}, tt.args...)...)
+			out, _, code, err := runCmd(t, append([]string{"due"}, tt.args...)...)
 			if code != 2 {
 				t.Fatalf("exit %d (err %v), want 2", code, err)
 			}
@@ -148,7 +148,7 @@ func TestDueCommandBadInput(t *testing.T) {
 
 func TestDueHelp(t *testing.T) {
 	t.Parallel()
-	out, _, err, code := runCmd(t, "due", "-h")
+	out, _, code, err := runCmd(t, "due", "-h")
 	if err != nil || code != 0 || !strings.Contains(out, "--received RFC3339") {
 		t.Errorf("due -h: exit %d, err %v, stdout %q", code, err, out)
 	}
@@ -233,7 +233,7 @@ func TestDueProcedureFile(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("example procedure not present:", err)
 	}
-	out, _, err, code := runCmd(t, "due", "--received", "2026-03-02T15:30:00+07:00", "--procedure", path)
+	out, _, code, err := runCmd(t, "due", "--received", "2026-03-02T15:30:00+07:00", "--procedure", path)
 	if err != nil || code != 0 {
 		t.Fatalf("exit %d, err %v", code, err)
 	}

@@ -11,9 +11,7 @@ import (
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/calendar"
-	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/report"
-	"github.com/motcua/motcua/engine/sqlitestore"
 	"github.com/motcua/motcua/procedures"
 )
 
@@ -128,29 +126,12 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if *dataDir == "" && m.Getenv != nil {
 		*dataDir = m.Getenv("MOTCUA_DATA")
 	}
-	st, err := openReportStore(ctx, *dataDir, *mongoURI, *mongoDB)
+	st, err := openExistingStore(ctx, *dataDir, *mongoURI, *mongoDB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	return writeReport(ctx, m, st, cal, *a)
-}
-
-// openReportStore opens the store to read: MongoDB when uri is given,
-// otherwise the embedded store in dir, which must already hold data (a
-// report never creates an empty store by mistake).
-func openReportStore(ctx context.Context, dir, uri, db string) (engine.Store, error) {
-	if uri != "" {
-		return mongostore.Open(ctx, uri, db)
-	}
-	if dir == "" {
-		dir = "motcua-data" // the default of "motcua serve"
-	}
-	if _, err := os.Stat(filepath.Join(dir, sqlitestore.DBFile)); err != nil {
-		return nil, &engine.InvalidInputError{Field: "--data",
-			Reason: fmt.Sprintf("no store in %s (%s missing); give --data DIR or --mongo-uri URI", dir, sqlitestore.DBFile)}
-	}
-	return sqlitestore.Open(dir)
 }
 
 func (a reportArgs) groupings() ([]report.Grouping, error) {

@@ -67,7 +67,7 @@ func reportStore(t *testing.T) string {
 func TestReportCommandJSON(t *testing.T) {
 	t.Parallel()
 	dir := reportStore(t)
-	out, _, err, code := runCmd(t, "report", "--data", dir, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json")
+	out, _, code, err := runCmd(t, "report", "--data", dir, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json")
 	if err != nil || code != 0 {
 		t.Fatalf("exit %d: %v", code, err)
 	}
@@ -92,7 +92,7 @@ func TestReportCommandJSON(t *testing.T) {
 	}
 
 	// An empty period: the rate is null, not 0 or 1.
-	out, _, err, _ = runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json", "--by", "none")
+	out, _, _, err = runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json", "--by", "none")
 	if err != nil || !strings.Contains(out, `"on_time_rate": null`) || !strings.Contains(out, `"rows": []`) {
 		t.Errorf("January: %v\n%s", err, out)
 	}
@@ -106,7 +106,7 @@ func TestReportCommandFiles(t *testing.T) {
 
 	// CSV chosen by the extension of --out; Vietnamese headings.
 	csvPath := filepath.Join(outDir, "q1.csv")
-	if _, stderr, err, _ := runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-03-31", "--out", csvPath); err != nil || !strings.Contains(stderr, csvPath) {
+	if _, stderr, _, err := runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-03-31", "--out", csvPath); err != nil || !strings.Contains(stderr, csvPath) {
 		t.Fatalf("csv: %v (stderr %q)", err, stderr)
 	}
 	b, err := os.ReadFile(csvPath)
@@ -120,7 +120,7 @@ func TestReportCommandFiles(t *testing.T) {
 
 	// XLSX with two groupings: a sheet each, numbers as numbers.
 	xlsxPath := filepath.Join(outDir, "q1.xlsx")
-	if _, _, err, _ := runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-03-31", "--by", "unit,channel", "--out", xlsxPath); err != nil {
+	if _, _, _, err := runCmd(t, "report", "--data", dir, "--from", "2026-01-01", "--to", "2026-03-31", "--by", "unit,channel", "--out", xlsxPath); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenFile(xlsxPath)
@@ -141,7 +141,7 @@ func TestReportCommandFiles(t *testing.T) {
 	// Table in English, units named from the example directory, which
 	// knows the desk and leadership but not the sample office: an
 	// unknown id shows as itself.
-	out, _, err, _ := runCmd(t, "report", "--data", dir, "--from", "2026-03-01", "--to", "2026-03-31", "--lang", "en", "--directory", dirFile)
+	out, _, _, err := runCmd(t, "report", "--data", dir, "--from", "2026-03-01", "--to", "2026-03-31", "--lang", "en", "--directory", dirFile)
 	if err != nil || !strings.Contains(out, "On-time rate") || !strings.Contains(out, "Commune leadership") || !strings.Contains(out, enginetest.UnitOffice) || !strings.Contains(out, "100.0%") {
 		t.Errorf("table: %v\n%s", err, out)
 	}
@@ -168,7 +168,7 @@ func TestReportCommandBadInput(t *testing.T) {
 		if !strings.Contains(strings.Join(tt.args, " "), "--data") {
 			args = append(args, "--data", dir)
 		}
-		_, _, err, code := runCmd(t, args...)
+		_, _, code, err := runCmd(t, args...)
 		if code != 2 || err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: exit %d, error %v; want exit 2 mentioning %q", tt.rule, code, err, tt.want)
 		}

@@ -114,7 +114,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		c.dataDir = env("MOTCUA_DATA")
 	}
 	if c.dataDir == "" {
-		c.dataDir = "motcua-data"
+		c.dataDir = defaultDataDir
 	}
 	c.smtpPassword = env("MOTCUA_SMTP_PASSWORD")
 	if c.webhookSecret == "" {
@@ -354,7 +354,7 @@ func seedDemo(ctx context.Context, m *Main, eng *engine.Engine, as *auth.Service
 // credentialsPath is where serve and users keep passwords and tokens.
 func credentialsPath(dataDir string) string {
 	if dataDir == "" {
-		dataDir = "motcua-data"
+		dataDir = defaultDataDir
 	}
 	return filepath.Join(dataDir, "credentials.json")
 }

@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/motcua/motcua/engine"
-	"github.com/motcua/motcua/engine/enginetest"
 	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/simulate"
 	"github.com/motcua/motcua/engine/sqlitestore"
@@ -27,7 +25,7 @@ func init() {
 	})
 }
 
-const simulateUsage = "usage: motcua simulate SCENARIO.yaml [--json] [--lang vi|en] [--mongo-uri URI]"
+const simulateUsage = "usage: motcua simulate SCENARIO.yaml [--json] [--lang vi|en] [--mongo-uri URI] [--report --from YYYY-MM-DD --to YYYY-MM-DD [--by unit] [--format table|csv|xlsx|json] [--out FILE]]"
 
 // runSimulate plays a scenario on a throwaway store: a temporary embedded
 // store by default, or a fresh database on the MongoDB given by
@@ -40,7 +38,8 @@ func runSimulate(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object: dossiers, notifications, errors")
 	lang := fs.String("lang", "vi", "language of the tables: vi or en")
 	mongoURI := fs.String("mongo-uri", "", "run on a temporary database of this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
-	// HOOK(report): the reports engineer adds --report here.
+	withReport := fs.Bool("report", false, "after the run, print the report over the simulated dossiers (--from, --to, --by, --format, --out)")
+	ra := addReportFlags(fs)
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return usagef("simulate: %v\n%s", err, simulateUsage)
 	}
@@ -70,7 +69,7 @@ func runSimulate(ctx context.Context, m *Main, args []string) error {
 
 	// The engine reads the simulated clock, never the wall clock: Run
 	// moves it to each step's instant.
-	clock := enginetest.NewStubClock(time.Time{})
+	clock := &simulate.SimClock{}
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: clock.Now}
 
 	// The deadline watch sweeps at each sweep step's simulated instant.
@@ -79,6 +78,12 @@ func runSimulate(ctx context.Context, m *Main, args []string) error {
 	res, err := simulate.Run(ctx, eng, clock, sc, sweeper)
 	if err != nil {
 		return err
+	}
+	if *withReport {
+		// How the scenario would score: the same figures as motcua report,
+		// over the simulated dossiers.
+		ra.lang, ra.catalog, ra.directory = *lang, cat, dir
+		return writeReport(ctx, m, store, cal, *ra)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)

@@ -117,3 +117,34 @@ func TestSimulateBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateReport checks that --report scores the simulated dossiers:
+// of the two births in the Tết scenario, one is returned on time and one
+// late, so February's on-time rate is exactly one half.
+func TestSimulateReport(t *testing.T) {
+	t.Parallel()
+	out, err := simulateCLI(t, "../../examples/scenarios/khai-sinh-qua-tet.yaml",
+		"--report", "--from", "2026-02-01", "--to", "2026-02-28", "--by", "none", "--format", "json")
+	if err != nil {
+		t.Fatalf("simulate --report: %v", err)
+	}
+	var rep struct {
+		Total struct {
+			Received   int      `json:"received"`
+			Finished   int      `json:"finished"`
+			OnTime     int      `json:"on_time"`
+			Late       int      `json:"late"`
+			OnTimeRate *float64 `json:"on_time_rate"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out)
+	}
+	tot := rep.Total
+	if tot.Received != 2 || tot.Finished != 2 || tot.OnTime != 1 || tot.Late != 1 || tot.OnTimeRate == nil || *tot.OnTimeRate != 0.5 {
+		t.Errorf("February totals = %+v (rate %v), want 2 received, 2 finished, 1 on time, 1 late, rate 0.5", tot, tot.OnTimeRate)
+	}
+	if _, err := simulateCLI(t, "../../examples/scenarios/khai-sinh-qua-tet.yaml", "--report", "--from", "2026-02-30", "--to", "2026-02-28"); ExitCode(err) != 2 {
+		t.Errorf("bad --from: exit %d (%v), want 2", ExitCode(err), err)
+	}
+}

@@ -7,15 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
-	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/notify"
-	"github.com/motcua/motcua/engine/sqlitestore"
 	"github.com/motcua/motcua/engine/watch"
 	"github.com/motcua/motcua/procedures"
 )
@@ -109,7 +105,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	if *dataDir == "" && m.Getenv != nil {
 		*dataDir = m.Getenv("MOTCUA_DATA")
 	}
-	st, err := openSweepStore(ctx, *dataDir, *mongoURI, *mongoDB)
+	st, err := openExistingStore(ctx, *dataDir, *mongoURI, *mongoDB)
 	if err != nil {
 		return err
 	}
@@ -215,21 +211,4 @@ func (o sweepOutput) writeText(w io.Writer, format func(time.Time, string) strin
 	if o.log != "" {
 		fmt.Fprint(w, o.log)
 	}
-}
-
-// openSweepStore opens the store to sweep: MongoDB when uri is given,
-// otherwise the embedded store in dir, which must already exist (a sweep
-// of a folder that was never written is a mistaken path).
-func openSweepStore(ctx context.Context, dir, uri, db string) (engine.Store, error) {
-	if uri != "" {
-		return mongostore.Open(ctx, uri, db)
-	}
-	if dir == "" {
-		dir = "motcua-data"
-	}
-	if _, err := os.Stat(filepath.Join(dir, sqlitestore.DBFile)); err != nil {
-		return nil, &engine.InvalidInputError{Field: "--data",
-			Reason: fmt.Sprintf("no store in %s (%s missing); give --data DIR or --mongo-uri URI", dir, sqlitestore.DBFile)}
-	}
-	return sqlitestore.Open(dir)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -13,7 +14,7 @@ import (
 )
 
 // Clock is the simulated clock Run moves to each step's instant; the
-// engine must read its time from the same clock (enginetest.StubClock).
+// engine must read its time from the same clock (SimClock).
 type Clock interface {
 	Set(t time.Time)
 }
@@ -233,3 +234,25 @@ func (r *Result) dossier(ref string, d *engine.Dossier) Dossier {
 // maxNotifications bounds the outbox read back after a run; a scenario
 // deciding more is not a dry run any more.
 const maxNotifications = 100_000
+
+// SimClock is the simulated clock of a run: Run sets it to each step's
+// instant and the engine reads it through Now. It is safe for concurrent
+// use (the watch and the engine read it from several goroutines).
+type SimClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the simulated instant.
+func (c *SimClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the simulated clock to t.
+func (c *SimClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
