@@ -82,7 +82,8 @@ func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, e
 	if received.After(now) {
 		return nil, &InvalidInputError{Field: "received_at", Reason: "in the future"}
 	}
-	received = received.UTC()
+	received = storeInstant(received)
+	now = storeInstant(now)
 	d := &Dossier{
 		Code:             code,
 		Procedure:        p.Code,
@@ -182,7 +183,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	}
 
 	nd := d.Clone()
-	now = now.UTC()
+	now = storeInstant(now)
 	row := HistoryRow{
 		Seq: len(d.History) + 1, At: now, Action: a.ID, Actor: in.Actor,
 		FromState: d.State, ToState: d.State, FromUnit: d.Unit,
@@ -355,3 +356,8 @@ func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
 		At: now, Data: data, Status: NotificationPending, NextAttempt: now,
 	}
 }
+
+// storeInstant is an instant as every store keeps it: UTC, to the
+// millisecond (MongoDB's date precision). Cutting it here, in the core,
+// makes a dossier read back from any store equal to the one decided.
+func storeInstant(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

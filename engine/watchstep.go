@@ -21,7 +21,7 @@ import (
 // Notification IDs are "<code>/<alarm key>", so that a decision recomputed
 // after a crash or a lost race carries the same IDs.
 func Check(env Env, d *Dossier, now time.Time) (*Decision, bool, error) {
-	now = now.UTC()
+	now = storeInstant(now)
 	if t, ok := TimeoutAt(env, d); ok && !t.After(now) {
 		st, _ := env.Procedure.State(d.State)
 		// The key makes a retried firing for this visit a replay, not a

@@ -73,8 +73,10 @@ func TestFileStoreIsPrivateAtomicAndReloads(t *testing.T) {
 		t.Fatal("password stored in clear")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
+	for _, e := range entries {
+		if e.Name() != "credentials.json" && e.Name() != "credentials.json.lock" {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
 	}
 	fs2, err := OpenFile(path)
 	if err != nil {
@@ -83,6 +85,46 @@ func TestFileStoreIsPrivateAtomicAndReloads(t *testing.T) {
 	s2, _ := newService(t, fs2)
 	if _, err := s2.CheckPassword(ctx, "an", "mật-khẩu-dài", "10.0.0.1"); err != nil {
 		t.Fatalf("password lost across reopen: %v", err)
+	}
+}
+
+// TestFileStoreSharedByTwoProcesses models "motcua users passwd" writing
+// the file while "motcua serve" holds it open: the server sees the new
+// password without a restart, and its own later write keeps it.
+func TestFileStoreSharedByTwoProcesses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "credentials.json")
+	server, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newService(t, server)
+	admin, _ := newService(t, cli)
+	if err := srv.SetPassword(ctx, "binh", "mật-khẩu-của-bình"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.SetPassword(ctx, "an", "mật-khẩu-của-an"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.CheckPassword(ctx, "an", "mật-khẩu-của-an", "10.0.0.1"); err != nil {
+		t.Fatalf("server does not see a password set by another process: %v", err)
+	}
+	if err := srv.SetPassword(ctx, "xem", "mật-khẩu-của-xem"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"an", "binh", "xem"} {
+		if _, err := again.Credential(ctx, p); err != nil {
+			t.Errorf("credential of %s lost after interleaved writes: %v", p, err)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -42,12 +43,15 @@ type CredentialStore interface {
 }
 
 // FileStore is a CredentialStore in one JSON file, rewritten atomically
-// with mode 0600 on every change. It is safe for concurrent use within one
-// process; two processes must not share a file.
+// with mode 0600 on every change. Several processes may share the file —
+// "motcua users passwd" runs beside "motcua serve" — so reads pick up a
+// file another process replaced, and writes re-read it under an exclusive
+// lock on a sidecar file, so no process overwrites another's change.
 type FileStore struct {
 	path string
-	mu   sync.RWMutex
+	mu   sync.Mutex
 	m    map[string]Credential
+	seen os.FileInfo // the file m was read from; nil when none
 }
 
 var _ CredentialStore = (*FileStore)(nil)
@@ -62,21 +66,61 @@ type fileFormat struct {
 // is an empty store; the file is created on the first write.
 func OpenFile(path string) (*FileStore, error) {
 	s := &FileStore{path: path, m: map[string]Credential{}}
-	data, err := os.ReadFile(path)
+	if err := s.reloadLocked(true); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// reloadLocked reads the file again when it changed since it was last
+// read (or always, with force). A missing file is an empty store.
+func (s *FileStore) reloadLocked(force bool) error {
+	fi, err := os.Stat(s.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return s, nil
+		s.m, s.seen = map[string]Credential{}, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("credentials: %w", err)
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if !force && s.seen != nil && os.SameFile(fi, s.seen) && fi.ModTime().Equal(s.seen.ModTime()) && fi.Size() == s.seen.Size() {
+		return nil
+	}
+	data, err := os.ReadFile(s.path)
+	if err != nil {
+		return fmt.Errorf("credentials: %w", err)
 	}
 	var f fileFormat
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("credentials %s: %w", path, err)
+		return fmt.Errorf("credentials %s: %w", s.path, err)
 	}
+	m := make(map[string]Credential, len(f.Credentials))
 	for _, c := range f.Credentials {
-		s.m[c.Person] = c
+		m[c.Person] = c
 	}
-	return s, nil
+	s.m, s.seen = m, fi
+	return nil
+}
+
+// lockFile takes the cross-process write lock; the returned function
+// releases it.
+func (s *FileStore) lockFile() (func(), error) {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	f, err := os.OpenFile(s.path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("credentials: lock %s: %w", f.Name(), err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 // Path returns the file the store writes.
@@ -84,8 +128,11 @@ func (s *FileStore) Path() string { return s.path }
 
 // Credential implements CredentialStore.
 func (s *FileStore) Credential(_ context.Context, person string) (Credential, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadLocked(false); err != nil {
+		return Credential{}, err
+	}
 	c, ok := s.m[person]
 	if !ok {
 		return Credential{}, &engine.NotFoundError{What: "credential", ID: person}
@@ -96,8 +143,11 @@ func (s *FileStore) Credential(_ context.Context, person string) (Credential, er
 
 // Credentials implements CredentialStore, ordered by person id.
 func (s *FileStore) Credentials(context.Context) ([]Credential, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadLocked(false); err != nil {
+		return nil, err
+	}
 	return s.sortedLocked(), nil
 }
 
@@ -116,6 +166,15 @@ func (s *FileStore) sortedLocked() []Credential {
 func (s *FileStore) PutCredential(_ context.Context, c Credential) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := s.lockFile()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Another process may have written since we last read.
+	if err := s.reloadLocked(true); err != nil {
+		return err
+	}
 	prev, had := s.m[c.Person]
 	s.m[c.Person] = c
 	if err := s.writeLocked(); err != nil {
@@ -125,6 +184,9 @@ func (s *FileStore) PutCredential(_ context.Context, c Credential) error {
 			delete(s.m, c.Person)
 		}
 		return err
+	}
+	if fi, err := os.Stat(s.path); err == nil {
+		s.seen = fi
 	}
 	return nil
 }
