@@ -48,6 +48,25 @@ func ApologyKey(generation int) string {
 	return fmt.Sprintf("g%d/apology", generation)
 }
 
+// extensionSuffix distinguishes the keys of alarms on an overall due
+// instant that extensions of the current generation moved ("/e1", "/e2");
+// empty when none did, so keys stay stable for the common case.
+func extensionSuffix(d *Dossier) string {
+	n := 0
+	for _, ev := range d.Ledger {
+		switch ev.Kind {
+		case ClockStart, ClockRestart:
+			n = 0
+		case ClockExtend:
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("/e%d", n)
+}
+
 // Generation returns the clock generation of d, the number of starts and
 // restarts in its ledger: the same value DeriveClock reports, without
 // replaying the calendar.
@@ -122,8 +141,14 @@ func Alarms(env Env, d *Dossier) []Alarm {
 			if !r.OffHours {
 				t = cal.Start(t, nil)
 			}
+			key := RungKey(d, gen, i+1)
+			if d.StepDueAt == nil {
+				// The ladder hangs on the overall due instant, which an
+				// extension moves: a moved deadline re-arms it.
+				key += extensionSuffix(d)
+			}
 			out = append(out, Alarm{
-				Key: RungKey(d, gen, i+1), Kind: kind, Level: i + 1, Rung: r,
+				Key: key, Kind: kind, Level: i + 1, Rung: r,
 				Deadline: deadline.UTC(), At: t.UTC(),
 			})
 		}
@@ -136,7 +161,7 @@ func Alarms(env Env, d *Dossier) []Alarm {
 		// notice rather than one at the reception desk.
 		if !t.Before(d.StartAt) {
 			out = append(out, Alarm{
-				Key: ApologyKey(gen), Kind: NoteApologyDue,
+				Key: ApologyKey(gen) + extensionSuffix(d), Kind: NoteApologyDue,
 				Deadline: d.DueAt.UTC(), At: t.UTC(),
 			})
 		}

@@ -459,3 +459,49 @@ func TestNotificationDataNamesTheLateness(t *testing.T) {
 		t.Errorf("data = %v", n.Data)
 	}
 }
+
+// TestExtensionRearmsLadderOnOverallDue: a denunciation's resolution step
+// has no budget of its own, so its ladder hangs on the overall due
+// instant; an extension (Denunciations Law 2018 Art 30) moves that instant
+// and must re-arm the breach for the new one, while a step with its own
+// budget keeps its keys (its deadline did not move).
+func TestExtensionRearmsLadderOnOverallDue(t *testing.T) {
+	t.Parallel()
+	p := &engine.Procedure{
+		Code: "TC", Name: "Giải quyết tố cáo", Version: 1, Kind: engine.KindDenunciation,
+		TimeLimit: *wtDur("30 days"), Supplement: engine.SupplementPause, Initial: "xu-ly",
+		States: []*engine.State{
+			{ID: "xu-ly", Name: "Xác minh", Unit: "phong"},
+			{ID: "xong", Name: "Kết luận", Final: engine.OutcomeApproved},
+		},
+		Actions: []*engine.Action{
+			{ID: "gia-han", From: []string{"xu-ly"}, Extend: *wtDur("30 days"), Max: 2},
+			{ID: "ket-luan", From: []string{"xu-ly"}, To: "xong"},
+		},
+		Escalation: []engine.Rung{{After: wtDur("0 working hours"), Notify: engine.NotifyUnitHead}},
+	}
+	if err := p.Index(); err != nil {
+		t.Fatal(err)
+	}
+	env := engine.Env{Procedure: p, Directory: wtDirectory(t, "binh"), Calendar: calendar.VN()}
+	d := wtReceive(t, env, wtAt(2026, 3, 2, 9, 0))
+	// Due Wed 1 Apr 17:00 (2 Mar + 30 days); the breach fires just after.
+	dec, changed := wtCheck(t, env, d, wtAt(2026, 4, 2, 8, 0))
+	if !changed || len(dec.Notifications) != 1 || dec.Notifications[0].Kind != engine.NoteBreach {
+		t.Fatalf("rule: the breach fires at the overall due; got %+v", dec)
+	}
+	d = wtApply(d, dec)
+	ext, err := engine.Step(env, d, engine.ActInput{Action: "gia-han", Actor: "chi"}, wtAt(2026, 4, 2, 9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = wtApply(d, ext)
+	if dec, changed := wtCheck(t, env, d, wtAt(2026, 4, 2, 10, 0)); changed && len(dec.Notifications) > 0 {
+		t.Fatalf("rule: after the extension nothing is due before the new deadline; got %v", wtKinds(dec.Notifications))
+	}
+	// 2 Mar + 60 days ends on 1 May, a day off: Mon 4 May 17:00 (Civil Code Art 148).
+	dec, changed = wtCheck(t, env, d, wtAt(2026, 5, 5, 8, 0))
+	if !changed || len(dec.Notifications) != 1 || dec.Notifications[0].Kind != engine.NoteBreach || dec.Notifications[0].ID == d.Code+"/v1/g1/r1" {
+		t.Fatalf("rule: an extension re-arms the breach for the moved deadline with a new key; got %+v", dec)
+	}
+}
