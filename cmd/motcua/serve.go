@@ -69,6 +69,7 @@ type serveConfig struct {
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS           string
 	webhookURL, webhookSecret                                     string
 	sweepSpec                                                     string
+	templatesDir, notifyLang                                      string
 }
 
 func runServe(ctx context.Context, m *Main, args []string) error {
@@ -91,6 +92,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "also POST notifications to this URL, signed with HMAC-SHA256")
 	fs.StringVar(&c.webhookSecret, "webhook-secret", "", "webhook HMAC secret (env MOTCUA_WEBHOOK_SECRET)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
+	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
+	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(m.Stdout, serveUsage)
@@ -100,6 +103,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	if fs.NArg() != 0 {
 		return usagef("serve: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
+	}
+	if c.notifyLang != "vi" && c.notifyLang != "en" {
+		return usagef("serve: --notify-lang must be vi or en\n%s", serveUsage)
 	}
 	env := func(k string) string {
 		if m.Getenv == nil {
@@ -197,7 +203,12 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	}
 	watcher := &watch.Watcher{Store: store, Engine: eng, Now: time.Now, Logger: log, SweepSpec: c.sweepSpec,
 		OnSweep: func(_ watch.Report, err error) { metrics.ObserveSweep(err) }}
-	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Now: time.Now, Logger: log}
+	// Messages link to the dossier page when the public address is known.
+	tmpl := &notify.Templates{Dir: c.templatesDir, Lang: c.notifyLang, BaseURL: strings.TrimSuffix(c.baseURL, "/")}
+	if err := tmpl.Check(); err != nil {
+		return &engine.InvalidInputError{Field: "--templates", Reason: err.Error()}
+	}
+	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: time.Now, Logger: log}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
