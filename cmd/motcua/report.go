@@ -70,9 +70,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	a := addReportFlags(fs)
 	fs.StringVar(&a.lang, "lang", "vi", "language of headings: vi or en")
-	dataDir := fs.String("data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./motcua-data, as serve)")
-	mongoURI := fs.String("mongo-uri", "", "read from this MongoDB instead (env MOTCUA_MONGO_URI)")
-	mongoDB := fs.String("mongo-db", "motcua", "MongoDB database name")
+	sf := addStoreFlags(fs)
 	calPath := fs.String("calendar", "", "calendar file (default: the built-in vn calendar)")
 	var procs stringList
 	fs.Var(&procs, "procedures", "procedure files or folders: exact clock replays and procedure names (repeatable)")
@@ -120,13 +118,8 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("--directory: %w", err)
 		}
 	}
-	if *mongoURI == "" && m.Getenv != nil {
-		*mongoURI = m.Getenv("MOTCUA_MONGO_URI")
-	}
-	if *dataDir == "" && m.Getenv != nil {
-		*dataDir = m.Getenv("MOTCUA_DATA")
-	}
-	st, err := openExistingStore(ctx, *dataDir, *mongoURI, *mongoDB)
+	sf.resolve(m.Getenv)
+	st, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -21,10 +21,8 @@ import (
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/calendar"
 	"github.com/motcua/motcua/engine/httpapi"
-	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/notify"
 	"github.com/motcua/motcua/engine/report"
-	"github.com/motcua/motcua/engine/sqlitestore"
 	"github.com/motcua/motcua/engine/watch"
 	"github.com/motcua/motcua/procedures"
 )
@@ -63,13 +61,14 @@ MOTCUA_SMTP_PASSWORD, MOTCUA_WEBHOOK_SECRET.`
 const demoPassword = "motcua-demo"
 
 type serveConfig struct {
-	listen, dataDir, mongoURI, mongoDB, dirPath, calPath, baseURL string
-	procs                                                         stringList
-	demo                                                          bool
-	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS           string
-	webhookURL, webhookSecret                                     string
-	sweepSpec                                                     string
-	templatesDir, notifyLang                                      string
+	listen, dirPath, calPath, baseURL                   string
+	store                                               *storeFlags
+	procs                                               stringList
+	demo                                                bool
+	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
+	webhookURL, webhookSecret                           string
+	sweepSpec                                           string
+	templatesDir, notifyLang                            string
 }
 
 func runServe(ctx context.Context, m *Main, args []string) error {
@@ -77,9 +76,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	var c serveConfig
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&c.dataDir, "data", "", "data folder of the embedded store and credentials (env MOTCUA_DATA, default ./motcua-data)")
-	fs.StringVar(&c.mongoURI, "mongo-uri", "", "use this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
-	fs.StringVar(&c.mongoDB, "mongo-db", "motcua", "MongoDB database name")
+	c.store = addStoreFlags(fs) // --data also holds credentials.json
 	fs.Var(&c.procs, "procedures", "procedure files or folders (repeatable; default examples/procedures)")
 	fs.StringVar(&c.dirPath, "directory", "examples/directory.yaml", "directory file: units, heads, people")
 	fs.StringVar(&c.calPath, "calendar", "", "calendar file (default: the built-in vn calendar)")
@@ -113,15 +110,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		}
 		return m.Getenv(k)
 	}
-	if c.mongoURI == "" {
-		c.mongoURI = env("MOTCUA_MONGO_URI")
-	}
-	if c.dataDir == "" {
-		c.dataDir = env("MOTCUA_DATA")
-	}
-	if c.dataDir == "" {
-		c.dataDir = defaultDataDir
-	}
+	c.store.resolve(env)
 	c.smtpPassword = env("MOTCUA_SMTP_PASSWORD")
 	if c.webhookSecret == "" {
 		c.webhookSecret = env("MOTCUA_WEBHOOK_SECRET")
@@ -165,17 +154,12 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	if err != nil {
 		return err
 	}
-	var store engine.Store
-	if c.mongoURI != "" {
-		store, err = mongostore.Open(ctx, c.mongoURI, c.mongoDB)
-	} else {
-		store, err = sqlitestore.Open(c.dataDir)
-	}
+	store, err := c.store.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	creds, err := auth.OpenFile(credentialsPath(c.dataDir))
+	creds, err := auth.OpenFile(credentialsPath(c.store.dataDir))
 	if err != nil {
 		return err
 	}
@@ -241,7 +225,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		names[i] = ch.Name()
 	}
 	fmt.Fprintf(m.Stdout, "motcua: %d procedure(s), %d people, calendar %s, store %s, notifications via %s\n",
-		len(cat.Latest()), len(dir.People()), cal.Name(), storeName(c), strings.Join(names, ", "))
+		len(cat.Latest()), len(dir.People()), cal.Name(), c.store.describe(), strings.Join(names, ", "))
 	fmt.Fprintf(m.Stdout, "motcua: listening on http://%s (Ctrl-C to stop)\n", ln.Addr())
 
 	select {
@@ -261,13 +245,6 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	wg.Wait()
 	fmt.Fprintln(m.Stdout, "motcua: stopped")
 	return nil
-}
-
-func storeName(c serveConfig) string {
-	if c.mongoURI != "" {
-		return "mongodb/" + c.mongoDB
-	}
-	return "sqlite " + c.dataDir
 }
 
 // notificationChannels builds the channels the flags ask for; the log

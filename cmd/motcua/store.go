@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,20 +15,64 @@ import (
 // defaultDataDir is the embedded store's folder when --data is not given.
 const defaultDataDir = "motcua-data"
 
-// openExistingStore opens the store a command reads or sweeps: MongoDB
-// when uri is given, otherwise the embedded store in dir, which must
-// already hold data — a report or a sweep of a folder that was never
-// written is a mistaken path, not a reason to create an empty store.
-func openExistingStore(ctx context.Context, dir, uri, db string) (engine.Store, error) {
-	if uri != "" {
-		return mongostore.Open(ctx, uri, db)
+// storeFlags are the flags every command that touches the store shares:
+// the embedded store's folder or a MongoDB, each also from the
+// environment (MOTCUA_DATA, MOTCUA_MONGO_URI).
+type storeFlags struct {
+	dataDir, mongoURI, mongoDB string
+}
+
+// addStoreFlags registers --data, --mongo-uri and --mongo-db on fs.
+func addStoreFlags(fs *flag.FlagSet) *storeFlags {
+	s := &storeFlags{}
+	fs.StringVar(&s.dataDir, "data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./"+defaultDataDir+")")
+	fs.StringVar(&s.mongoURI, "mongo-uri", "", "use this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
+	fs.StringVar(&s.mongoDB, "mongo-db", "motcua", "MongoDB database name")
+	return s
+}
+
+// resolve fills what the flags left empty from the environment and the
+// defaults; call it after parsing.
+func (s *storeFlags) resolve(getenv func(string) string) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
 	}
-	if dir == "" {
-		dir = defaultDataDir
+	if s.mongoURI == "" {
+		s.mongoURI = getenv("MOTCUA_MONGO_URI")
 	}
-	if _, err := os.Stat(filepath.Join(dir, sqlitestore.DBFile)); err != nil {
-		return nil, &engine.InvalidInputError{Field: "--data",
-			Reason: fmt.Sprintf("no store in %s (%s missing); give --data DIR or --mongo-uri URI", dir, sqlitestore.DBFile)}
+	if s.dataDir == "" {
+		s.dataDir = getenv("MOTCUA_DATA")
 	}
-	return sqlitestore.Open(dir)
+	if s.dataDir == "" {
+		s.dataDir = defaultDataDir
+	}
+}
+
+// describe names the store for start-up messages.
+func (s *storeFlags) describe() string {
+	if s.mongoURI != "" {
+		return "mongodb " + s.mongoDB
+	}
+	return "sqlite " + s.dataDir
+}
+
+// open opens the store, creating the embedded one if needed (serve).
+func (s *storeFlags) open(ctx context.Context) (engine.Store, error) {
+	if s.mongoURI != "" {
+		return mongostore.Open(ctx, s.mongoURI, s.mongoDB)
+	}
+	return sqlitestore.Open(s.dataDir)
+}
+
+// openExisting opens the store a command reads or sweeps. The embedded
+// store must already hold data: a report or a sweep of a folder that was
+// never written is a mistaken path, not a reason to create an empty store.
+func (s *storeFlags) openExisting(ctx context.Context) (engine.Store, error) {
+	if s.mongoURI == "" {
+		if _, err := os.Stat(filepath.Join(s.dataDir, sqlitestore.DBFile)); err != nil {
+			return nil, &engine.InvalidInputError{Field: "--data",
+				Reason: fmt.Sprintf("no store in %s (%s missing); give --data DIR or --mongo-uri URI", s.dataDir, sqlitestore.DBFile)}
+		}
+	}
+	return s.open(ctx)
 }

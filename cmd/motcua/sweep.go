@@ -13,7 +13,6 @@ import (
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/notify"
 	"github.com/motcua/motcua/engine/watch"
-	"github.com/motcua/motcua/procedures"
 )
 
 func init() {
@@ -48,9 +47,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	atFlag := fs.String("at", "", "the sweep's instant, RFC3339 (default: now)")
-	dataDir := fs.String("data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./motcua-data)")
-	mongoURI := fs.String("mongo-uri", "", "sweep this MongoDB instead (env MOTCUA_MONGO_URI)")
-	mongoDB := fs.String("mongo-db", "motcua", "MongoDB database name")
+	sf := addStoreFlags(fs)
 	var procs stringList
 	fs.Var(&procs, "procedures", "procedure files or folders (repeatable; default examples/procedures)")
 	dirPath := fs.String("directory", "examples/directory.yaml", "directory file: units, heads, people")
@@ -80,32 +77,15 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 		}
 		at = t
 	}
-	cal, err := loadCalendarFlag(*calPath)
-	if err != nil {
-		return err
-	}
 	if len(procs) == 0 {
 		procs = stringList{"examples/procedures"}
 	}
-	ps, err := procedures.LoadAll(procs...)
+	cal, cat, dir, err := loadWorld(*calPath, procs, *dirPath)
 	if err != nil {
-		return fmt.Errorf("--procedures: %w", err)
+		return err
 	}
-	cat, err := engine.NewCatalog(ps...)
-	if err != nil {
-		return usagef("--procedures: %v", err)
-	}
-	dir, err := procedures.LoadDirectory(*dirPath)
-	if err != nil {
-		return fmt.Errorf("--directory: %w", err)
-	}
-	if *mongoURI == "" && m.Getenv != nil {
-		*mongoURI = m.Getenv("MOTCUA_MONGO_URI")
-	}
-	if *dataDir == "" && m.Getenv != nil {
-		*dataDir = m.Getenv("MOTCUA_DATA")
-	}
-	st, err := openExistingStore(ctx, *dataDir, *mongoURI, *mongoDB)
+	sf.resolve(m.Getenv)
+	st, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
