@@ -78,7 +78,7 @@ func TestSimulateTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(vi, "HỒ SƠ (1)") || !strings.Contains(vi, "T5 19/03/2026 14:00") ||
-		!strings.Contains(vi, "dinh-thi-ha không thuộc đơn vị được xử lý bước này (mot-cua)") {
+		!strings.Contains(vi, "dinh-thi-ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện") {
 		t.Errorf("Vietnamese table:\n%s", vi)
 	}
 	en, err := simulateCLI(t, "--lang", "en", f)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -80,16 +79,6 @@ func describe(err error) ErrorDetail {
 	d := ErrorDetail{Code: code}
 	var (
 		ae   *apiError
-		nf   *engine.NotFoundError
-		ua   *engine.UnknownActionError
-		na   *engine.NotAllowedError
-		fb   *engine.ForbiddenError
-		mi   *engine.MissingInputError
-		ii   *engine.InvalidInputError
-		lr   *engine.LimitReachedError
-		fe   *engine.FinishedError
-		ce   *engine.ConflictError
-		de   *engine.DuplicateError
 		rl   *auth.RateLimitedError
 		ic   *auth.InvalidCredentialsError
 		weak *auth.WeakPasswordError
@@ -99,40 +88,7 @@ func describe(err error) ErrorDetail {
 		d.Message, d.MessageEN = "Lỗi hệ thống, vui lòng thử lại sau.", "Internal error, please try again later."
 	case errors.As(err, &ae):
 		d.Message, d.MessageEN = ae.vi, ae.en
-	case errors.As(err, &nf):
-		d.Message = fmt.Sprintf("Không tìm thấy %s %q.", whatVI(nf.What), nf.ID)
-		d.MessageEN = fmt.Sprintf("%s %q not found.", nf.What, nf.ID)
-	case errors.As(err, &ua):
-		d.Message = fmt.Sprintf("Thủ tục %s không có thao tác %q.", ua.Procedure, ua.Action)
-		d.MessageEN = fmt.Sprintf("Procedure %s has no action %q.", ua.Procedure, ua.Action)
-	case errors.As(err, &na):
-		d.Message = fmt.Sprintf("Không thể thực hiện %q khi hồ sơ ở bước %q.", na.Action, na.State)
-		d.MessageEN = fmt.Sprintf("Action %q is not allowed in state %q.", na.Action, na.State)
-	case errors.As(err, &fb):
-		if fb.Reason != "" {
-			d.Message = "Bạn không có quyền thực hiện thao tác này."
-			d.MessageEN = "You may not do this: " + fb.Reason + "."
-		} else {
-			d.Message = fmt.Sprintf("Chỉ cán bộ thuộc đơn vị %s được thực hiện.", strings.Join(fb.Units, ", "))
-			d.MessageEN = fmt.Sprintf("Only members of %s may do this.", strings.Join(fb.Units, ", "))
-		}
-	case errors.As(err, &mi):
-		d.Message = fmt.Sprintf("Thao tác %q cần nhập: %s.", mi.Action, strings.Join(mi.Inputs, ", "))
-		d.MessageEN = fmt.Sprintf("Action %q requires: %s.", mi.Action, strings.Join(mi.Inputs, ", "))
-	case errors.As(err, &ii):
-		d.Message = fmt.Sprintf("Giá trị %s không hợp lệ: %s.", ii.Field, ii.Reason)
-		d.MessageEN = fmt.Sprintf("Invalid %s: %s.", ii.Field, ii.Reason)
-	case errors.As(err, &lr):
-		d.Message = fmt.Sprintf("Thao tác %q chỉ được dùng tối đa %d lần cho mỗi hồ sơ.", lr.Action, lr.Max)
-		d.MessageEN = fmt.Sprintf("Action %q may be used at most %d time(s) per dossier.", lr.Action, lr.Max)
-	case errors.As(err, &fe):
-		d.Message = fmt.Sprintf("Hồ sơ %s đã kết thúc.", fe.Code)
-		d.MessageEN = fmt.Sprintf("Dossier %s is finished.", fe.Code)
-	case errors.As(err, &ce):
-		d.Message = fmt.Sprintf("Hồ sơ %s đã thay đổi sau phiên bản %d; hãy tải lại.", ce.Code, ce.Version)
-		d.MessageEN = fmt.Sprintf("Dossier %s changed since version %d; reload it.", ce.Code, ce.Version)
-	case errors.As(err, &de):
-		d.Message, d.MessageEN = "Hồ sơ hoặc khoá chống lặp đã tồn tại.", de.Error()+"."
+	case engineWords(err, &d):
 	case errors.As(err, &rl):
 		secs := int(rl.RetryAfter.Round(time.Second) / time.Second)
 		d.RetryAfter = max(secs, 1)
@@ -162,22 +118,13 @@ var genericVI = map[engine.Code]string{
 	engine.EUNAUTHORIZED: "Cần đăng nhập.",
 }
 
-func whatVI(what string) string {
-	switch what {
-	case "procedure":
-		return "thủ tục"
-	case "dossier":
-		return "hồ sơ"
-	case "person":
-		return "cán bộ"
-	case "unit":
-		return "đơn vị"
-	case "action":
-		return "thao tác"
-	case "year":
-		return "năm"
+// engineWords fills d with the core's own words for its typed errors.
+func engineWords(err error, d *ErrorDetail) bool {
+	vi, en, ok := engine.Describe(err)
+	if ok {
+		d.Message, d.MessageEN = vi+".", en+"."
 	}
-	return what
+	return ok
 }
 
 // writeError answers err in the shared JSON shape, logging internal ones.

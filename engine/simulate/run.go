@@ -152,7 +152,7 @@ func Run(ctx context.Context, eng *engine.Engine, clock Clock, sc *Scenario, swe
 			a := st.Act
 			code, ok := codes[a.Ref]
 			if !ok {
-				reject(i, a.Ref, fmt.Errorf("dossier %s was not received (its receive step was rejected)", a.Ref))
+				reject(i, a.Ref, &notReceivedError{ref: a.Ref})
 				continue
 			}
 			if _, err := eng.Act(ctx, code, engine.ActInput{
@@ -255,4 +255,12 @@ func (c *SimClock) Set(t time.Time) {
 	c.mu.Lock()
 	c.t = t
 	c.mu.Unlock()
+}
+
+// notReceivedError rejects an action on a ref whose reception was itself
+// rejected: there is no dossier to act on.
+type notReceivedError struct{ ref string }
+
+func (e *notReceivedError) Error() string {
+	return fmt.Sprintf("dossier %s was not received (its receive step was rejected)", e.ref)
 }

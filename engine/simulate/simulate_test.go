@@ -265,7 +265,7 @@ steps:
 	if err := res.WriteText(&en, "en"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"HỒ SƠ (1)", "BƯỚC BỊ TỪ CHỐI (2)", `không tìm thấy thủ tục "9.999999"`, "T2 09/03/2026 09:20", "đang giải quyết"} {
+	for _, want := range []string{"HỒ SƠ (1)", "BƯỚC BỊ TỪ CHỐI (2)", `Không tìm thấy thủ tục "9.999999"`, "T2 09/03/2026 09:20", "đang giải quyết"} {
 		if !strings.Contains(vi.String(), want) {
 			t.Errorf("Vietnamese table lacks %q:\n%s", want, vi.String())
 		}

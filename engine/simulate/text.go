@@ -77,56 +77,17 @@ func Message(err error, lang string) string {
 	if lang == "en" {
 		return err.Error()
 	}
-	var (
-		unknown   *engine.UnknownActionError
-		notAllow  *engine.NotAllowedError
-		forbidden *engine.ForbiddenError
-		notFound  *engine.NotFoundError
-		missing   *engine.MissingInputError
-		invalid   *engine.InvalidInputError
-		limit     *engine.LimitReachedError
-		finished  *engine.FinishedError
-		conflict  *engine.ConflictError
-	)
-	switch {
-	case errors.Is(err, ErrNoSweeper):
+	var nr *notReceivedError
+	if errors.Is(err, ErrNoSweeper) {
 		return "chưa có bộ theo dõi thời hạn (deadline watch)"
-	case errors.As(err, &unknown):
-		return fmt.Sprintf("thủ tục %s không có thao tác %q", unknown.Procedure, unknown.Action)
-	case errors.As(err, &notAllow):
-		return fmt.Sprintf("không được thực hiện %q khi hồ sơ ở bước %q", notAllow.Action, notAllow.State)
-	case errors.As(err, &forbidden) && forbidden.Reason != "":
-		return fmt.Sprintf("%s không được thực hiện: %s", forbidden.Person, forbidden.Reason)
-	case errors.As(err, &forbidden):
-		return fmt.Sprintf("%s không thuộc đơn vị được xử lý bước này (%s)", forbidden.Person, strings.Join(forbidden.Units, ", "))
-	case errors.As(err, &notFound):
-		return fmt.Sprintf("không tìm thấy %s %q", whatVI(notFound.What), notFound.ID)
-	case errors.As(err, &missing):
-		return fmt.Sprintf("thao tác %q thiếu thông tin bắt buộc: %s", missing.Action, strings.Join(missing.Inputs, ", "))
-	case errors.As(err, &invalid):
-		return fmt.Sprintf("giá trị %s không hợp lệ: %s", invalid.Field, invalid.Reason)
-	case errors.As(err, &limit):
-		return fmt.Sprintf("thao tác %q chỉ được dùng tối đa %d lần cho mỗi hồ sơ", limit.Action, limit.Max)
-	case errors.As(err, &finished):
-		return fmt.Sprintf("hồ sơ %s đã kết thúc (bước %q)", finished.Code, finished.State)
-	case errors.As(err, &conflict):
-		return fmt.Sprintf("hồ sơ %s đã thay đổi kể từ phiên bản %d", conflict.Code, conflict.Version)
+	}
+	if errors.As(err, &nr) {
+		return fmt.Sprintf("hồ sơ %s chưa được tiếp nhận (bước tiếp nhận bị từ chối)", nr.ref)
+	}
+	if vi, _, ok := engine.Describe(err); ok {
+		return vi
 	}
 	return err.Error()
-}
-
-func whatVI(what string) string {
-	switch what {
-	case "procedure":
-		return "thủ tục"
-	case "dossier":
-		return "hồ sơ"
-	case "person":
-		return "người dùng"
-	case "unit":
-		return "đơn vị"
-	}
-	return what
 }
 
 func statusText(s engine.Status, lang string) string {

@@ -1,0 +1,37 @@
+package engine_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/motcua/motcua/engine"
+)
+
+func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rule   string
+		err    error
+		vi, en string
+	}{
+		{"an unknown dossier names what is missing", &engine.NotFoundError{What: "dossier", ID: "X-1"}, `Không tìm thấy hồ sơ "X-1"`, `dossier "X-1" not found`},
+		{"an action from the wrong state names both", &engine.NotAllowedError{Action: "ky", State: "tiep-nhan"}, `Không thể thực hiện "ky" khi hồ sơ ở bước "tiep-nhan"`, `Action "ky" is not allowed in state "tiep-nhan"`},
+		{"an officer of another unit is told who may act", &engine.ForbiddenError{Person: "ha", Units: []string{"mot-cua"}}, "ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện", "ha may not act here: only members of mot-cua may"},
+		{"missing inputs are listed", &engine.MissingInputError{Action: "tu-choi", Inputs: []string{"reason"}}, `Thao tác "tu-choi" cần nhập: reason`, `Action "tu-choi" requires: reason`},
+		{"the apology letter's once-only rule is explained", &engine.LimitReachedError{Action: "xin-loi", Max: 1}, `Thao tác "xin-loi" chỉ được dùng tối đa 1 lần cho mỗi hồ sơ`, `Action "xin-loi" may be used at most 1 time(s) per dossier`},
+		{"a stale version asks to reload", &engine.ConflictError{Code: "X-1", Version: 3}, "Hồ sơ X-1 đã thay đổi sau phiên bản 3; hãy tải lại", "Dossier X-1 changed since version 3; reload it"},
+		{"wrapping keeps the words", fmt.Errorf("act: %w", &engine.FinishedError{Code: "X-1", State: "xong"}), `Hồ sơ X-1 đã kết thúc (bước "xong")`, `Dossier X-1 is finished (state "xong")`},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			t.Parallel()
+			vi, en, ok := engine.Describe(tc.err)
+			if !ok || vi != tc.vi || en != tc.en {
+				t.Errorf("Describe = %q, %q, %v; want %q, %q", vi, en, ok, tc.vi, tc.en)
+			}
+		})
+	}
+	if _, _, ok := engine.Describe(errors.New("disk full")); ok {
+		t.Error("rule: an error that is not the core's own gets no words (its text may be internal)")
+	}
+}
