@@ -22,4 +22,7 @@
 // updates the row where its version is still the expected one and adds
 // the notifications decided with it. Instants are stored as UTC unix
 // milliseconds in columns (for indexes) and as RFC 3339 in documents.
+// Lists by due instant read the generated column due_order (the due
+// instant, nil last) through indexes that deliver their order, so a page
+// of an inbox reads and decodes only its own rows.
 package sqlitestore

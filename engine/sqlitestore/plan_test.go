@@ -9,8 +9,9 @@ import (
 )
 
 // TestQueriesUseIndexes checks with EXPLAIN QUERY PLAN that the product's
-// frequent queries read an index rather than scan the table: inboxes,
-// the deadline watch, reports by reception instant, the outbox.
+// frequent queries read an index rather than scan the table: inboxes and
+// lists by due instant (walked in index order, no sort), the deadline
+// watch, reports by reception instant, the outbox.
 func TestQueriesUseIndexes(t *testing.T) {
 	t.Parallel()
 	s, err := Open(t.TempDir())
@@ -19,27 +20,50 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}
 	defer s.Close()
 	now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
-	inbox, inboxArgs := where(engine.Query{Units: []string{"chuyen-mon"}, Status: []engine.Status{engine.StatusInProgress}, OrderByDue: true, Limit: 50})
-	report, reportArgs := where(engine.Query{ReceivedFrom: now, ReceivedTo: now.Add(24 * time.Hour)})
+	open := []engine.Status{engine.StatusInProgress, engine.StatusPaused}
+	type query struct {
+		sql  string
+		args []any
+	}
+	q := func(sql string, args ...any) query { return query{sql, args} }
+	of := func(sql string, args []any) query { return query{sql, args} }
 	cases := []struct {
-		rule  string
-		query string
-		args  []any
-		index string
+		rule   string
+		query  query
+		index  string
+		sorted bool // the index delivers the order: no temp B-tree
 	}{
-		{"an inbox reads (unit, status, due_at)", "SELECT doc FROM dossiers" + inbox, inboxArgs, "dossiers_inbox"},
-		{"a report reads received_at", "SELECT doc FROM dossiers" + report, reportArgs, "dossiers_received"},
+		{"an inbox (one unit, open, by due) walks the open dossiers' index in order",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"an inbox of several units merges one ordered walk per unit",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon", "lanh-dao"}, Status: open, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"a later page is still a walk",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, OrderByDue: true, Offset: 500, Limit: 51})), "dossiers_open_due", true},
+		{"one status of a unit by due",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: []engine.Status{engine.StatusInProgress}, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"a unit's overdue dossiers",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Overdue: true, Now: now, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"a unit's list over every status, by due",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
+		{"a unit's list by due with a state and a text filter",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, State: "tham_dinh", Text: "nguyễn", OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
+		{"several units over every status, merged",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon", "lanh-dao", "tiep-nhan"}, OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
+		{"every unit, by due", of(selectDossiers(engine.Query{OrderByDue: true, Limit: 51})), "dossiers_due", true},
+		{"a unit's open dossiers by code (digests)",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: []engine.Status{engine.StatusInProgress}})), "dossiers_open_due", false},
+		{"a report reads received_at", of(selectDossiers(engine.Query{ReceivedFrom: now, ReceivedTo: now.Add(24 * time.Hour)})), "dossiers_received", false},
 		{"the watch reads the partial index of open dossiers",
-			`SELECT doc, receive_key FROM dossiers WHERE next_check_at IS NOT NULL AND status <> 'finished' AND next_check_at <= ? ORDER BY next_check_at, code LIMIT ?`,
-			[]any{ms(now), 100}, "dossiers_watch"},
+			q(`SELECT doc, receive_key FROM dossiers WHERE next_check_at IS NOT NULL AND status <> 'finished' AND next_check_at <= ? ORDER BY next_check_at, code LIMIT ?`,
+				ms(now), 100), "dossiers_watch", true},
 		{"the outbox reads pending notifications by next attempt",
-			`SELECT doc FROM notifications WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`,
-			[]any{ms(now), 100}, "notifications_pending"},
-		{"a dossier's notifications", `SELECT doc FROM notifications WHERE dossier = ? ORDER BY at DESC, id DESC LIMIT ?`,
-			[]any{"X", 10}, "notifications_dossier"},
+			q(`SELECT doc FROM notifications WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`,
+				ms(now), 100), "notifications_pending", true},
+		{"a dossier's notifications", q(`SELECT doc FROM notifications WHERE dossier = ? ORDER BY at DESC, id DESC LIMIT ?`,
+			"X", 10), "notifications_dossier", false},
 	}
 	for _, c := range cases {
-		rows, err := s.r.Query("EXPLAIN QUERY PLAN "+c.query, c.args...)
+		rows, err := s.r.Query("EXPLAIN QUERY PLAN "+c.query.sql, c.query.args...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.rule, err)
 		}
@@ -53,8 +77,18 @@ func TestQueriesUseIndexes(t *testing.T) {
 			plan = append(plan, detail)
 		}
 		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, c.index) {
+		p := strings.Join(plan, "; ")
+		if !strings.Contains(p, c.index) {
 			t.Errorf("%s: plan %q does not use %s", c.rule, p, c.index)
+		}
+		if strings.Contains(p, "SCAN dossiers") && !strings.Contains(p, "USING") {
+			t.Errorf("%s: plan %q scans the table", c.rule, p)
+		}
+		if c.sorted && strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q sorts instead of walking the index in order", c.rule, p)
+		}
+		if testing.Verbose() {
+			t.Logf("%s: %s", c.rule, p)
 		}
 	}
 }

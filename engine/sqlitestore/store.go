@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -346,20 +347,19 @@ func likeEscape(s string) string {
 	return r.Replace(s)
 }
 
-// where builds the WHERE and ORDER BY clauses of q.
-func where(q engine.Query) (string, []any) {
+// maxMerge is the most units whose by-due lists are merged (one index
+// walk per unit, UNION ALL); more units are read together and sorted.
+const maxMerge = 64
+
+// openOnly is the condition of the partial index dossiers_open_due,
+// written exactly as there: SQLite uses a partial index only when the
+// query's WHERE contains its condition.
+const openOnly = "status <> 'finished'"
+
+// filter builds the conditions of q other than its units.
+func filter(q engine.Query) ([]string, []any) {
 	var conds []string
 	var args []any
-	in := func(col string, vals []string) {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")
-		conds = append(conds, col+" IN ("+ph+")")
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	if len(q.Units) > 0 {
-		in("unit", q.Units)
-	}
 	if q.State != "" {
 		conds, args = append(conds, "state = ?"), append(args, q.State)
 	}
@@ -370,15 +370,21 @@ func where(q engine.Query) (string, []any) {
 		conds, args = append(conds, "kind = ?"), append(args, string(q.Kind))
 	}
 	if len(q.Status) > 0 {
-		st := make([]string, len(q.Status))
+		open := true
+		ph := make([]string, len(q.Status))
 		for i, v := range q.Status {
-			st[i] = string(v)
+			ph[i] = "?"
+			args = append(args, string(v))
+			open = open && v != engine.StatusFinished
 		}
-		in("status", st)
+		conds = append(conds, "status IN ("+strings.Join(ph, ",")+")")
+		if open && !q.Overdue {
+			conds = append(conds, openOnly) // implied; lets SQLite use dossiers_open_due
+		}
 	}
 	if q.Overdue {
-		conds = append(conds, "status <> 'finished' AND due_at IS NOT NULL AND due_at < ?")
-		args = append(args, ms(q.Now))
+		// due_order < now excludes dossiers without a due instant (noDue).
+		conds, args = append(conds, openOnly, "due_order < ?"), append(args, ms(q.Now))
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		// Lower-cased in Go on both sides, so "NGUYỄN" finds "Nguyễn";
@@ -393,24 +399,90 @@ func where(q engine.Query) (string, []any) {
 	if !q.ReceivedTo.IsZero() {
 		conds, args = append(conds, "received_at < ?"), append(args, ms(q.ReceivedTo))
 	}
-	sqlText := ""
-	if len(conds) > 0 {
-		sqlText = " WHERE " + strings.Join(conds, " AND ")
+	return conds, args
+}
+
+// whereClause joins conditions into a WHERE clause ("" when none).
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
 	}
-	if q.OrderByDue {
-		sqlText += " ORDER BY due_at IS NULL, due_at, code"
-	} else {
-		sqlText += " ORDER BY code"
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// limitClause pushes q's page down to SQLite.
+func limitClause(q engine.Query) (string, []any) {
+	if q.Limit <= 0 && q.Offset <= 0 {
+		return "", nil
 	}
-	if q.Limit > 0 || q.Offset > 0 {
-		limit := q.Limit
-		if limit <= 0 {
-			limit = -1 // SQLite: no limit
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	return " LIMIT ? OFFSET ?", []any{limit, max(q.Offset, 0)}
+}
+
+// selectDossiers builds the SELECT of q's page: doc and receive_key.
+//
+// By code (the default), SQLite walks the primary key. By due instant it
+// walks an index on (unit, due_order, code, …) in order, so a page reads
+// its own rows and stops: for one unit (an inbox) or none directly; for
+// several units one walk per unit, merged (a compound SELECT whose
+// ORDER BY SQLite runs as a merge of the arms, each reading rows only as
+// the merge asks for them). The alternative for several units, one
+// unit IN (…) walk and a sort, would read and sort every matching row
+// with its document for each page.
+func selectDossiers(q engine.Query) (string, []any) {
+	const cols = "SELECT doc, receive_key"
+	// A unit named twice would be merged twice.
+	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
+	conds, args := filter(q)
+	lim, limArgs := limitClause(q)
+	from := " FROM dossiers"
+	if len(q.Units) > 0 && slices.Contains(conds, openOnly) {
+		// Without statistics SQLite rates dossiers_unit_due as good as
+		// the partial index, but walking it passes over every finished
+		// dossier of the unit: years of them.
+		from += " INDEXED BY dossiers_open_due"
+	}
+	switch {
+	case !q.OrderByDue:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
 		}
-		sqlText += " LIMIT ? OFFSET ?"
-		args = append(args, limit, max(q.Offset, 0))
+		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
+	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
+		}
+		return cols + from + whereClause(conds) + " ORDER BY due_order, code" + lim, append(args, limArgs...)
 	}
-	return sqlText, args
+	arms := make([]string, len(q.Units))
+	var all []any
+	for i, u := range q.Units {
+		arms[i] = cols + ", due_order, code" + from + whereClause(append([]string{"unit = ?"}, conds...))
+		all = append(append(all, u), args...)
+	}
+	return strings.Join(arms, " UNION ALL ") + " ORDER BY due_order, code" + lim, append(all, limArgs...)
+}
+
+// inUnits is the condition on n units: unit = ? for one, so that SQLite
+// seeks one range of an index.
+func inUnits(n int) string {
+	if n == 1 {
+		return "unit = ?"
+	}
+	return "unit IN (" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+}
+
+func unitArgs(units []string) []any {
+	out := make([]any, len(units))
+	for i, u := range units {
+		out[i] = u
+	}
+	return out
 }
 
 // List implements engine.Store.
@@ -426,8 +498,8 @@ func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, er
 // Scan implements engine.Store. fn runs while the read is open; it may
 // write through the store (writes do not wait for readers in WAL mode).
 func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
-	clause, args := where(q)
-	return s.scan(ctx, "SELECT doc, receive_key FROM dossiers"+clause, args, fn)
+	query, args := selectDossiers(q)
+	return s.scan(ctx, query, args, fn)
 }
 
 func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*engine.Dossier) error) error {
@@ -436,10 +508,19 @@ func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*eng
 		return interpretError(err, "dossier", "")
 	}
 	defer rows.Close()
+	// doc and receive_key come first; a merged list adds its sort keys.
+	var doc []byte
+	var key sql.NullString
+	dest := []any{&doc, &key}
+	names, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	for range names[2:] {
+		dest = append(dest, new(any))
+	}
 	for rows.Next() {
-		var doc []byte
-		var key sql.NullString
-		if err := rows.Scan(&doc, &key); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		d, err := decodeDossier(doc, key)
