@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/motcua/motcua/engine"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -108,8 +110,20 @@ func main() {
 	if err != nil {
 		var ee *exitError
 		if !errors.As(err, &ee) || ee.msg != "" {
-			fmt.Fprintln(os.Stderr, "motcua:", err)
+			fmt.Fprintln(os.Stderr, "motcua:", errorText(err, os.Getenv("MOTCUA_LANG")))
 		}
 	}
 	os.Exit(ExitCode(err))
+}
+
+// errorText is what a person reads for err: the core's typed errors in
+// Vietnamese (English with MOTCUA_LANG=en), anything else as it is.
+func errorText(err error, lang string) string {
+	if vi, en, ok := engine.Describe(err); ok {
+		if lang == "en" {
+			return en
+		}
+		return vi
+	}
+	return err.Error()
 }
