@@ -20,6 +20,12 @@ const (
 	KindPetition     Kind = "petition"     // kiến nghị, phản ánh, Citizen Reception Law 2013
 )
 
+// IsPetition reports whether k is a citizen petition (đơn thư): a
+// complaint, a denunciation or a recommendation/feedback.
+func (k Kind) IsPetition() bool {
+	return k == KindComplaint || k == KindDenunciation || k == KindPetition
+}
+
 // SupplementMode says what the legal clock does while a dossier waits for
 // the applicant's supplement (domain brief: real systems offer both).
 type SupplementMode string
@@ -101,7 +107,29 @@ type State struct {
 	// Status is the national portal status code (1–10) reported for
 	// dossiers in this state; 0 when unset.
 	Status int
+	// Authority is AuthorityOutside on a petition state reached when the
+	// petition was found not within this unit's authority (forwarded to,
+	// or the citizen guided to, the competent body); empty otherwise.
+	Authority Authority
 }
+
+// Authority classifies a citizen petition at intake: within this unit's
+// authority (thuộc thẩm quyền) or not (không thuộc thẩm quyền). Reports
+// count the petitions within it (issue 7; Citizen Reception Law 2013
+// Art 28; Denunciations Law 2018 Art 24).
+type Authority string
+
+// Authority values a state may declare.
+const (
+	// AuthorityOutside marks the state a petition enters when it is not
+	// within the unit's authority. A petition that never enters such a
+	// state is counted within the unit's authority.
+	AuthorityOutside Authority = "outside"
+)
+
+// IsOutsideAuthority reports whether entering s means the petition is not
+// within the unit's authority.
+func (s *State) IsOutsideAuthority() bool { return s.Authority == AuthorityOutside }
 
 // Timeout is an automatic action fired by the deadline watch.
 type Timeout struct {

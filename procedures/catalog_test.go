@@ -144,3 +144,34 @@ func FuzzParse(f *testing.F) {
 		_ = DOT(p)
 	})
 }
+
+// TestPetitionsMarkForwarding: every petition procedure of the catalog
+// marks the states a petition enters when it is not within the unit's
+// authority (issue 7), the mark compiles onto engine.State, and only
+// petition kinds carry it.
+func TestPetitionsMarkForwarding(t *testing.T) {
+	t.Parallel()
+	want := map[string][]string{
+		"XA.KN.01":   {"guided_elsewhere"}, // Citizen Reception Law 2013 Art 28
+		"XA.TC.01":   {"forwarded"},        // Denunciations Law 2018 Art 24
+		"XA.KNPA.01": {"forwarded"},        // Citizen Reception Law 2013 Art 28
+	}
+	for _, f := range catalogFiles(t) {
+		p, err := LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range p.States {
+			if s.IsOutsideAuthority() {
+				got = append(got, s.ID)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want[p.Code], ",") {
+			t.Errorf("%s: outside-authority states %v, want %v", p.Code, got, want[p.Code])
+		}
+		if len(got) > 0 && !p.Kind.IsPetition() {
+			t.Errorf("%s: kind %s carries an authority mark", p.Code, p.Kind)
+		}
+	}
+}

@@ -30,6 +30,23 @@ func (d *decoder) check(s *source, dir *engine.Directory) {
 		}
 	}
 
+	// Authority marks (issue 7): only petitions are classified by
+	// authority at intake (Citizen Reception Law 2013 Art 28), and the
+	// classification follows reception, so the initial state cannot say
+	// the petition is outside it.
+	for i, st := range p.States {
+		at := s.stateSrc[i].authority
+		if at == nil || !st.IsOutsideAuthority() {
+			continue
+		}
+		switch {
+		case !p.Kind.IsPetition():
+			d.errorf(at, "state %q: authority applies only to complaint, denunciation and petition procedures, not to kind %s", st.ID, p.Kind)
+		case st.ID != "" && st.ID == p.Initial:
+			d.errorf(at, "state %q: the initial state cannot be outside the unit's authority; mark the state a petition enters when it is forwarded", st.ID)
+		}
+	}
+
 	// Action references.
 	for i, a := range p.Actions {
 		src := s.actionSrc[i]

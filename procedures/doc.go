@@ -16,7 +16,8 @@
 //	initial                    the first state
 //	states[]                   id, name, name_en, unit, time_limit (step budget),
 //	                           waits_for: applicant, final: approved|refused|withdrawn,
-//	                           status (national portal code 1–10), timeout: {after, action}
+//	                           status (national portal code 1–10), timeout: {after, action},
+//	                           authority: outside (petition kinds only; see below)
 //	actions[]                  id, name, name_en, from (one or a list), to, by, requires,
 //	                           extend + max, reappoint: true, clock: restart, system: true
 //	escalation[]               before|after, notify: assignee|unit_head|<unit id>, off_hours
@@ -25,6 +26,22 @@
 // and looplab/fsm event names); unit ids are kebab-case directory ids.
 // Without escalation the DefaultEscalation ladder applies.
 //
+// # Authority
+//
+// A petition (kind complaint, denunciation or petition) is classified at
+// intake: accepted for resolution by this unit (thuộc thẩm quyền) or not
+// (không thuộc thẩm quyền): forwarded to the competent body, or the
+// citizen guided there (Citizen Reception Law 2013 Art 28; Denunciations
+// Law 2018 Art 24: forward within 5 working days). The catalog models
+// forwarding as a state the dossier moves to, so the mark sits on the
+// state, not on the action: "authority: outside" on the state a petition
+// enters when it is not within the unit's authority. Several actions may
+// lead there and the mark still holds, and the report reads it from the
+// history rows' target states. Only outside is declared: a petition
+// that never enters such a state counts as within the unit's authority.
+// The mark is an error on other kinds and on the initial state (the
+// classification follows reception).
+//
 // # Checks
 //
 // Decoding is strict: unknown or repeated keys, wrong types, bad
@@ -32,10 +49,12 @@
 // actions, unreachable states, non-final states with no way out or no way
 // to any final state, no final state, actions from a final state, a
 // waiting state nothing brings back from, extend without max, a
-// reappoint used more than once (Decree 61/2018 Art 19), escalation rungs
-// that notify nobody, and step budgets on the longest path over the legal
-// limit. That path starts at the initial state, after a clock restart or
-// a return from the applicant, and stops at a waiting or final state;
+// reappoint used more than once (Decree 61/2018 Art 19), an authority
+// mark that is not outside, or sits on a kind that is not a petition or
+// on the initial state, escalation rungs that notify nobody, and step
+// budgets on the longest path over the legal limit. That path starts at
+// the initial state, after a clock restart or a return from the
+// applicant, and stops at a waiting or final state;
 // budgets and limit compare in working time on an 8-hour day, calendar
 // days counting 5/7 of a working day each. With a directory, every unit
 // and notify reference must resolve and notified units must have a head.

@@ -70,6 +70,11 @@ func stateLines(s *engine.State) []string {
 	case !s.TimeLimit.IsZero():
 		lines = append(lines, s.TimeLimit.Vietnamese())
 	}
+	if s.IsOutsideAuthority() {
+		// Reports count petitions by this mark (issue 7); the diagram
+		// shows it so an admin can see which paths forward.
+		lines = append(lines, "không thuộc thẩm quyền")
+	}
 	if s.Unit != "" {
 		lines = append(lines, s.Unit)
 	}

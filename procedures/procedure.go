@@ -24,7 +24,7 @@ type source struct {
 }
 
 type stateSource struct {
-	id, unit, timeLimit, timeoutAction *yaml.Node
+	id, unit, timeLimit, timeoutAction, authority *yaml.Node
 }
 
 type actionSource struct {
@@ -202,6 +202,18 @@ func (d *decoder) decodeState(n *yaml.Node) (*engine.State, stateSource) {
 					return
 				}
 				st.Status = c
+			}
+		},
+		"authority": func(_, v *yaml.Node) {
+			src.authority = v
+			if a, ok := d.str(v, "authority"); ok {
+				// Only the negative is declared: a petition that never
+				// enters an outside state is within the unit's authority.
+				if engine.Authority(a) != engine.AuthorityOutside {
+					d.errorf(v, "authority %q: only outside is supported (the state a petition enters when it is not within the unit's authority)", a)
+					return
+				}
+				st.Authority = engine.AuthorityOutside
 			}
 		},
 		"timeout": func(_, v *yaml.Node) {
