@@ -91,6 +91,17 @@ type Query struct {
 	Text string
 	// ReceivedFrom/To select by reception instant [From, To).
 	ReceivedFrom, ReceivedTo time.Time
+	// FinishedFrom/To select dossiers finished in [From, To): FinishedAt
+	// set, at or after From, before To. Either bound alone filters on
+	// that side only, and a dossier not finished never matches: "finished
+	// yesterday" (a head's digest) or "finished in the quarter" (reports)
+	// read the dossiers finished then, not every dossier ever received.
+	FinishedFrom, FinishedTo time.Time
+	// OpenAt selects dossiers not finished before OpenAt: FinishedAt nil,
+	// or at or after OpenAt. With ReceivedTo = OpenAt it is "still open at
+	// the start of a period" (a report's carried-over dossiers): received
+	// before the instant and not finished by then.
+	OpenAt time.Time
 	// OrderByDue orders by due instant (nil last) then code; otherwise by
 	// code.
 	OrderByDue bool
@@ -114,3 +125,39 @@ func (e *DuplicateError) Error() string {
 
 // ErrorCode implements the application error code interface.
 func (e *DuplicateError) ErrorCode() Code { return ECONFLICT }
+
+// Credential is what is kept about one person's secrets. It lives here,
+// beside Store, so that a store can keep credentials (CredentialStore)
+// without importing engine/auth; auth names it auth.Credential.
+type Credential struct {
+	Person string `json:"person" bson:"_id"`
+	// PasswordHash is a bcrypt hash; empty when no password is set.
+	PasswordHash string `json:"password_hash,omitempty" bson:"password_hash,omitempty"`
+	// Tokens are the person's API tokens, by id.
+	Tokens    []Token   `json:"tokens,omitempty" bson:"tokens,omitempty"`
+	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
+}
+
+// Token is one API token. Only a hash of its secret is kept.
+type Token struct {
+	ID string `json:"id" bson:"id"`
+	// Hash is the hex SHA-256 of the token's secret part.
+	Hash      string    `json:"hash" bson:"hash"`
+	Name      string    `json:"name,omitempty" bson:"name,omitempty"`
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+}
+
+// CredentialStore keeps credentials (auth.CredentialStore is this
+// interface). Every implementation passes enginetest.RunCredentialSuite.
+//
+// Errors: Credential returns a *NotFoundError (ENOTFOUND) for a person
+// without credentials.
+type CredentialStore interface {
+	// Credential returns the person's credential.
+	Credential(ctx context.Context, person string) (Credential, error)
+	// PutCredential stores c in place of whatever c.Person had: the
+	// whole credential is replaced, never merged.
+	PutCredential(ctx context.Context, c Credential) error
+	// Credentials returns every stored credential, ordered by person.
+	Credentials(ctx context.Context) ([]Credential, error)
+}

@@ -10,37 +10,23 @@ import (
 	"sort"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/motcua/motcua/engine"
 )
 
-// Credential is what is kept about one person's secrets.
-type Credential struct {
-	Person string `json:"person"`
-	// PasswordHash is a bcrypt hash; empty when no password is set.
-	PasswordHash string `json:"password_hash,omitempty"`
-	// Tokens are the person's API tokens, by id.
-	Tokens    []Token   `json:"tokens,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
+// Credential is what is kept about one person's secrets. It is defined
+// in engine (engine.Credential) so that a dossier store can implement
+// CredentialStore without importing this package.
+type Credential = engine.Credential
 
 // Token is one API token. Only a hash of its secret is kept.
-type Token struct {
-	ID string `json:"id"`
-	// Hash is the hex SHA-256 of the token's secret part.
-	Hash      string    `json:"hash"`
-	Name      string    `json:"name,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-}
+type Token = engine.Token
 
 // CredentialStore keeps credentials. Credential returns a
 // *engine.NotFoundError (ENOTFOUND) for a person without credentials.
-type CredentialStore interface {
-	Credential(ctx context.Context, person string) (Credential, error)
-	PutCredential(ctx context.Context, c Credential) error
-	Credentials(ctx context.Context) ([]Credential, error)
-}
+// Implementations: FileStore and MemoryStore here, mongostore.Store for
+// deployments on MongoDB.
+type CredentialStore = engine.CredentialStore
 
 // FileStore is a CredentialStore in one JSON file, rewritten atomically
 // with mode 0600 on every change. Several processes may share the file —
