@@ -46,6 +46,7 @@ func RunStoreSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts 
 		{"Apply/StaleVersionConflictsAndWritesNothing", false, testApplyStale},
 		{"List/Filters", false, testList},
 		{"Scan/VisitsEveryMatchAndStopsOnError", false, testScan},
+		{"List/FinishedRangeAndOpenAt", false, testFinishedBounds},
 		{"DueForCheck/OrderCursorLimitAndExclusions", false, testDueForCheck},
 		{"AddNotification/AtMostOncePerID", false, testAddNotification},
 		{"PendingNotifications/DueOldestFirst", false, testPending},
@@ -452,6 +453,83 @@ func testList(t *testing.T, s engine.Store) {
 	}
 	if diff := Diff(mustGet(t, s, B), got[0]); diff != "" {
 		t.Errorf("listed dossier differs from Get: %s", diff)
+	}
+}
+
+// testFinishedBounds checks Query.FinishedFrom/To ([From, To), a
+// dossier not finished never matches) and Query.OpenAt (not finished
+// before: never finished, or at or after), exactly at the millisecond
+// boundaries, alone and with ReceivedTo, and on a dossier finished by
+// Apply rather than inserted finished.
+func testFinishedBounds(t *testing.T, s engine.Store) {
+	const (
+		O  = "XA01-260302-0001" // open, received on day 0
+		F0 = "XA01-260302-0002" // finished 1 ms before day 1
+		F1 = "XA01-260302-0003" // finished exactly at day 1
+		F2 = "XA01-260302-0004" // finished 1 ms before day 2
+		F3 = "XA01-260303-0001" // finished exactly at day 2, received on day 1
+		A  = "XA01-260303-0002" // received on day 1, finished by Apply at day 1 + 1 h
+	)
+	ms := time.Millisecond
+	mk := func(code string, received time.Time, finished *time.Time) *engine.Dossier {
+		d := NewDossier(code, func(d *engine.Dossier) {
+			d.ReceiveKey = ""
+			d.ReceivedAt = received
+			d.FinishedAt = finished
+			if finished != nil {
+				d.State, d.Unit, d.Status = "da_tra", "", engine.StatusFinished
+				d.NextCheckAt = nil
+			}
+		})
+		mustInsert(t, s, d)
+		return d
+	}
+	mk(O, at(0), nil)
+	mk(F0, at(0), ptr(at(day-ms)))
+	mk(F1, at(0), ptr(at(day)))
+	mk(F2, at(0), ptr(at(2*day-ms)))
+	mk(F3, at(day), ptr(at(2*day)))
+	a := mk(A, at(day), nil)
+	fin := next(a, "da_tra", at(day+hour))
+	fin.Unit, fin.Status, fin.FinishedAt, fin.NextCheckAt = "", engine.StatusFinished, ptr(at(day+hour)), nil
+	if err := s.Apply(t.Context(), fin, a.Version, nil); err != nil {
+		t.Fatalf("Apply finishing %s: %v", A, err)
+	}
+	cases := []struct {
+		rule string
+		q    engine.Query
+		want []string
+	}{
+		{"finished in [day 1, day 2): from inclusive, to exclusive, open excluded",
+			engine.Query{FinishedFrom: at(day), FinishedTo: at(2 * day)}, []string{F1, F2, A}},
+		{"finished from only: at or after, open excluded",
+			engine.Query{FinishedFrom: at(2 * day)}, []string{F3}},
+		{"finished to only: before, open excluded",
+			engine.Query{FinishedTo: at(day)}, []string{F0}},
+		{"finished in a millisecond: [from, from+1ms)",
+			engine.Query{FinishedFrom: at(2*day - ms), FinishedTo: at(2 * day)}, []string{F2}},
+		{"open at day 1: never finished, or finished at or after day 1",
+			engine.Query{OpenAt: at(day)}, []string{O, F1, F2, F3, A}},
+		{"open at day 2: a dossier finished exactly then was still open",
+			engine.Query{OpenAt: at(2 * day)}, []string{O, F3}},
+		{"carried into a period from day 1: received before, open at its start",
+			engine.Query{ReceivedTo: at(day), OpenAt: at(day)}, []string{O, F1, F2}},
+		{"finished in [day 1, day 2) among those received before day 1",
+			engine.Query{ReceivedTo: at(day), FinishedFrom: at(day), FinishedTo: at(2 * day)}, []string{F1, F2}},
+		{"finished bounds combine with a status filter",
+			engine.Query{Status: []engine.Status{engine.StatusInProgress}, OpenAt: at(2 * day)}, []string{O}},
+		{"finished bounds with a page",
+			engine.Query{OpenAt: at(day), Offset: 1, Limit: 2}, []string{F1, F2}},
+	}
+	for _, c := range cases {
+		got, err := s.List(t.Context(), c.q)
+		if err != nil {
+			t.Errorf("%s: %v", c.rule, err)
+			continue
+		}
+		if codes := codesOf(got); !slices.Equal(codes, c.want) {
+			t.Errorf("%s: got %v, want %v", c.rule, codes, c.want)
+		}
 	}
 }
 

@@ -97,3 +97,84 @@ func TestMigrateFromSchema1(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestMigrateFillsFinishedAt opens a folder written by schema 2 (no
+// finished_at column) and checks that step 3 takes each finished
+// dossier's instant from its document, to the millisecond and whatever
+// the offset it was written with, so that finished-time queries find the
+// dossiers finished before the upgrade.
+func TestMigrateFillsFinishedAt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(migrations[0] + ";" + migrations[1] + "; PRAGMA user_version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	ict := time.FixedZone("ICT", 7*3600)
+	finished := map[string]*time.Time{
+		"XA01-260302-0001": nil,                                              // open
+		"XA01-260302-0002": ptr(at.Add(26*time.Hour + 123*time.Millisecond)), // UTC, milliseconds
+		"XA01-260302-0003": ptr(at.Add(50 * time.Hour).In(ict)),              // written with an offset
+		"XA01-260302-0004": ptr(at.Add(-time.Millisecond)),                   // just before the bound
+	}
+	for code, f := range finished {
+		st := engine.StatusInProgress
+		if f != nil {
+			st = engine.StatusFinished
+		}
+		d := &engine.Dossier{Code: code, Version: 1, State: "s", Unit: "u", Status: st, Procedure: "P",
+			ReceivedAt: at.Add(-48 * time.Hour), FinishedAt: f}
+		doc, err := encodeDossier(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
+			received_at, due_at, next_check_at, applicant_name, receive_key, doc)
+			VALUES (?, 1, 's', 'u', ?, 'P', '', ?, NULL, NULL, '', NULL, ?)`,
+			d.Code, string(d.Status), ms(d.ReceivedAt), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for code, f := range finished {
+		var got sql.NullInt64
+		if err := s.r.QueryRow("SELECT finished_at FROM dossiers WHERE code = ?", code).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if f == nil && got.Valid || f != nil && (!got.Valid || got.Int64 != f.UnixMilli()) {
+			t.Errorf("%s: finished_at %v after migration, want %v", code, got, f)
+		}
+	}
+	for _, c := range []struct {
+		rule string
+		q    engine.Query
+		want []string
+	}{
+		{"finished in [at, at+2d): from inclusive, to exclusive",
+			engine.Query{FinishedFrom: at, FinishedTo: at.Add(50 * time.Hour)}, []string{"XA01-260302-0002"}},
+		{"open at: never finished, or finished at or after",
+			engine.Query{OpenAt: at}, []string{"XA01-260302-0001", "XA01-260302-0002", "XA01-260302-0003"}},
+	} {
+		got, err := s.List(t.Context(), c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.rule, err)
+		}
+		var codes []string
+		for _, d := range got {
+			codes = append(codes, d.Code)
+		}
+		if !slices.Equal(codes, c.want) {
+			t.Errorf("%s: got %v, want %v", c.rule, codes, c.want)
+		}
+	}
+}

@@ -11,7 +11,8 @@ import (
 // TestQueriesUseIndexes checks with EXPLAIN QUERY PLAN that the product's
 // frequent queries read an index rather than scan the table: inboxes and
 // lists by due instant (walked in index order, no sort), the deadline
-// watch, reports by reception instant, the outbox.
+// watch, reports by reception instant, digests and reports by finished
+// instant (a range, or "open at": NULL or after), the outbox.
 func TestQueriesUseIndexes(t *testing.T) {
 	t.Parallel()
 	s, err := Open(t.TempDir())
@@ -53,6 +54,18 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"a unit's open dossiers by code (digests)",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: []engine.Status{engine.StatusInProgress}})), "dossiers_open_due", false},
 		{"a report reads received_at", of(selectDossiers(engine.Query{ReceivedFrom: now, ReceivedTo: now.Add(24 * time.Hour)})), "dossiers_received", false},
+		{"a digest's previous working day reads finished_at",
+			of(selectDossiers(engine.Query{FinishedFrom: now.Add(-24 * time.Hour), FinishedTo: now})), "dossiers_finished", false},
+		{"finished from only reads finished_at", of(selectDossiers(engine.Query{FinishedFrom: now})), "dossiers_finished", false},
+		{"open at an instant reads finished_at (NULL and the range after)",
+			of(selectDossiers(engine.Query{OpenAt: now})), "dossiers_finished", false},
+		{"carried into a period: received before its start and open at it",
+			of(selectDossiers(engine.Query{ReceivedTo: now, OpenAt: now})), "dossiers_finished", false},
+		{"finished in a period among those received in it",
+			of(selectDossiers(engine.Query{ReceivedFrom: now.Add(-90 * 24 * time.Hour), ReceivedTo: now,
+				FinishedFrom: now.Add(-90 * 24 * time.Hour), FinishedTo: now})), "dossiers_finished", false},
+		{"an inbox that also asks open-at keeps walking the open dossiers' index",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, OpenAt: now, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
 		{"the watch reads the partial index of open dossiers",
 			q(`SELECT doc, receive_key FROM dossiers WHERE next_check_at IS NOT NULL AND status <> 'finished' AND next_check_at <= ? ORDER BY next_check_at, code LIMIT ?`,
 				ms(now), 100), "dossiers_watch", true},
