@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -54,6 +53,7 @@ func newWeb(s *Server) (*web, error) {
 			return ""
 		},
 		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -634,127 +634,6 @@ func (w *web) receipt(q *req) error {
 	}
 	v := receiptView{R: w.s.receipt(d, q.lang), UnitName: w.unitName(d.ReceivingUnit, q.lang), Actor: w.personName(d.ReceivedBy), Explain: explain}
 	return w.render(q, http.StatusOK, "receipt", w.data(q, tr("receipt", q.lang)+" "+d.Code, "receive", v))
-}
-
-// unitStats is one row of the dashboard.
-type unitStats struct {
-	Unit                            string
-	Name                            string
-	Open, DueToday, Overdue, Paused int
-	StepsDone, StepsOnTime          int
-	StepsRate                       string
-}
-
-type dashboardView struct {
-	Units                    []*unitStats
-	Total                    unitStats
-	Finished, FinishedOnTime int
-	OnTimeRate               string
-	Month                    string
-	Refused                  int
-}
-
-func rate(num, den int) string {
-	if den == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(num)/float64(den))
-}
-
-func (w *web) dashboard(q *req) error {
-	if !auth.CanSeeDashboard(q.person) {
-		return errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo đơn vị, quản trị và theo dõi được xem tổng hợp.", "Only unit heads, admins and viewers may see the dashboard.")
-	}
-	now := w.s.now()
-	loc := w.s.eng.Calendar.Location()
-	ln := now.In(loc)
-	monthStart := time.Date(ln.Year(), ln.Month(), 1, 0, 0, 0, 0, loc)
-	units := q.person.Units
-	if auth.ReadsAll(q.person) {
-		units = nil
-		for _, u := range w.s.eng.Directory.Units() {
-			units = append(units, u.ID)
-		}
-	}
-	v := dashboardView{Month: ln.Format("01/2006")}
-	byUnit := map[string]*unitStats{}
-	for _, u := range units {
-		st := &unitStats{Unit: u, Name: w.unitName(u, q.lang)}
-		byUnit[u] = st
-		v.Units = append(v.Units, st)
-	}
-	// The on-time rate of the month (domain brief: (early + on time) ÷
-	// finished in the period; refused dossiers reported separately), and
-	// each unit's steps against their budgets (Circular 01/2018 Art 13).
-	err := w.s.eng.Store.Scan(q.r.Context(), engine.Query{}, func(d *engine.Dossier) error {
-		if !d.IsFinished() {
-			if st := byUnit[d.Unit]; st != nil {
-				st.Open++
-				od, today := flags(d, now, w.s.eng.Calendar)
-				if od {
-					st.Overdue++
-				}
-				if today {
-					st.DueToday++
-				}
-				if d.Status == engine.StatusPaused {
-					st.Paused++
-				}
-			}
-		} else if d.FinishedAt != nil && !d.FinishedAt.Before(monthStart) && w.touches(d, byUnit) {
-			if d.Result == engine.OutcomeRefused {
-				v.Refused++
-			} else if d.Result == engine.OutcomeApproved {
-				v.Finished++
-				if d.Timeliness == engine.Early || d.Timeliness == engine.OnTime {
-					v.FinishedOnTime++
-				}
-			}
-		}
-		for _, h := range d.History {
-			if h.StepResult == "" || h.At.Before(monthStart) {
-				continue
-			}
-			if st := byUnit[h.FromUnit]; st != nil {
-				st.StepsDone++
-				if h.StepResult != engine.Late {
-					st.StepsOnTime++
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	// Paused dossiers wait for the applicant and have no unit; count them
-	// under the unit that asked for the supplement.
-	for _, st := range v.Units {
-		st.StepsRate = rate(st.StepsOnTime, st.StepsDone)
-		v.Total.Open += st.Open
-		v.Total.DueToday += st.DueToday
-		v.Total.Overdue += st.Overdue
-		v.Total.Paused += st.Paused
-		v.Total.StepsDone += st.StepsDone
-		v.Total.StepsOnTime += st.StepsOnTime
-	}
-	v.Total.StepsRate = rate(v.Total.StepsOnTime, v.Total.StepsDone)
-	v.OnTimeRate = rate(v.FinishedOnTime, v.Finished)
-	sort.SliceStable(v.Units, func(i, j int) bool { return v.Units[i].Overdue > v.Units[j].Overdue })
-	return w.render(q, http.StatusOK, "dashboard", w.data(q, tr("dashboard", q.lang), "dashboard", v))
-}
-
-// touches reports whether d passed through one of the dashboard's units.
-func (w *web) touches(d *engine.Dossier, units map[string]*unitStats) bool {
-	if units[d.ReceivingUnit] != nil {
-		return true
-	}
-	for _, h := range d.History {
-		if units[h.FromUnit] != nil || units[h.ToUnit] != nil {
-			return true
-		}
-	}
-	return false
 }
 
 func (w *web) procedures(q *req) error {
