@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/enginetest"
 )
 
 func testDirectory(t *testing.T) *engine.Directory {
@@ -301,4 +302,25 @@ func TestRights(t *testing.T) {
 	if u, all := ListUnits(officer); all || len(u) != 1 || u[0] != "desk" {
 		t.Errorf("ListUnits(officer) = %v %v", u, all)
 	}
+}
+
+// TestCredentialStoreContract runs the shared CredentialStore contract
+// (enginetest.RunCredentialSuite, which the MongoDB store also passes)
+// against the file store and the in-memory one.
+func TestCredentialStoreContract(t *testing.T) {
+	t.Parallel()
+	t.Run("FileStore", func(t *testing.T) {
+		t.Parallel()
+		enginetest.RunCredentialSuite(t, func(t *testing.T) CredentialStore {
+			s, err := OpenFile(filepath.Join(t.TempDir(), "credentials.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		})
+	})
+	t.Run("MemoryStore", func(t *testing.T) {
+		t.Parallel()
+		enginetest.RunCredentialSuite(t, func(*testing.T) CredentialStore { return NewMemoryStore() })
+	})
 }

@@ -16,12 +16,14 @@
 //
 // # Where credentials live
 //
-// Secrets sit behind the CredentialStore interface. The implementation
-// here, FileStore, keeps them in credentials.json in the data folder with
-// mode 0600, rewritten atomically (temporary file, fsync, rename), which
-// suits the single-process embedded deployment. Credentials are kept out
-// of engine.Store on purpose: the dossier store is shared with reports and
-// exports, secrets are not. A MongoDB deployment with several API
-// processes can implement CredentialStore on its own collection later
-// without touching this package's callers.
+// Secrets sit behind the CredentialStore interface (engine.CredentialStore,
+// so that a store implements it without importing this package). The
+// implementation here, FileStore, keeps them in credentials.json in the
+// data folder with mode 0600, rewritten atomically (temporary file, fsync,
+// rename), which suits the single-process embedded deployment; they stay
+// out of the SQLite dossier store on purpose: that store is shared with
+// reports and exports, secrets are not. On MongoDB, where
+// several motcua processes share one database and no data folder,
+// mongostore.Store keeps them in its credentials collection instead.
+// Both pass enginetest.RunCredentialSuite.
 package auth

@@ -9,6 +9,10 @@
 //	notifications  the outbox the dispatcher reads, _id = notification id
 //	sequences      {_id: "UNIT/YYMMDD", n}: daily dossier numbers
 //	leases         {_id: name, holder, until}: the deadline watch's lease
+//	credentials    {_id: person, password_hash, tokens, updated_at}: the
+//	               engine.CredentialStore (bcrypt and SHA-256 hashes only),
+//	               so that every process sees one set of passwords and
+//	               tokens; PutCredential replaces the document (upsert)
 //
 // A transition is one atomic single-document write, so no multi-document
 // transaction is needed (a standalone server has none):

@@ -25,9 +25,13 @@ type Store struct {
 	notifications *mongo.Collection
 	sequences     *mongo.Collection
 	leases        *mongo.Collection
+	credentials   *mongo.Collection
 }
 
-var _ engine.Store = (*Store)(nil)
+var (
+	_ engine.Store           = (*Store)(nil)
+	_ engine.CredentialStore = (*Store)(nil)
+)
 
 // Collection names.
 const (
@@ -35,6 +39,7 @@ const (
 	collNotifications = "notifications"
 	collSequences     = "sequences"
 	collLeases        = "leases"
+	collCredentials   = "credentials"
 )
 
 // noDue sorts dossiers without a due instant (paused ones) after all
@@ -65,6 +70,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		notifications: db.Collection(collNotifications),
 		sequences:     db.Collection(collSequences),
 		leases:        db.Collection(collLeases),
+		credentials:   db.Collection(collCredentials),
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -92,6 +98,14 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// Reports and lists by reception period.
 		{Keys: bson.D{{Key: "received_at", Value: 1}},
 			Options: options.Index().SetName("received_at")},
+		// Digests and reports by finished instant: "finished in [from,
+		// to)" is one range of it, "open at t" (finished_at null or at or
+		// after t) two. Not sparse, although most dossiers end finished:
+		// MongoDB does not use a sparse index for a {finished_at: null}
+		// clause (it would miss the open dossiers), and an $or with one
+		// clause it cannot serve from an index scans the collection.
+		{Keys: bson.D{{Key: "finished_at", Value: 1}},
+			Options: options.Index().SetName("finished_at")},
 		// The relay: dossiers still holding notifications.
 		{Keys: bson.D{{Key: "outbox._id", Value: 1}},
 			Options: options.Index().SetName("outbox").SetSparse(true)},
@@ -408,6 +422,21 @@ func filterOf(q engine.Query) bson.D {
 	if !q.ReceivedTo.IsZero() {
 		add("received_at", bson.D{{Key: "$lt", Value: q.ReceivedTo}})
 	}
+	// A missing finished_at (not finished) fails $gte and $lt alike.
+	if !q.FinishedFrom.IsZero() {
+		add("finished_at", bson.D{{Key: "$gte", Value: q.FinishedFrom}})
+	}
+	if !q.FinishedTo.IsZero() {
+		add("finished_at", bson.D{{Key: "$lt", Value: q.FinishedTo}})
+	}
+	if !q.OpenAt.IsZero() {
+		// {finished_at: null} matches the missing field (the store writes
+		// none for an open dossier) and an explicit null alike.
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "finished_at", Value: nil}},
+			bson.D{{Key: "finished_at", Value: bson.D{{Key: "$gte", Value: q.OpenAt}}}},
+		}}})
+	}
 	switch len(and) {
 	case 0:
 		return bson.D{}
@@ -696,4 +725,41 @@ func interpretError(err error, what, id string) error {
 		return fmt.Errorf("mongostore: %s %s: %w", what, id, err)
 	}
 	return fmt.Errorf("mongostore: %s: %w", what, err)
+}
+
+// Credential returns the person's credential from the credentials
+// collection (one document per person, _id = person). Keeping them in
+// the database rather than in a file beside each process means that
+// several motcua processes on one MongoDB share one set of passwords and
+// tokens.
+func (s *Store) Credential(ctx context.Context, person string) (engine.Credential, error) {
+	var c engine.Credential
+	if err := s.credentials.FindOne(ctx, bson.D{{Key: "_id", Value: person}}).Decode(&c); err != nil {
+		return engine.Credential{}, interpretError(err, "credential", person)
+	}
+	return c, nil
+}
+
+// PutCredential replaces the person's credential document, creating it
+// if needed: one upsert, so the last writer wins, as with the file store.
+func (s *Store) PutCredential(ctx context.Context, c engine.Credential) error {
+	if c.Person == "" {
+		return &engine.InvalidInputError{Field: "person", Reason: "empty"}
+	}
+	_, err := s.credentials.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.Person}}, c,
+		options.Replace().SetUpsert(true))
+	return interpretError(err, "credential", c.Person)
+}
+
+// Credentials returns every credential, ordered by person.
+func (s *Store) Credentials(ctx context.Context) ([]engine.Credential, error) {
+	cur, err := s.credentials.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, interpretError(err, "credential", "")
+	}
+	out := []engine.Credential{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, interpretError(err, "credential", "")
+	}
+	return out, nil
 }

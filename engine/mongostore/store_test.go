@@ -406,7 +406,7 @@ func TestReopenFindsIndexesInPlace(t *testing.T) {
 	s2 := open()
 	defer s2.Close()
 	after := indexNames(t, s2, "dossiers")
-	want := []string{"_id_", "deadline_watch", "inbox", "outbox", "receive_key", "received_at"}
+	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at"}
 	if !reflect.DeepEqual(before, want) || !reflect.DeepEqual(after, want) {
 		t.Errorf("indexes before reopen %v, after %v; want %v", before, after, want)
 	}
@@ -478,4 +478,40 @@ func get2(ctx context.Context, s *mongostore.Store, code string) error {
 func getKey(s *mongostore.Store, key string) error {
 	_, err := s.GetByReceiveKey(context.Background(), key)
 	return err
+}
+
+// TestFinishedIndexIsNotSparse guards the finished_at index against being
+// made sparse: MongoDB does not use a sparse index for the
+// {finished_at: null} clause of Query.OpenAt (it would miss the open
+// dossiers), and an $or with a clause no index serves scans the whole
+// collection. FerretDB ignores sparse, so only the specification can
+// tell.
+func TestFinishedIndexIsNotSparse(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	cur, err := s.Database().Collection("dossiers").Indexes().List(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var specs []struct {
+		Name   string `bson:"name"`
+		Key    bson.D `bson:"key"`
+		Sparse bool   `bson:"sparse"`
+	}
+	if err := cur.All(ctxT(t), &specs); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range specs {
+		if x.Name != "finished_at" {
+			continue
+		}
+		if x.Sparse {
+			t.Error("finished_at index is sparse: OpenAt's {finished_at: null} clause could not use it")
+		}
+		if want := (bson.D{{Key: "finished_at", Value: int32(1)}}); !reflect.DeepEqual(x.Key, want) {
+			t.Errorf("finished_at index keys %v, want %v", x.Key, want)
+		}
+		return
+	}
+	t.Error("no finished_at index on dossiers")
 }

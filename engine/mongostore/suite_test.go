@@ -21,3 +21,10 @@ func TestStoreSuite(t *testing.T) {
 	}
 	enginetest.RunStoreSuite(t, func(t *testing.T) engine.Store { return newStore(t) }, opts)
 }
+
+// TestCredentialStore runs the CredentialStore contract the file store of
+// engine/auth also passes: with --mongo-uri, serve and users keep
+// passwords and tokens in the credentials collection.
+func TestCredentialStore(t *testing.T) {
+	enginetest.RunCredentialSuite(t, func(t *testing.T) engine.CredentialStore { return newStore(t) })
+}
