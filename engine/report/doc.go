@@ -52,8 +52,26 @@
 // # Petitions
 //
 // Complaints, denunciations and petitions (kiến nghị, phản ánh) also get
-// their own section by kind: received, finished, resolved on time, late,
-// and extended (at least one extension recorded in the ledger before the
-// period's end, among those finished in the period or in progress at its
-// end; Denunciations Law 2018 Art 30).
+// their own section by kind: received, within and outside the unit's
+// authority, finished, resolved on time, late, and extended (at least
+// one extension recorded in the ledger before the period's end, among
+// those finished in the period or in progress at its end; Denunciations
+// Law 2018 Art 30).
+//
+// # Authority
+//
+// A petition is classified at intake: accepted by this unit (thuộc thẩm
+// quyền) or forwarded / the citizen guided to the competent body (không
+// thuộc thẩm quyền; Citizen Reception Law 2013 Art 28, Denunciations Law
+// 2018 Art 24). Procedures mark the forwarding states "authority:
+// outside" (package procedures). Of the petitions received in the
+// period, outside_authority counts those whose history rows entered such
+// a state before the period's end, within_authority the others, so a
+// petition still at intake counts within until it is forwarded, and one
+// forwarded after the end counts within for that period. Both are
+// attributed like received (to the receiving unit) and appear in every
+// row, the total and the petitions section. The marks come from
+// Query.Catalog (each dossier's own procedure version); without it, or
+// for a procedure it lacks, a petition is in neither figure rather than
+// guessed within.
 package report

@@ -132,10 +132,42 @@ func denunciationProcedure() *engine.Procedure {
 	return p
 }
 
+// PetitionCode is the code of petitionProcedure.
+const PetitionCode = "TEST.KNPA"
+
+// petitionProcedure is a recommendation/feedback petition answered within
+// 10 working days: the desk either gives it to the office (within the
+// unit's authority) or forwards it to the competent body, a state marked
+// outside the unit's authority (Citizen Reception Law 2013 Art 28).
+func petitionProcedure() *engine.Procedure {
+	p := &engine.Procedure{
+		Code: PetitionCode, Name: "Xử lý đơn kiến nghị, phản ánh", NameEN: "Recommendation or feedback", Version: 1,
+		Kind: engine.KindPetition, TimeLimit: calendar.WorkingDaysOf(10), Supplement: engine.SupplementPause,
+		Initial: "tiep_nhan",
+		States: []*engine.State{
+			{ID: "tiep_nhan", Name: "Tiếp nhận, phân loại", NameEN: "Intake", Unit: enginetest.UnitDesk},
+			{ID: "xu_ly", Name: "Xem xét, trả lời", NameEN: "Handling", Unit: enginetest.UnitOffice},
+			{ID: "da_tra_loi", Name: "Đã trả lời", NameEN: "Answered", Final: engine.OutcomeApproved},
+			{ID: "da_chuyen", Name: "Đã chuyển cơ quan có thẩm quyền", NameEN: "Forwarded", Final: engine.OutcomeApproved,
+				Authority: engine.AuthorityOutside},
+		},
+		Actions: []*engine.Action{
+			{ID: "giao", Name: "Giao xử lý", NameEN: "Assign", From: []string{"tiep_nhan"}, To: "xu_ly"},
+			{ID: "chuyen", Name: "Chuyển đơn", NameEN: "Forward", From: []string{"tiep_nhan"}, To: "da_chuyen"},
+			{ID: "tra_loi", Name: "Trả lời", NameEN: "Answer", From: []string{"xu_ly"}, To: "da_tra_loi"},
+		},
+	}
+	if err := p.Index(); err != nil {
+		panic(err)
+	}
+	return p
+}
+
 // newEngine returns an engine over st with the sample procedure, the
-// denunciation procedure, the sample directory and the vn calendar.
+// denunciation and petition procedures, the sample directory and the vn
+// calendar.
 func newEngine(st engine.Store, clock *enginetest.StubClock) *engine.Engine {
-	cat, err := engine.NewCatalog(enginetest.SampleProcedure(), denunciationProcedure())
+	cat, err := engine.NewCatalog(enginetest.SampleProcedure(), denunciationProcedure(), petitionProcedure())
 	if err != nil {
 		panic(err)
 	}

@@ -88,6 +88,10 @@ var columns = []column{
 	{key: "steps_late", vi: "Bước trễ hạn", en: "Steps late", n: func(f *Figures) int { return f.StepsLate }},
 	{key: "step_on_time_rate", vi: "Tỷ lệ bước đúng hạn", en: "Step on-time rate", kind: rate, f: func(f *Figures) *float64 { return f.StepOnTimeRate }},
 	{key: "avg_work_hours", vi: "Giờ làm việc bình quân", en: "Avg working hours", kind: hours, f: func(f *Figures) *float64 { return f.AvgWorkHours }},
+	// Last, so that the CSV and XLSX columns of earlier figures keep
+	// their places for the spreadsheets already built on them.
+	{key: "within_authority", vi: "Thuộc thẩm quyền", en: "Within authority", n: func(f *Figures) int { return f.WithinAuthority }},
+	{key: "outside_authority", vi: "Không thuộc thẩm quyền", en: "Outside authority", n: func(f *Figures) int { return f.OutsideAuthority }},
 }
 
 func heading(c column, lang string) string {
@@ -244,7 +248,9 @@ func rowNames(r *Report, lang string) []string {
 }
 
 var petitionHeads = [][2]string{
-	{"Đơn thư", "Petitions"}, {"Tiếp nhận", "Received"}, {"Đã giải quyết", "Finished"},
+	{"Đơn thư", "Petitions"}, {"Tiếp nhận", "Received"},
+	{"Thuộc thẩm quyền", "Within authority"}, {"Không thuộc thẩm quyền", "Outside authority"},
+	{"Đã giải quyết", "Finished"},
 	{"Đúng hạn", "On time"}, {"Trễ hạn", "Late"}, {"Gia hạn", "Extended"},
 }
 
@@ -256,7 +262,8 @@ func writePetitions(tw io.Writer, r *Report, lang string, pad func(string) strin
 	heads[0] = pad(heads[0])
 	fmt.Fprintln(tw, strings.Join(heads, "\t")+"\t")
 	for _, p := range r.Petitions {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", pad(KindName(p.Kind, lang)), p.Received, p.Finished, p.OnTime, p.Late, p.Extended)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", pad(KindName(p.Kind, lang)), p.Received,
+			p.WithinAuthority, p.OutsideAuthority, p.Finished, p.OnTime, p.Late, p.Extended)
 	}
 }
 
@@ -472,7 +479,7 @@ func writePetitionSheet(x *excelize.File, r *Report, lang string, bold int) erro
 		return err
 	}
 	for i, p := range r.Petitions {
-		vals := []any{KindName(p.Kind, lang), p.Received, p.Finished, p.OnTime, p.Late, p.Extended}
+		vals := []any{KindName(p.Kind, lang), p.Received, p.WithinAuthority, p.OutsideAuthority, p.Finished, p.OnTime, p.Late, p.Extended}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := x.SetSheetRow(sheet, ref, &vals); err != nil {
 			return err

@@ -89,6 +89,15 @@ type Figures struct {
 	ReceivedCounter int `json:"received_counter"`
 	ReceivedOnline  int `json:"received_online"`
 	ReceivedPost    int `json:"received_post"`
+	// Petitions (complaints, denunciations, recommendations) received in
+	// the period, by their classification at the period's end (issue 7):
+	// OutsideAuthority entered a state marked authority: outside before
+	// the end (forwarded, or the citizen guided to the competent body:
+	// Citizen Reception Law 2013 Art 28, Denunciations Law 2018 Art 24);
+	// WithinAuthority did not. A petition whose procedure is not in
+	// Query.Catalog cannot be classified and is in neither.
+	WithinAuthority  int `json:"within_authority"`
+	OutsideAuthority int `json:"outside_authority"`
 	// CarriedOver: received before the period, not finished before it.
 	CarriedOver int `json:"carried_over"`
 	// Finished in the period: Early + OnTime + Late + Refused + Withdrawn
@@ -137,7 +146,10 @@ type Row struct {
 type PetitionRow struct {
 	Kind     engine.Kind `json:"kind"`
 	Received int         `json:"received"`
-	Finished int         `json:"finished"`
+	// WithinAuthority and OutsideAuthority split Received as in Figures.
+	WithinAuthority  int `json:"within_authority"`
+	OutsideAuthority int `json:"outside_authority"`
+	Finished         int `json:"finished"`
 	// OnTime counts those resolved early or on time; Late the others.
 	OnTime int `json:"on_time"`
 	Late   int `json:"late"`
@@ -282,6 +294,14 @@ func (c *computer) add(d *engine.Dossier) error {
 		})
 		if pet != nil {
 			pet.Received++
+			// Attributed like received: to the receiving unit.
+			if outside, known := c.outsideAuthority(d, c.end); known && outside {
+				pet.OutsideAuthority++
+				c.both(d, d.ReceivingUnit, func(f *Figures) { f.OutsideAuthority++ })
+			} else if known {
+				pet.WithinAuthority++
+				c.both(d, d.ReceivingUnit, func(f *Figures) { f.WithinAuthority++ })
+			}
 		}
 	}
 	if d.ReceivedAt.Before(c.start) && !finishedBefore(d, c.start) {
@@ -367,6 +387,31 @@ func (c *computer) add(d *engine.Dossier) error {
 		})
 	}
 	return nil
+}
+
+// outsideAuthority reports whether petition d had entered a state its
+// procedure marks authority: outside before t, rebuilt from the history
+// rows so that a petition forwarded after the period's end still counts
+// within the unit's authority for that period. known is false when the
+// procedure is not in the catalog: its marks are then unknown.
+func (c *computer) outsideAuthority(d *engine.Dossier, t time.Time) (outside, known bool) {
+	if c.q.Catalog == nil {
+		return false, false
+	}
+	p, err := c.q.Catalog.Get(d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return false, false
+	}
+	for i := range d.History {
+		h := &d.History[i]
+		if !h.At.Before(t) {
+			continue
+		}
+		if st, ok := p.State(h.ToState); ok && st.IsOutsideAuthority() {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 func extendedBefore(d *engine.Dossier, t time.Time) bool {
