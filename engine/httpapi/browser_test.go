@@ -62,7 +62,10 @@ func (s shooter) shot(ctx context.Context, name string) {
 func TestBrowserScenario(t *testing.T) {
 	exe := chromium(t)
 	b := setup(t)
-	for _, p := range []string{receiver, head} {
+	// A month of history first (the clock ends at 10:00 on 20 March
+	// 2026), so the dashboard has a chart and an overdue list to show.
+	seeded := dashboardData(t, b)
+	for _, p := range []string{receiver, head, Admin} {
 		if err := b.auth.SetPassword(context.Background(), p, testPassword); err != nil {
 			t.Fatal(err)
 		}
@@ -176,14 +179,37 @@ func TestBrowserScenario(t *testing.T) {
 	// The office head sees it on the dashboard.
 	signIn(head)
 	step("dashboard", chromedp.Navigate(url+"/dashboard"), chromedp.WaitVisible(chromedp.CSS(`tr[data-unit="`+enginetest.UnitOffice+`"]`)))
-	if n := text(`tr[data-unit="` + enginetest.UnitOffice + `"] td.open`); n != "1" {
-		t.Errorf("dashboard open count for the office = %q, want 1", n)
+	// Four open from the seeded month, and the one just transferred.
+	if n := text(`tr[data-unit="` + enginetest.UnitOffice + `"] td.open`); n != "5" {
+		t.Errorf("dashboard open count for the office = %q, want 5", n)
+	}
+	step("head's chart and overdue list visible",
+		chromedp.WaitVisible(chromedp.CSS("#chart svg")),
+		chromedp.WaitVisible(chromedp.CSS(`#overdue-list tr[data-code="`+seeded["od1"]+`"]`)))
+	if first := text(`#overdue-list tbody tr:first-child td:nth-child(2)`); first != seeded["od1"] {
+		t.Errorf("head's overdue list starts with %q, want the longest overdue %s", first, seeded["od1"])
 	}
 	shots.shot(ctx, "06-dashboard")
 	step("dossier as head", chromedp.Navigate(url+"/dossiers/"+code), chromedp.WaitVisible(chromedp.CSS(`button[data-action="trinh"]`)))
 	shots.shot(ctx, "07-dossier-head")
 	step("procedure", chromedp.Navigate(url+"/procedures/"+enginetest.SampleCode), chromedp.WaitVisible(chromedp.CSS("svg.diagram")))
 	shots.shot(ctx, "08-procedure")
+	signOut()
+
+	// The admin reads every unit: the chart's lines and the whole list.
+	signIn(Admin)
+	step("admin dashboard", chromedp.Navigate(url+"/dashboard"),
+		chromedp.WaitVisible(chromedp.CSS("#chart svg path")),
+		chromedp.WaitVisible(chromedp.CSS(`#overdue-list tr[data-code="`+seeded["od3"]+`"]`)))
+	// An SVG <title> is not rendered, so innerText is empty: read its
+	// textContent, what a screen reader announces.
+	if title, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("#chart svg > title"))); err != nil || !strings.HasPrefix(title, "Tỷ lệ giải quyết hồ sơ đúng hạn") {
+		t.Errorf("chart title %q (%v)", title, err)
+	}
+	if rate := text("#on-time-rate"); rate != "66,7%" {
+		t.Errorf("admin's on-time rate %q, want 66,7%%", rate)
+	}
+	shots.shot(ctx, "06b-dashboard-admin")
 	signOut()
 
 	// Anyone can look it up, without signing in.

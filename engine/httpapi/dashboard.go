@@ -79,6 +79,9 @@ type dashboardView struct {
 	Total unitStats
 	// Chart is the inline SVG of the last twelve months (MonthlySVG).
 	Chart template.HTML
+	// ChartEmpty says no dossier was judged in the twelve months, so the
+	// page explains whom a finished dossier counts for.
+	ChartEmpty bool
 	// Overdue lists the oldest overdue dossiers; OverdueCount is how many
 	// there are in all (at least, when OverdueAtLeast).
 	Overdue        []overdueRow
@@ -182,9 +185,19 @@ func (w *web) dashboard(q *req) error {
 		return err
 	}
 	if !all {
-		m = onlyUnits(m, mine, q.lang)
+		m = onlyUnits(m, mine)
+		if len(units) == 1 && len(m.Series) == 0 {
+			// The empty line of a one-unit head bears the unit's name.
+			if u, ok := eng.Directory.Unit(units[0]); ok {
+				m.Total.Name, m.Total.NameEN = u.Name, u.NameEN
+			}
+		}
 	}
 	v.Chart = report.MonthlySVG(m, q.lang)
+	v.ChartEmpty = true
+	for _, n := range m.Total.Rated {
+		v.ChartEmpty = v.ChartEmpty && n == 0
+	}
 
 	v.Overdue, err = w.overdueList(ctx, q, units, all, now)
 	if err != nil {
@@ -259,7 +272,7 @@ func (w *web) overdueList(ctx context.Context, q *req, units []string, all bool,
 
 // onlyUnits keeps the series of a head's own units, and makes the total
 // theirs: the rate of the dossiers those units finished.
-func onlyUnits(m *report.Monthly, mine map[string]bool, lang string) *report.Monthly {
+func onlyUnits(m *report.Monthly, mine map[string]bool) *report.Monthly {
 	out := &report.Monthly{Months: m.Months}
 	n := len(m.Months)
 	good, rated := make([]int, n), make([]int, n)
@@ -275,6 +288,10 @@ func onlyUnits(m *report.Monthly, mine map[string]bool, lang string) *report.Mon
 				good[i] += int(*s.Rates[i]*float64(s.Rated[i]) + 0.5)
 			}
 		}
+	}
+	if len(out.Series) == 0 {
+		out.Total = report.Series{Name: "Các đơn vị của tôi", NameEN: "My units", Rated: rated, Rates: make([]*float64, n)}
+		return out
 	}
 	if len(out.Series) == 1 {
 		// One unit: its own line is the total; no second line on top.

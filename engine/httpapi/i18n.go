@@ -74,6 +74,7 @@ var messages = map[string][2]string{
 	"refused_withdrawn":  {"Từ chối, rút", "Refused, withdrawn"},
 	"rate_rule":          {"Tỷ lệ đúng hạn = (trước hạn + đúng hạn) ÷ hồ sơ đã giải quyết có kết quả trong tháng; hồ sơ bị từ chối hoặc rút không tính vào tỷ lệ; “—” khi chưa có hồ sơ nào.", "On-time rate = (early + on time) ÷ dossiers finished with a result this month; refused and withdrawn dossiers are not in the rate; “—” when none finished."},
 	"chart_title":        {"Tỷ lệ đúng hạn 12 tháng gần nhất", "On-time rate, last 12 months"},
+	"chart_empty":        {"Chưa có hồ sơ nào được giải quyết xong trong 12 tháng. Mỗi hồ sơ được tính cho đơn vị kết thúc hồ sơ (thường là Bộ phận Một cửa khi trả kết quả).", "No dossier finished in the last 12 months. A dossier counts for the unit that finished it (usually the one-stop desk, returning the result)."},
 	"overdue_list":       {"Hồ sơ quá hạn", "Overdue dossiers"},
 	"late_by":            {"Quá hạn (thời gian làm việc)", "Late by (working time)"},
 	"overdue_all":        {"Xem tất cả hồ sơ quá hạn", "See all overdue dossiers"},
