@@ -145,18 +145,20 @@ func (w *Watcher) DigestOnce(ctx context.Context, now time.Time) (int, error) {
 	return recorded, nil
 }
 
-// finishedOn returns the dossiers finished on day. The Store has no
-// finished-instant filter, so this reads every finished dossier once per
-// digest run (not once per head): a daily cost that grows with history,
-// acceptable for a job run once a day, and the place to use such a filter
-// once the Store offers one.
+// finishedOn returns the dossiers finished on day: those whose finished
+// instant falls in [00:00 of day, 00:00 of the next day) in the
+// calendar's zone, read through the store's finished-instant index (one
+// day's dossiers, not every dossier ever finished), once per digest run
+// rather than once per head.
 func (w *Watcher) finishedOn(ctx context.Context, day calendar.Date) ([]*engine.Dossier, error) {
 	loc := w.Engine.Calendar.Location()
+	from := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, loc)
+	// AddDate on the civil date, not 24 hours: a legal day is a date in
+	// the calendar's zone.
+	to := from.AddDate(0, 0, 1)
 	var out []*engine.Dossier
-	err := w.Store.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusFinished}}, func(d *engine.Dossier) error {
-		if d.FinishedAt != nil && calendar.DateOf(*d.FinishedAt, loc) == day {
-			out = append(out, d)
-		}
+	err := w.Store.Scan(ctx, engine.Query{FinishedFrom: from, FinishedTo: to}, func(d *engine.Dossier) error {
+		out = append(out, d)
 		return nil
 	})
 	return out, err

@@ -446,3 +446,52 @@ func TestRunSweepsOnSchedule(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+// TestDigestPreviousDayIsTheCalendarDate checks the digest's "finished on
+// the previous working day" against the edges of that date in the
+// calendar's zone (ICT, UTC+7), not UTC: from 00:00 inclusive to the next
+// 00:00 exclusive. The rate counts early and on-time dossiers.
+func TestDigestPreviousDayIsTheCalendarDate(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	loc := calendar.VN().Location()
+	monday0 := time.Date(2026, 3, 2, 0, 0, 0, 0, loc)
+	ms := time.Millisecond
+	for i, c := range []struct {
+		finished time.Time
+		result   engine.Timeliness
+	}{
+		{monday0.Add(-ms), engine.OnTime},                  // Sunday 23:59:59.999: not Monday
+		{monday0, engine.Early},                            // Monday 00:00: counted, on time
+		{monday0.Add(24*time.Hour - ms), engine.Late},      // Monday 23:59:59.999: counted, late
+		{monday0.Add(24 * time.Hour), engine.Late},         // Tuesday 00:00: not Monday
+		{monday0.Add(17 * time.Hour).UTC(), engine.OnTime}, // Monday 17:00 ICT = 10:00 UTC: counted
+	} {
+		d := enginetest.NewDossier(fmt.Sprintf("XA01-260302-%04d", i+1), func(d *engine.Dossier) {
+			d.ReceiveKey = ""
+			d.State, d.Unit, d.Status = "da_tra", "", engine.StatusFinished
+			fin := c.finished.UTC()
+			d.FinishedAt, d.Timeliness, d.NextCheckAt = &fin, c.result, nil
+		})
+		if err := b.store.Insert(t.Context(), d, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tuesday := time.Date(2026, 3, 3, 7, 30, 0, 0, loc)
+	if _, err := b.watcher().DigestOnce(t.Context(), tuesday); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range b.notifications(t, "") {
+		if x.ID != watch.DigestID(enginetest.Head, calendar.Date{Year: 2026, Month: 3, Day: 3}) {
+			continue
+		}
+		want := map[string]string{"previous_day": "02/03/2026", "finished_previous": "3", "on_time_previous": "2", "on_time_rate": "66.7%"}
+		for k, v := range want {
+			if x.Data[k] != v {
+				t.Errorf("digest %s = %q, want %q", k, x.Data[k], v)
+			}
+		}
+		return
+	}
+	t.Fatal("no digest for the office head")
+}
