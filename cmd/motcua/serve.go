@@ -48,8 +48,9 @@ stops the watch and the dispatcher.
 Defaults: --listen 127.0.0.1:8080, --data ./motcua-data (env MOTCUA_DATA),
 --procedures examples/procedures, --directory examples/directory.yaml, the
 built-in vn calendar, notifications to the log only. Passwords and API
-tokens live in DIR/credentials.json (mode 0600); set them with
-"motcua users passwd ID". --demo gives every directory person a known demo
+tokens live in DIR/credentials.json (mode 0600), or with --mongo-uri in
+the database's credentials collection, shared by every process on it;
+set them with "motcua users passwd ID" (with the same store flags). --demo gives every directory person a known demo
 password, printed at start-up, and receives a few demo dossiers into an
 empty store: never use it with real people.
 
@@ -76,7 +77,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	var c serveConfig
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on")
-	c.store = addStoreFlags(fs) // --data also holds credentials.json
+	c.store = addStoreFlags(fs) // --data also holds credentials.json; MongoDB holds its own
 	fs.Var(&c.procs, "procedures", "procedure files or folders (repeatable; default examples/procedures)")
 	fs.StringVar(&c.dirPath, "directory", "examples/directory.yaml", "directory file: units, heads, people")
 	fs.StringVar(&c.calPath, "calendar", "", "calendar file (default: the built-in vn calendar)")
@@ -159,7 +160,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		return err
 	}
 	defer store.Close()
-	creds, err := auth.OpenFile(credentialsPath(c.store.dataDir))
+	creds, err := credentialStore(c.store, store)
 	if err != nil {
 		return err
 	}
@@ -337,6 +338,23 @@ func seedDemo(ctx context.Context, m *Main, eng *engine.Engine, as *auth.Service
 		n++
 	}
 	return nil
+}
+
+// credentialStore returns where passwords and tokens live. On MongoDB
+// they are in the store's credentials collection: several processes
+// share one database but no folder, and a credentials.json beside each
+// would give each its own passwords. With the embedded store, which is
+// one process per folder anyway, they stay in the private file beside
+// it, which "motcua users" can write while serve holds the store's lock.
+func credentialStore(sf *storeFlags, store engine.Store) (auth.CredentialStore, error) {
+	if sf.mongoURI == "" {
+		return auth.OpenFile(credentialsPath(sf.dataDir))
+	}
+	cs, ok := store.(engine.CredentialStore)
+	if !ok {
+		return nil, fmt.Errorf("the %s store keeps no credentials", sf.describe())
+	}
+	return cs, nil
 }
 
 // credentialsPath is where serve and users keep passwords and tokens.

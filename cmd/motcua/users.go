@@ -21,12 +21,14 @@ func init() {
 	})
 }
 
-const usersUsage = `usage: motcua users list   [--data DIR] [--directory FILE]
-       motcua users passwd ID [--data DIR] [--directory FILE]   (password on stdin)
-       motcua users token ID NAME [--data DIR] [--directory FILE]
+const usersUsage = `usage: motcua users list   [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
+       motcua users passwd ID [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]   (password on stdin)
+       motcua users token ID NAME [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
 
 People come from the directory; their passwords (bcrypt hashes) and API
-tokens (SHA-256 hashes) are kept in DIR/credentials.json, mode 0600.
+tokens (SHA-256 hashes) are kept in DIR/credentials.json, mode 0600, or
+with --mongo-uri (env MOTCUA_MONGO_URI) in the database's credentials
+collection, where every serve process on that database reads them.
 "passwd" reads the new password from the first line of stdin, so it never
 appears in the shell history or the process list:
   printf '%s\n' "$PASSWORD" | motcua users passwd ngo-thi-mai
@@ -35,7 +37,7 @@ appears in the shell history or the process list:
 func runUsers(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("users", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dataDir := fs.String("data", "", "data folder holding credentials.json (env MOTCUA_DATA, default ./motcua-data)")
+	sf := addStoreFlags(fs)
 	dirPath := fs.String("directory", "examples/directory.yaml", "directory file: units, heads, people")
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -48,17 +50,16 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 	if len(rest) == 0 {
 		return usagef("users: missing subcommand\n%s", usersUsage)
 	}
-	if *dataDir == "" && m.Getenv != nil {
-		*dataDir = m.Getenv("MOTCUA_DATA")
-	}
+	sf.resolve(m.Getenv)
 	dir, err := procedures.LoadDirectory(*dirPath)
 	if err != nil {
 		return fmt.Errorf("--directory: %w", err)
 	}
-	creds, err := auth.OpenFile(credentialsPath(*dataDir))
+	creds, where, closeCreds, err := openCredentials(ctx, sf)
 	if err != nil {
 		return err
 	}
+	defer closeCreds()
 	as := &auth.Service{Store: creds, Directory: dir}
 	switch rest[0] {
 	case "list":
@@ -103,7 +104,7 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 		if err := as.SetPassword(ctx, rest[1], pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "password set for %s in %s\n", rest[1], creds.Path())
+		fmt.Fprintf(m.Stdout, "password set for %s in %s\n", rest[1], where)
 		return nil
 	case "token":
 		if len(rest) != 3 {
@@ -118,4 +119,29 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 	default:
 		return usagef("users: unknown subcommand %q\n%s", rest[0], usersUsage)
 	}
+}
+
+// openCredentials opens the credentials users writes, where serve with
+// the same flags reads them, and names them for messages. The embedded
+// store is not opened: serve holds its lock, and the file beside it is
+// made to be shared (auth.FileStore). A MongoDB store is opened for its
+// credentials collection; the returned function closes it.
+func openCredentials(ctx context.Context, sf *storeFlags) (auth.CredentialStore, string, func(), error) {
+	if sf.mongoURI == "" {
+		fs, err := auth.OpenFile(credentialsPath(sf.dataDir))
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return fs, fs.Path(), func() {}, nil
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cs, err := credentialStore(sf, store)
+	if err != nil {
+		store.Close()
+		return nil, "", nil, err
+	}
+	return cs, sf.describe() + " (credentials)", func() { store.Close() }, nil
 }
