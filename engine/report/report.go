@@ -200,7 +200,9 @@ func (q Query) validate() error {
 }
 
 // Compute computes the report of q over the dossiers of src, streaming
-// them with one Scan bounded by the period's end.
+// them with one Scan bounded by the period: received before its end and
+// not finished before its start (a dossier finished earlier contributes
+// no figure, so years of closed dossiers are never read).
 func Compute(ctx context.Context, src Source, cal *calendar.Calendar, q Query) (*Report, error) {
 	if q.By == "" {
 		q.By = ByUnit
@@ -209,7 +211,7 @@ func Compute(ctx context.Context, src Source, cal *calendar.Calendar, q Query) (
 		return nil, err
 	}
 	c := newComputer(cal, q)
-	err := src.Scan(ctx, engine.Query{ReceivedTo: c.end}, func(d *engine.Dossier) error {
+	err := src.Scan(ctx, engine.Query{ReceivedTo: c.end, OpenAt: c.start}, func(d *engine.Dossier) error {
 		return c.add(d)
 	})
 	if err != nil {
