@@ -361,6 +361,22 @@ func (c *Catalog) Get(code string, version int) (*Procedure, error) {
 	return p, nil
 }
 
+// Keep adds procedures that only dossiers already received may use:
+// each is found by Get(code, version) but never becomes the latest, so a
+// version kept for in-flight dossiers (one the files no longer hold) is
+// not offered to new ones. (code, version) must still be unique.
+func (c *Catalog) Keep(procs ...*Procedure) error {
+	for _, p := range procs {
+		if prev, dup := c.byKey[p.Key()]; dup {
+			return fmt.Errorf("procedure %s version %d defined twice (%s and %s)", p.Code, p.Version, prev.Source, p.Source)
+		}
+	}
+	for _, p := range procs {
+		c.byKey[p.Key()] = p
+	}
+	return nil
+}
+
 // Latest returns the latest version of every procedure, ordered by code.
 func (c *Catalog) Latest() []*Procedure {
 	out := make([]*Procedure, 0, len(c.latest))

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -161,3 +162,64 @@ type CredentialStore interface {
 	// Credentials returns every stored credential, ordered by person.
 	Credentials(ctx context.Context) ([]Credential, error)
 }
+
+// ProcedureVersion is one published version of a procedure as it was
+// first used: the exact source bytes loaded and their SHA-256. Once
+// stored it never changes, so that a dossier received under (Code,
+// Version) is always decided by the rules it started on (issue 4) even
+// after the file moves on to a newer version or disappears.
+type ProcedureVersion struct {
+	Code    string
+	Version int
+	// Source is the YAML exactly as it was loaded.
+	Source []byte
+	// SHA256 is the hex SHA-256 of Source: the hash is over the exact
+	// bytes, so any edit (a comment, a space) counts as a change.
+	// Strict and simple: an edit that changes nothing legal is still
+	// published as a new version.
+	SHA256 string
+	// FirstSeen is when this version was first registered.
+	FirstSeen time.Time
+}
+
+// Key returns "code@version", the version's unique key (as
+// Procedure.Key).
+func (v ProcedureVersion) Key() string { return fmt.Sprintf("%s@%d", v.Code, v.Version) }
+
+// ProcedureStore keeps the published procedure versions. Both stores
+// implement it beside Store; every implementation passes
+// enginetest.RunProcedureVersionSuite.
+//
+// Errors: PutProcedureVersion returns a *ProcedureChangedError (ECONFLICT)
+// when (code, version) is stored with another hash.
+type ProcedureStore interface {
+	// PutProcedureVersion records v the first time its (Code, Version)
+	// is seen: insert only, the pair a unique key. Putting the same pair
+	// again with the same SHA256 is a no-op (the first FirstSeen and
+	// Source stay); with another SHA256 it writes nothing and returns a
+	// *ProcedureChangedError. Concurrent first puts of one pair store
+	// exactly one record.
+	PutProcedureVersion(ctx context.Context, v ProcedureVersion) error
+	// ProcedureVersions returns every stored version, ordered by code
+	// then version.
+	ProcedureVersions(ctx context.Context) ([]ProcedureVersion, error)
+}
+
+// ProcedureChangedError reports a published procedure version whose
+// source differs from the one stored under the same (code, version):
+// editing a version in place would change the legal rules under the
+// dossiers already received on it, so a change must raise the version.
+type ProcedureChangedError struct {
+	Code    string
+	Version int
+	// Stored and Given are the two hashes, for the logs.
+	Stored, Given string
+}
+
+func (e *ProcedureChangedError) Error() string {
+	return fmt.Sprintf("procedure %s version %d is already published with other content (stored sha256 %.12s, given %.12s); raise version for a new revision",
+		e.Code, e.Version, e.Stored, e.Given)
+}
+
+// ErrorCode implements the application error code interface.
+func (e *ProcedureChangedError) ErrorCode() Code { return ECONFLICT }

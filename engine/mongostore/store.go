@@ -26,6 +26,7 @@ type Store struct {
 	sequences     *mongo.Collection
 	leases        *mongo.Collection
 	credentials   *mongo.Collection
+	procedures    *mongo.Collection
 }
 
 var (
@@ -40,6 +41,7 @@ const (
 	collSequences     = "sequences"
 	collLeases        = "leases"
 	collCredentials   = "credentials"
+	collProcedures    = "procedure_versions"
 )
 
 // noDue sorts dossiers without a due instant (paused ones) after all
@@ -71,6 +73,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		sequences:     db.Collection(collSequences),
 		leases:        db.Collection(collLeases),
 		credentials:   db.Collection(collCredentials),
+		procedures:    db.Collection(collProcedures),
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())

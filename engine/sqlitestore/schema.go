@@ -91,6 +91,18 @@ var migrations = []string{
 		CAST(round(unixepoch(json_extract(CAST(doc AS TEXT), '$.finished_at'), 'subsec') * 1000) AS INTEGER)
 		WHERE json_extract(CAST(doc AS TEXT), '$.finished_at') IS NOT NULL;
 	CREATE INDEX dossiers_finished ON dossiers (finished_at);`,
+
+	// 4: published procedure versions, insert-only. The primary key is
+	// what makes (code, version) unique, also between processes that
+	// might one day share a folder; source is the YAML as loaded.
+	`CREATE TABLE procedure_versions (
+		code       TEXT NOT NULL,
+		version    INTEGER NOT NULL,
+		sha256     TEXT NOT NULL,
+		source     BLOB NOT NULL,
+		first_seen INTEGER NOT NULL,
+		PRIMARY KEY (code, version)
+	) WITHOUT ROWID;`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest
