@@ -31,6 +31,13 @@ type Config struct {
 	// BaseURL is the public address (e.g. https://motcua.example.gov.vn);
 	// an https base URL makes cookies Secure even behind a TLS proxy.
 	BaseURL string
+	// Agency is the body the units belong to, printed above the issuing
+	// unit in the heading of printed documents (e.g. "UBND XÃ HÒA BÌNH");
+	// empty prints the unit alone.
+	Agency string
+	// Place is the place name of the date line of printed documents
+	// ("Hòa Bình, ngày … tháng … năm …"); empty leaves dots to fill in.
+	Place string
 	// MaxBodyBytes bounds request bodies (default 64 KiB).
 	MaxBodyBytes int64
 	// Registry receives the metrics; nil makes a private one, so several

@@ -66,7 +66,15 @@ type bundle struct {
 type setupOpts struct {
 	reports http.Handler
 	maxBody int64
+	// procs are procedures added to the catalog beside the sample one.
+	procs []*engine.Procedure
 }
+
+// Heading words of printed documents in every test server.
+const (
+	testAgency = "UBND XÃ THỬ NGHIỆM"
+	testPlace  = "Thử Nghiệm"
+)
 
 func setup(t testing.TB, opts ...setupOpts) *bundle {
 	t.Helper()
@@ -81,13 +89,14 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	t.Cleanup(func() { store.Close() })
 	clock := enginetest.NewStubClock(enginetest.Monday)
 	dir := testDirectory(t)
-	cat, err := engine.NewCatalog(enginetest.SampleProcedure())
+	cat, err := engine.NewCatalog(append([]*engine.Procedure{enginetest.SampleProcedure()}, o.procs...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: calendar.VN(), Now: clock.Now}
 	as := &auth.Service{Store: auth.NewMemoryStore(), Directory: dir, Now: clock.Now, Cost: bcrypt.MinCost}
 	srv, err := New(Config{Engine: eng, Auth: as, Reports: o.reports, MaxBodyBytes: o.maxBody,
+		Agency: testAgency, Place: testPlace,
 		Diagram: func(p *engine.Procedure) string { return "stateDiagram-v2\n  [*] --> " + p.Initial }})
 	if err != nil {
 		t.Fatal(err)

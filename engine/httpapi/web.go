@@ -53,7 +53,17 @@ func newWeb(s *Server) (*web, error) {
 			return ""
 		},
 		"join": strings.Join,
-		"add":  func(a, b int) int { return a + b },
+		// hm writes an instant as the forms ask: "09 giờ 30 phút, ngày 02/03/2026".
+		"hm": func(lang string, t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return hourMinute(&v, loc, lang)
+			case *time.Time:
+				return hourMinute(v, loc, lang)
+			}
+			return hourMinute(nil, loc, lang)
+		},
+		"add": func(a, b int) int { return a + b },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -64,7 +74,7 @@ func newWeb(s *Server) (*web, error) {
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_table.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
 		}
@@ -86,6 +96,10 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers/{code}", w.page(true, w.dossier))
 	m.HandleFunc("POST /dossiers/{code}/act", w.page(true, w.act))
 	m.HandleFunc("GET /dossiers/{code}/receipt", w.page(true, w.receipt))
+	m.HandleFunc("GET /dossiers/{code}/"+docSlip, w.page(true, w.slip))
+	m.HandleFunc("GET /dossiers/{code}/"+docSupplement, w.page(true, w.supplementRequest))
+	m.HandleFunc("GET /dossiers/{code}/"+docRefusal, w.page(true, w.refusal))
+	m.HandleFunc("GET /dossiers/{code}/"+docApology, w.page(true, w.apologyLetter))
 	m.HandleFunc("GET /receive", w.page(true, w.receiveForm))
 	m.HandleFunc("POST /receive", w.page(true, w.receive))
 	m.HandleFunc("GET /dashboard", w.page(true, w.dashboard))
@@ -429,6 +443,8 @@ type dossierPage struct {
 	Forms   []actionForm
 	UnitNm  string
 	Receipt bool
+	// Docs are the printable documents that apply to the dossier.
+	Docs []docLink
 }
 
 func (w *web) unitName(id, lang string) string {
@@ -462,7 +478,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		return nil, err
 	}
 	p, _ := w.s.procName(d, q.lang)
-	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang)}
+	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang), Docs: w.documents(p, d, q.lang)}
 	for _, h := range d.History {
 		sr := slipRow{HistoryRow: h, ActionName: h.Action, ActorName: w.personName(h.Actor), FromName: w.unitName(h.FromUnit, q.lang), ToName: w.unitName(h.ToUnit, q.lang)}
 		if p != nil {

@@ -1,0 +1,515 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+)
+
+// The printable documents a one-stop desk hands out and files with a
+// dossier (domain brief, "Dossier lifecycle"): the process control slip
+// for any dossier, and forms 02 (request for supplementation), 03
+// (refusal) and 04 (apology with a new appointment) when the dossier's
+// history holds the event each one records. Form 01, the receipt, lives
+// in web.go. The numbering follows Circular 01/2018/TT-VPCP, whose forms
+// provincial one-stop rules still reproduce under Decree 118/2025.
+
+// Paths of the documents under /dossiers/{code}/.
+const (
+	docSlip       = "slip"
+	docSupplement = "supplement-request"
+	docRefusal    = "refusal"
+	docApology    = "apology"
+)
+
+// docLink is one document that applies to a dossier, for its page.
+type docLink struct {
+	Path  string
+	Label string
+	// Form is the short form label ("Mẫu số 02"); empty for the slip.
+	Form string
+}
+
+// docHead is the heading every document shares: the issuing body on the
+// left, the national motto on the right, the place and date line.
+type docHead struct {
+	// Agency is the body above the unit (Config.Agency); may be empty.
+	Agency string
+	// Unit is the issuing unit's name from the directory; Desk the name
+	// of the one-stop unit that received the dossier.
+	Unit  string
+	Desk  string
+	Code  string
+	Form  string
+	Title string
+	// DateLine is "{place}, ngày dd tháng mm năm yyyy" of the document's
+	// own instant; Place blank leaves dots for the clerk.
+	DateLine string
+}
+
+// handover is one row of the process control slip.
+type handover struct {
+	N int
+	// From and To are the giving and receiving sides: a unit's name, or
+	// the applicant when the dossier leaves or reaches the citizen.
+	From, To string
+	// Giver and Taker are the people named on each side, when known.
+	Giver, Taker string
+	At           time.Time
+	StepDueAt    *time.Time
+	Result       engine.Timeliness
+	ResultText   string
+	Note         string
+}
+
+type slipDoc struct {
+	Head          docHead
+	Applicant     string
+	Procedure     string
+	ProcedureName string
+	// Bodies are the processing units along the history, in order.
+	Bodies      []string
+	ReceivedAt  time.Time
+	Appointment *time.Time
+	Rows        []handover
+	// Blank adds empty rows for the handovers still to come, written by
+	// hand when the slip travels with a paper dossier.
+	Blank []int
+}
+
+type supplementDoc struct {
+	Head          docHead
+	Applicant     engine.Applicant
+	Procedure     string
+	ProcedureName string
+	ReceivedAt    time.Time
+	// Items is what to supplement; Reasons why. Items is empty when the
+	// request named only reasons.
+	Items   []string
+	Reasons []string
+	Restart bool
+	// Timeout is how long the dossier waits before the procedure's
+	// automatic stop, in words; empty when it waits indefinitely.
+	Timeout string
+	Officer string
+}
+
+type refusalDoc struct {
+	Head          docHead
+	Applicant     engine.Applicant
+	Procedure     string
+	ProcedureName string
+	ReceivedAt    time.Time
+	// AtReception: refused at the desk (not received) rather than after
+	// appraisal (not resolved).
+	AtReception bool
+	Reasons     []string
+	Officer     string
+}
+
+type apologyDoc struct {
+	Head          docHead
+	Applicant     engine.Applicant
+	Procedure     string
+	ProcedureName string
+	ReceivedAt    time.Time
+	// Original is the appointment the apology replaces; New the one it
+	// promises.
+	Original *time.Time
+	New      time.Time
+	Reasons  []string
+	// Signer is the head of the unit that apologises, who signs the
+	// letter (Decree 61/2018 Art 19: the body at fault apologises).
+	Signer string
+}
+
+// apology is one reappointment found in the ledger with its history row.
+type apology struct {
+	Row      engine.HistoryRow
+	Original *time.Time
+	New      time.Time
+}
+
+// supplementRows are the rows whose action sent the dossier to wait for
+// the applicant: each is a request for supplementation (form 02).
+func supplementRows(p *engine.Procedure, d *engine.Dossier) []engine.HistoryRow {
+	var out []engine.HistoryRow
+	if p == nil {
+		return nil
+	}
+	for _, h := range d.History {
+		to, ok := p.State(h.ToState)
+		if !ok || !to.IsWaiting() {
+			continue
+		}
+		if from, ok := p.State(h.FromState); ok && from.IsWaiting() {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// refusalRow is the row that ended a refused dossier (form 03).
+func refusalRow(p *engine.Procedure, d *engine.Dossier) (engine.HistoryRow, bool) {
+	if p == nil || !d.IsFinished() || d.Result != engine.OutcomeRefused {
+		return engine.HistoryRow{}, false
+	}
+	for i := len(d.History) - 1; i >= 0; i-- {
+		h := d.History[i]
+		if st, ok := p.State(h.ToState); ok && st.IsFinal() && h.FromState != h.ToState {
+			return h, true
+		}
+	}
+	return engine.HistoryRow{}, false
+}
+
+// apologies are the reappointments of the ledger (form 04), each with the
+// appointment it replaced: the ledger replayed up to it, since the event
+// itself keeps only the new date.
+func (w *web) apologies(p *engine.Procedure, d *engine.Dossier) ([]apology, error) {
+	var out []apology
+	if p == nil {
+		return nil, nil
+	}
+	for i, ev := range d.Ledger {
+		if ev.Kind != engine.ClockReappoint || ev.Appointment == nil {
+			continue
+		}
+		a := apology{New: *ev.Appointment}
+		before, err := engine.DeriveClock(p, w.s.eng.Calendar, d.Ledger[:i], "vi")
+		if err != nil {
+			return nil, err
+		}
+		if !before.Appointment.IsZero() {
+			t := before.Appointment
+			a.Original = &t
+		}
+		for _, h := range d.History {
+			if h.Action == ev.Action && h.At.Equal(ev.At) {
+				a.Row = h
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// documents lists the documents that apply to d, for links on its page:
+// the slip always, each form only when its event happened. A form that
+// happened more than once gets one link per occurrence (?seq=).
+func (w *web) documents(p *engine.Procedure, d *engine.Dossier, lang string) []docLink {
+	base := "/dossiers/" + d.Code + "/"
+	out := []docLink{{Path: base + docSlip, Label: tr("control_slip", lang)}}
+	rows := supplementRows(p, d)
+	for _, h := range rows {
+		out = append(out, docLink{Path: base + docSupplement + seqQuery(h.Seq, len(rows)), Label: tr("form02", lang), Form: tr("form02_no", lang)})
+	}
+	if _, ok := refusalRow(p, d); ok {
+		out = append(out, docLink{Path: base + docRefusal, Label: tr("form03", lang), Form: tr("form03_no", lang)})
+	}
+	aps, _ := w.apologies(p, d)
+	for _, a := range aps {
+		out = append(out, docLink{Path: base + docApology + seqQuery(a.Row.Seq, len(aps)), Label: tr("form04", lang), Form: tr("form04_no", lang)})
+	}
+	return out
+}
+
+func seqQuery(seq, n int) string {
+	if n < 2 {
+		return ""
+	}
+	return "?seq=" + strconv.Itoa(seq)
+}
+
+// pickSeq chooses the occurrence named by ?seq=, else the latest.
+func pickSeq(q *req, seqs []int) (int, error) {
+	if len(seqs) == 0 {
+		return -1, nil
+	}
+	v := q.r.URL.Query().Get("seq")
+	if v == "" {
+		return len(seqs) - 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1, errorf(EBADREQUEST, "Số thứ tự dòng không hợp lệ.", "Bad row number.")
+	}
+	for i, s := range seqs {
+		if s == n {
+			return i, nil
+		}
+	}
+	return -1, nil
+}
+
+func notApplicable(form string) error {
+	return errorf(engine.ENOTFOUND, "Hồ sơ này không có %s.", "This dossier has no %s.", form)
+}
+
+// head builds the heading of a document issued by unit at instant at
+// (zero: undated).
+func (w *web) head(d *engine.Dossier, unit, titleKey, formKey string, at time.Time, lang string) docHead {
+	h := docHead{Agency: w.s.cfg.Agency, Unit: w.unitName(unit, lang), Desk: w.unitName(d.ReceivingUnit, lang), Code: d.Code, Title: tr(titleKey, lang)}
+	if formKey != "" {
+		h.Form = tr(formKey, lang)
+	}
+	h.DateLine = dateLine(w.s.cfg.Place, at, w.s.eng.Calendar.Location(), lang)
+	return h
+}
+
+// dateLine is the place and date line of an administrative document
+// ("Hòa Bình, ngày 02 tháng 03 năm 2026"; Decree 30/2020/NĐ-CP,
+// Appendix I: day and month below 10 carry a leading zero).
+func dateLine(place string, at time.Time, loc *time.Location, lang string) string {
+	if place == "" {
+		place = "……………"
+	}
+	if at.IsZero() {
+		if lang == "en" {
+			return place + ", …… / …… / ………"
+		}
+		return place + ", ngày …… tháng …… năm ………"
+	}
+	t := at.In(loc)
+	if lang == "en" {
+		return fmt.Sprintf("%s, %d %s %d", place, t.Day(), t.Month(), t.Year())
+	}
+	return fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", place, t.Day(), int(t.Month()), t.Year())
+}
+
+// hourMinute writes an instant the way the forms ask for it: "09 giờ 30
+// phút, ngày 02/03/2026"; nil leaves the dotted blanks.
+func hourMinute(t *time.Time, loc *time.Location, lang string) string {
+	if t == nil || t.IsZero() {
+		if lang == "en" {
+			return "…… : ……, …… / …… / ………"
+		}
+		return "…… giờ …… phút, ngày …… / …… / ………"
+	}
+	lt := t.In(loc)
+	if lang == "en" {
+		return lt.Format("15:04, 02/01/2006")
+	}
+	return fmt.Sprintf("%02d giờ %02d phút, ngày %s", lt.Hour(), lt.Minute(), lt.Format("02/01/2006"))
+}
+
+// lines splits a free-text input into the numbered lines of a form.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ';' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// docDossier reads the dossier like its page does (only people who may
+// read it) and its procedure.
+func (w *web) docDossier(q *req) (*engine.Dossier, *engine.Procedure, string, error) {
+	d, err := w.s.readable(q.r, q.person, q.r.PathValue("code"))
+	if err != nil {
+		return nil, nil, "", err
+	}
+	p, pname := w.s.procName(d, q.lang)
+	return d, p, pname, nil
+}
+
+func (w *web) renderDoc(q *req, tmpl string, h docHead, v any) error {
+	return w.render(q, http.StatusOK, tmpl, w.data(q, h.Title+" "+h.Code, "inbox", v))
+}
+
+var timelinessWords = map[engine.Timeliness][2]string{
+	engine.Early:  {"Trước hạn", "Early"},
+	engine.OnTime: {"Đúng hạn", "On time"},
+	engine.Late:   {"Quá hạn", "Late"},
+}
+
+// slip prints the process control slip: every handover of the history
+// with the step's result against its own budget (domain brief: the audit
+// trail the engine must print for any dossier).
+func (w *web) slip(q *req) error {
+	d, p, pname, err := w.docDossier(q)
+	if err != nil {
+		return err
+	}
+	applicant := tr("applicant_side", q.lang)
+	if d.Applicant.Name != "" {
+		applicant += ": " + d.Applicant.Name
+	}
+	v := slipDoc{
+		Head:      w.head(d, d.ReceivingUnit, "control_slip", "", time.Time{}, q.lang),
+		Applicant: d.Applicant.Name, Procedure: d.Procedure, ProcedureName: pname,
+		ReceivedAt: d.ReceivedAt, Appointment: d.AppointmentAt,
+	}
+	seen := map[string]bool{}
+	body := func(u string) {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			v.Bodies = append(v.Bodies, w.unitName(u, q.lang))
+		}
+	}
+	for _, h := range d.History {
+		body(h.FromUnit)
+		body(h.ToUnit)
+		// A note, an extension or an apology leaves the dossier where it
+		// is: nothing changes hands, so the slip has no row for it.
+		if h.Seq > 1 && h.FromState == h.ToState {
+			continue
+		}
+		r := handover{N: len(v.Rows) + 1, At: h.At, StepDueAt: h.StepDueAt, Result: h.StepResult}
+		if words, ok := timelinessWords[h.StepResult]; ok {
+			r.ResultText = pick(words[0], words[1], q.lang)
+		}
+		actor := w.personName(h.Actor)
+		if h.Actor == engine.ActorSystem {
+			actor = tr("system_actor", q.lang)
+		}
+		// Without a giving unit the dossier comes from the citizen (the
+		// reception, a supplement handed in): the actor is who took it.
+		if h.FromUnit == "" {
+			r.From, r.Taker = applicant, actor
+		} else {
+			r.From, r.Giver = w.unitName(h.FromUnit, q.lang), actor
+		}
+		if h.ToUnit == "" {
+			r.To = applicant
+			if st := stateName(p, h.ToState, q.lang); st != "" {
+				r.To += " (" + st + ")"
+			}
+		} else {
+			r.To = w.unitName(h.ToUnit, q.lang)
+		}
+		var notes []string
+		for _, k := range []string{"note", "reason"} {
+			if s := strings.TrimSpace(h.Inputs[k]); s != "" {
+				notes = append(notes, s)
+			}
+		}
+		r.Note = strings.Join(notes, "; ")
+		v.Rows = append(v.Rows, r)
+	}
+	// The slip is filled as the dossier travels; it has no date of its own.
+	v.Head.DateLine = ""
+	if !d.IsFinished() {
+		v.Blank = []int{len(v.Rows) + 1, len(v.Rows) + 2}
+	}
+	return w.renderDoc(q, "doc_slip", v.Head, v)
+}
+
+// supplementRequest prints form 02 for a request for supplementation:
+// its reasons, what to bring, and what the legal clock does meanwhile
+// (Decree 61/2018 Art 19 as amended: one request, with reasons).
+func (w *web) supplementRequest(q *req) error {
+	d, p, pname, err := w.docDossier(q)
+	if err != nil {
+		return err
+	}
+	rows := supplementRows(p, d)
+	seqs := make([]int, len(rows))
+	for i, h := range rows {
+		seqs[i] = h.Seq
+	}
+	i, err := pickSeq(q, seqs)
+	if err != nil {
+		return err
+	}
+	if i < 0 {
+		return notApplicable(tr("form02", q.lang))
+	}
+	h := rows[i]
+	unit := h.FromUnit
+	if unit == "" {
+		unit = d.ReceivingUnit
+	}
+	v := supplementDoc{
+		Head:      w.head(d, unit, "form02", "form02_no", h.At, q.lang),
+		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
+		Reasons: lines(h.Inputs["reason"]), Restart: p.Supplement != engine.SupplementPause,
+		Officer: w.personName(h.Actor),
+	}
+	for _, k := range []string{"items", "documents", "note"} {
+		v.Items = append(v.Items, lines(h.Inputs[k])...)
+	}
+	if st, ok := p.State(h.ToState); ok && st.Timeout != nil {
+		v.Timeout = st.Timeout.After.Format(q.lang)
+	}
+	return w.renderDoc(q, "doc_supplement", v.Head, v)
+}
+
+// refusal prints form 03 for a dossier finished as refused, with the
+// reason the refusing action required.
+func (w *web) refusal(q *req) error {
+	d, p, pname, err := w.docDossier(q)
+	if err != nil {
+		return err
+	}
+	h, ok := refusalRow(p, d)
+	if !ok {
+		return notApplicable(tr("form03", q.lang))
+	}
+	unit := h.FromUnit
+	if unit == "" {
+		unit = d.ReceivingUnit
+	}
+	v := refusalDoc{
+		Head:      w.head(d, unit, "form03", "form03_no", h.At, q.lang),
+		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
+		AtReception: h.FromState == p.Initial, Officer: w.personName(h.Actor),
+	}
+	for _, k := range []string{"reason", "note"} {
+		v.Reasons = append(v.Reasons, lines(h.Inputs[k])...)
+	}
+	if len(v.Reasons) == 0 {
+		// A refusal by the watch (e.g. no supplement in time) has no
+		// typed reason; its final state says why.
+		v.Reasons = []string{stateName(p, h.ToState, q.lang)}
+	}
+	if h.Actor == engine.ActorSystem {
+		v.Officer = ""
+	}
+	return w.renderDoc(q, "doc_refusal", v.Head, v)
+}
+
+// apologyLetter prints form 04: the appointment missed, the reason and
+// the new one (Decree 61/2018 Art 19: sent before the deadline, once).
+func (w *web) apologyLetter(q *req) error {
+	d, p, pname, err := w.docDossier(q)
+	if err != nil {
+		return err
+	}
+	aps, err := w.apologies(p, d)
+	if err != nil {
+		return err
+	}
+	seqs := make([]int, len(aps))
+	for i, a := range aps {
+		seqs[i] = a.Row.Seq
+	}
+	i, err := pickSeq(q, seqs)
+	if err != nil {
+		return err
+	}
+	if i < 0 {
+		return notApplicable(tr("form04", q.lang))
+	}
+	a := aps[i]
+	unit := a.Row.FromUnit
+	if unit == "" {
+		unit = d.ReceivingUnit
+	}
+	v := apologyDoc{
+		Head:      w.head(d, unit, "form04", "form04_no", a.Row.At, q.lang),
+		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
+		Original: a.Original, New: a.New, Reasons: lines(a.Row.Inputs["reason"]),
+	}
+	if head, ok := w.s.eng.Directory.Head(unit); ok {
+		v.Signer = w.personName(head)
+	}
+	return w.renderDoc(q, "doc_apology", v.Head, v)
+}
