@@ -174,9 +174,14 @@ func (d *decoder) calendarYear(n *yaml.Node) (calendar.Year, bool) {
 	var offNodes, workNodes []*yaml.Node
 	d.mapping(n, "year", fields{
 		"year": func(_, v *yaml.Node) {
-			if y.Year, _ = d.integer(v, "year"); y.Year != 0 && (y.Year < 1900 || y.Year > 2200) {
-				d.errorf(v, "year %d is out of range", y.Year)
+			// Zero is out of range too: a year of 0 would switch off the
+			// check that each listed day lies in the year.
+			n, ok := d.integer(v, "year")
+			if ok && (n < 1900 || n > 2200) {
+				d.errorf(v, "year %d is out of range (1900–2200)", n)
+				return
 			}
+			y.Year = n
 		},
 		"source":       func(_, v *yaml.Node) { y.Source, _ = d.str(v, "source") },
 		"provisional":  func(_, v *yaml.Node) { y.Provisional, _ = d.boolean(v, "provisional") },
@@ -232,6 +237,13 @@ func (d *decoder) holidays(n *yaml.Node, what string, year int) []calendar.Holid
 		b := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, time.UTC)
 		if b.Before(a) {
 			d.errorf(fromNode, "%s entry: from %s is after to %s", what, from, to)
+			return nil
+		}
+		// A span expands to one Holiday per day; keeping it within one
+		// year bounds that even when the year itself failed to parse
+		// (from 0001-01-01 to 9999-12-31 was 3.6 million days).
+		if from.Year != to.Year {
+			d.errorf(fromNode, "%s entry: from %s and to %s are in different years; list each year's days in that year", what, from, to)
 			return nil
 		}
 		var out []calendar.Holiday
