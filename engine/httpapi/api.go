@@ -550,6 +550,9 @@ func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
 }
 
 func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
+	if err := s.limitLookup(w, r); err != nil {
+		return err
+	}
 	v, err := s.lookup(r, r.PathValue("code"))
 	if err != nil {
 		return err

@@ -79,6 +79,7 @@ func describe(err error) ErrorDetail {
 	d := ErrorDetail{Code: code}
 	var (
 		ae   *apiError
+		ll   *LookupLimitedError
 		rl   *auth.RateLimitedError
 		ic   *auth.InvalidCredentialsError
 		weak *auth.WeakPasswordError
@@ -89,6 +90,10 @@ func describe(err error) ErrorDetail {
 	case errors.As(err, &ae):
 		d.Message, d.MessageEN = ae.vi, ae.en
 	case engineWords(err, &d):
+	case errors.As(err, &ll):
+		d.RetryAfter = ll.retrySeconds()
+		d.Message = fmt.Sprintf("Tra cứu quá nhiều lần; vui lòng thử lại sau %d giây.", d.RetryAfter)
+		d.MessageEN = fmt.Sprintf("Too many lookups; retry in %d seconds.", d.RetryAfter)
 	case errors.As(err, &rl):
 		secs := int(rl.RetryAfter.Round(time.Second) / time.Second)
 		d.RetryAfter = max(secs, 1)

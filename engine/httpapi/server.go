@@ -43,6 +43,12 @@ type Config struct {
 	// Registry receives the metrics; nil makes a private one, so several
 	// servers (tests) never collide on the global registry.
 	Registry *prometheus.Registry
+	// LookupPerMinute and LookupBurst bound the public lookup per client
+	// address (an IPv6 /64), since sequential codes are easy to walk:
+	// defaults DefaultLookupPerMinute and DefaultLookupBurst; a negative
+	// LookupPerMinute turns the limit off. LookupClients bounds how many
+	// addresses are remembered (default DefaultLookupClients).
+	LookupPerMinute, LookupBurst, LookupClients int
 }
 
 // Server serves the JSON API under /api/v1 and the web pages. It holds no
@@ -58,6 +64,8 @@ type Server struct {
 	// routes lists the API routes registered, for the OpenAPI test.
 	routes []string
 	web    *web
+	// lookupLimit is nil when the lookup is not limited.
+	lookupLimit *lookupLimiter
 }
 
 // New builds a Server.
@@ -72,6 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = 64 << 10
 	}
+	s.lookupLimit = newLookupLimiter(cfg.LookupPerMinute, cfg.LookupBurst, cfg.LookupClients)
 	reg := cfg.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()

@@ -695,6 +695,10 @@ func (w *web) lookup(q *req) error {
 	lp := lookupPage{Code: code}
 	status := http.StatusOK
 	if code != "" {
+		// Only a search counts against the limit: the empty form is free.
+		if err := w.s.limitLookup(q.w, q.r); err != nil {
+			return err
+		}
 		v, err := w.s.lookup(q.r, code)
 		switch {
 		case err == nil:
