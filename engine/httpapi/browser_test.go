@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/enginetest"
 )
 
@@ -61,7 +62,7 @@ func (s shooter) shot(ctx context.Context, name string) {
 // look it up publicly.
 func TestBrowserScenario(t *testing.T) {
 	exe := chromium(t)
-	b := setup(t)
+	b := setup(t, setupOpts{procs: []*engine.Procedure{apologyProcedure()}})
 	// A month of history first (the clock ends at 10:00 on 20 March
 	// 2026), so the dashboard has a chart and an overdue list to show.
 	seeded := dashboardData(t, b)
@@ -174,6 +175,17 @@ func TestBrowserScenario(t *testing.T) {
 		t.Errorf("control slip lacks the transfer: %q", rows)
 	}
 	shots.shot(ctx, "05-dossier")
+	// The process control slip, linked from the dossier page.
+	// The page links the slip; following the link by address (not a
+	// click) makes the next query wait for the new document, not race it.
+	step("control slip",
+		chromedp.WaitVisible(chromedp.CSS(`a[data-doc="/dossiers/`+code+`/slip"]`)),
+		chromedp.Navigate(url+"/dossiers/"+code+"/slip"),
+		chromedp.WaitVisible(chromedp.CSS("#slip-table tbody.handover")))
+	if rows := text("#slip-table tbody.handover:nth-of-type(2)"); !strings.Contains(rows, "Công chức Tư pháp - Hộ tịch") || !strings.Contains(rows, "Trước hạn") {
+		t.Errorf("slip's transfer row %q: want the office as receiver and an early step", rows)
+	}
+	shots.shot(ctx, "05b-slip")
 	signOut()
 
 	// The office head sees it on the dashboard.
@@ -230,6 +242,34 @@ func TestBrowserScenario(t *testing.T) {
 	step("english", chromedp.Navigate(url+"/lookup?lang=en&code="+code), chromedp.WaitVisible(chromedp.CSS("#lookup-result")))
 	if st := text("#lookup-state"); st != "Appraisal" {
 		t.Errorf("English lookup state %q, want Appraisal", st)
+	}
+
+	// Forms 02–04, for dossiers the engine took through each event after
+	// the month above (the clock moves on, so this comes last).
+	supplement := b.dossierAt(enginetest.SampleCode, "Phan Văn Bổ Sung", "2026-03-23 08:30",
+		docStep{at: "2026-03-23 09:00", action: "chuyen", actor: enginetest.Receiver, inputs: map[string]string{"note": "Hồ sơ đủ thành phần"}},
+		docStep{at: "2026-03-24 10:15", action: "yeu_cau_bo_sung", actor: enginetest.Officer,
+			inputs: map[string]string{"reason": "Thiếu bản sao Giấy chứng sinh có chứng thực\nTờ khai chưa có chữ ký của người đi đăng ký"}},
+	)
+	refused := b.dossierAt(enginetest.SampleCode, "Đỗ Thị Từ Chối", "2026-03-23 08:40",
+		docStep{at: "2026-03-23 09:10", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-25 14:00", action: "tu_choi", actor: enginetest.Officer, inputs: map[string]string{"reason": "Giấy tờ tuỳ thân đã hết hạn sử dụng"}},
+	)
+	late := b.dossierAt(apologyCode, "Vũ Văn Hẹn Lại", "2026-03-23 08:50",
+		docStep{at: "2026-03-23 09:20", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-26 16:00", action: "xin_loi", actor: enginetest.Officer,
+			inputs: map[string]string{"reason": "Cần xác minh thông tin tại nơi cư trú của người yêu cầu", "due_at": "2026-04-02T16:00:00+07:00"}},
+	)
+	signIn(Admin)
+	for _, f := range []struct{ name, path, sel string }{
+		{"10-form02", "/dossiers/" + supplement.Code + "/supplement-request?lang=vi", "#form02"},
+		{"11-form03", "/dossiers/" + refused.Code + "/refusal?lang=vi", "#form03"},
+		{"12-form04", "/dossiers/" + late.Code + "/apology?lang=vi", "#form04"},
+		{"13-slip-open", "/dossiers/" + late.Code + "/slip", "#slip-table"},
+		{"14-form04-en", "/dossiers/" + late.Code + "/apology?lang=en", "#form04"},
+	} {
+		step(f.name, chromedp.Navigate(url+f.path), chromedp.WaitVisible(chromedp.CSS(f.sel)))
+		shots.shot(ctx, f.name)
 	}
 	t.Logf("screenshots in %s", dir)
 }

@@ -40,18 +40,17 @@ func hanoi(s string) time.Time {
 	return t
 }
 
-// step fires one action at a given instant of the stub clock.
-type step struct {
-	at      string
-	action  string
-	actor   string
-	inputs  map[string]string
-	version int64
+// docStep fires one action at a given instant of the stub clock.
+type docStep struct {
+	at     string
+	action string
+	actor  string
+	inputs map[string]string
 }
 
 // dossierAt receives a dossier of procedure at received and fires steps,
 // each at its own instant, through the engine.
-func (b *bundle) dossierAt(procedure, name, received string, steps ...step) *engine.Dossier {
+func (b *bundle) dossierAt(procedure, name, received string, steps ...docStep) *engine.Dossier {
 	b.t.Helper()
 	ctx := context.Background()
 	b.clock.Set(hanoi(received))
@@ -98,11 +97,11 @@ func TestSlipPrintsEveryHandoverJudgedAgainstItsStep(t *testing.T) {
 	// due Tuesday 09:00, the office's (3 days) Thursday 10:00, the
 	// chairman's (1 day) Friday 09:30, the return (4 hours) Monday 12:30.
 	d := b.dossierAt(enginetest.SampleCode, "Lê Thị Phiếu", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver, inputs: map[string]string{"note": "đủ hồ sơ"}},
-		step{at: "2026-03-03 14:00", action: "ghi_chu", actor: enginetest.Officer, inputs: map[string]string{"note": "đang xác minh"}},
-		step{at: "2026-03-05 09:30", action: "trinh", actor: enginetest.Officer},
-		step{at: "2026-03-09 08:30", action: "ky", actor: enginetest.Chairman},
-		step{at: "2026-03-09 11:00", action: "tra", actor: enginetest.Receiver},
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver, inputs: map[string]string{"note": "đủ hồ sơ"}},
+		docStep{at: "2026-03-03 14:00", action: "ghi_chu", actor: enginetest.Officer, inputs: map[string]string{"note": "đang xác minh"}},
+		docStep{at: "2026-03-05 09:30", action: "trinh", actor: enginetest.Officer},
+		docStep{at: "2026-03-09 08:30", action: "ky", actor: enginetest.Chairman},
+		docStep{at: "2026-03-09 11:00", action: "tra", actor: enginetest.Receiver},
 	)
 	br := b.browser(t)
 	br.signIn(enginetest.Head)
@@ -165,27 +164,27 @@ func TestDocumentsApplyOnlyWhenTheirEventHappened(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{procs: []*engine.Procedure{apologyProcedure()}})
 	approved := b.dossierAt(enginetest.SampleCode, "Đã Duyệt", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-03 10:00", action: "trinh", actor: enginetest.Officer},
-		step{at: "2026-03-03 11:00", action: "ky", actor: enginetest.Chairman},
-		step{at: "2026-03-03 14:00", action: "tra", actor: enginetest.Receiver},
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-03 10:00", action: "trinh", actor: enginetest.Officer},
+		docStep{at: "2026-03-03 11:00", action: "ky", actor: enginetest.Chairman},
+		docStep{at: "2026-03-03 14:00", action: "tra", actor: enginetest.Receiver},
 	)
 	supplement := b.dossierAt(enginetest.SampleCode, "Chờ Bổ Sung", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer,
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer,
 			inputs: map[string]string{"reason": "Thiếu bản sao Giấy chứng sinh\nTờ khai chưa có chữ ký"}},
 	)
 	paused := b.dossierAt(apologyCode, "Tạm Dừng", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer, inputs: map[string]string{"reason": "Thiếu ảnh"}},
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer, inputs: map[string]string{"reason": "Thiếu ảnh"}},
 	)
 	refused := b.dossierAt(enginetest.SampleCode, "Bị Từ Chối", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-04 15:00", action: "tu_choi", actor: enginetest.Officer, inputs: map[string]string{"reason": "Giấy tờ không hợp lệ"}},
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-04 15:00", action: "tu_choi", actor: enginetest.Officer, inputs: map[string]string{"reason": "Giấy tờ không hợp lệ"}},
 	)
 	apologised := b.dossierAt(apologyCode, "Hẹn Lại", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-05 16:00", action: "xin_loi", actor: enginetest.Officer,
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-05 16:00", action: "xin_loi", actor: enginetest.Officer,
 			inputs: map[string]string{"reason": "Cần xác minh tại nơi cư trú", "due_at": "2026-03-11T17:00:00+07:00"}},
 	)
 	head := b.browser(t)
@@ -299,8 +298,8 @@ func TestSlipOfAnOpenDossierLeavesRowsToFill(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	d := b.dossierAt(enginetest.SampleCode, "Đang Chờ", "2026-03-02 09:00",
-		step{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
-		step{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer, inputs: map[string]string{"reason": "thiếu"}},
+		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
+		docStep{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer, inputs: map[string]string{"reason": "thiếu"}},
 	)
 	br := b.browser(t)
 	br.signIn(enginetest.Receiver)
