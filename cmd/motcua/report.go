@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/calendar"
@@ -104,13 +105,10 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	var loaded []procedures.Loaded
 	if len(procs) > 0 {
-		ps, err := procedures.LoadAll(procs...)
-		if err != nil {
+		if loaded, err = procedures.LoadSources(procs...); err != nil {
 			return fmt.Errorf("--procedures: %w", err)
-		}
-		if a.catalog, err = engine.NewCatalog(ps...); err != nil {
-			return usagef("--procedures: %v", err)
 		}
 	}
 	if *dirPath != "" {
@@ -124,6 +122,13 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if len(procs) > 0 {
+		// The same catalog as serve's: the replays of dossiers received
+		// on versions the files no longer hold need those versions.
+		if a.catalog, err = loadCatalog(ctx, st, loaded, time.Now(), m.lang(), m.Stderr); err != nil {
+			return err
+		}
+	}
 	return writeReport(ctx, m, st, cal, *a)
 }
 

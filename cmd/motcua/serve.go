@@ -128,30 +128,28 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	return serve(ctx, m, c)
 }
 
-// loadWorld loads what every request reads: calendar, procedures, directory.
-func loadWorld(calPath string, procs []string, dirPath string) (*calendar.Calendar, *engine.Catalog, *engine.Directory, error) {
+// loadWorld loads what every request reads: calendar, procedure files,
+// directory. The files become a catalog once the store is open
+// (loadCatalog), since the store keeps the versions already published.
+func loadWorld(calPath string, procs []string, dirPath string) (*calendar.Calendar, []procedures.Loaded, *engine.Directory, error) {
 	cal, err := loadCalendarFlag(calPath)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ps, err := procedures.LoadAll(procs...)
+	loaded, err := procedures.LoadSources(procs...)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--procedures: %w", err)
-	}
-	cat, err := engine.NewCatalog(ps...)
-	if err != nil {
-		return nil, nil, nil, usagef("--procedures: %v", err)
 	}
 	dir, err := procedures.LoadDirectory(dirPath)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--directory: %w", err)
 	}
-	return cal, cat, dir, nil
+	return cal, loaded, dir, nil
 }
 
 func serve(ctx context.Context, m *Main, c serveConfig) error {
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	cal, cat, dir, err := loadWorld(c.calPath, c.procs, c.dirPath)
+	cal, loaded, dir, err := loadWorld(c.calPath, c.procs, c.dirPath)
 	if err != nil {
 		return err
 	}
@@ -160,6 +158,10 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		return err
 	}
 	defer store.Close()
+	cat, err := loadCatalog(ctx, store, loaded, time.Now(), m.lang(), m.Stderr)
+	if err != nil {
+		return err
+	}
 	creds, err := credentialStore(c.store, store)
 	if err != nil {
 		return err

@@ -80,7 +80,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	if len(procs) == 0 {
 		procs = stringList{"examples/procedures"}
 	}
-	cal, cat, dir, err := loadWorld(*calPath, procs, *dirPath)
+	cal, loaded, dir, err := loadWorld(*calPath, procs, *dirPath)
 	if err != nil {
 		return err
 	}
@@ -90,6 +90,12 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// FirstSeen is the wall clock, not --at: it records when a version
+	// was first published here, whatever instant the sweep acts as of.
+	cat, err := loadCatalog(ctx, st, loaded, time.Now(), m.lang(), m.Stderr)
+	if err != nil {
+		return err
+	}
 
 	eng := &engine.Engine{Store: st, Catalog: cat, Directory: dir, Calendar: cal, Now: func() time.Time { return at }}
 	w := &watch.Watcher{Store: st, Engine: eng, Now: eng.Now}
