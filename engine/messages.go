@@ -23,6 +23,7 @@ func Describe(err error) (vi, en string, ok bool) {
 		fe *FinishedError
 		ce *ConflictError
 		de *DuplicateError
+		pc *ProcedureChangedError
 	)
 	switch {
 	case errors.As(err, &nf):
@@ -56,6 +57,9 @@ func Describe(err error) (vi, en string, ok bool) {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("Hồ sơ %s đã thay đổi sau phiên bản %d; hãy tải lại", ce.Code, ce.Version),
 			fmt.Sprintf("Dossier %s changed since version %d; reload it", ce.Code, ce.Version), true
+	case errors.As(err, &pc):
+		return fmt.Sprintf("Thủ tục %s phiên bản %d đã được ban hành với nội dung khác; hãy tăng version để ban hành bản sửa đổi", pc.Code, pc.Version),
+			fmt.Sprintf("Procedure %s version %d is already published with other content; raise version for a new revision", pc.Code, pc.Version), true
 	case errors.As(err, &de) && de.Key != "":
 		return "Khoá chống lặp " + de.Key + " đã được dùng", "Reception key " + de.Key + " already used", true
 	case errors.As(err, &de):

@@ -21,6 +21,7 @@ func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
 		{"missing inputs are listed", &engine.MissingInputError{Action: "tu-choi", Inputs: []string{"reason"}}, `Thao tác "tu-choi" cần nhập: reason`, `Action "tu-choi" requires: reason`},
 		{"the apology letter's once-only rule is explained", &engine.LimitReachedError{Action: "xin-loi", Max: 1}, `Thao tác "xin-loi" chỉ được dùng tối đa 1 lần cho mỗi hồ sơ`, `Action "xin-loi" may be used at most 1 time(s) per dossier`},
 		{"a stale version asks to reload", &engine.ConflictError{Code: "X-1", Version: 3}, "Hồ sơ X-1 đã thay đổi sau phiên bản 3; hãy tải lại", "Dossier X-1 changed since version 3; reload it"},
+		{"a published procedure version may not change", &engine.ProcedureChangedError{Code: "1.001193", Version: 3}, "Thủ tục 1.001193 phiên bản 3 đã được ban hành với nội dung khác; hãy tăng version để ban hành bản sửa đổi", "Procedure 1.001193 version 3 is already published with other content; raise version for a new revision"},
 		{"wrapping keeps the words", fmt.Errorf("act: %w", &engine.FinishedError{Code: "X-1", State: "xong"}), `Hồ sơ X-1 đã kết thúc (bước "xong")`, `Dossier X-1 is finished (state "xong")`},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
