@@ -56,6 +56,12 @@ func (p *Person) InUnit(unit string) bool { return contains(p.Units, unit) }
 
 // Directory holds units and people; it is immutable once built.
 type Directory struct {
+	// Agency names the body the units belong to (e.g. "UBND xã Thử
+	// Nghiệm"), printed above the issuing unit on documents; Place is the
+	// place name of their date line ("Thử Nghiệm, ngày … tháng … năm …").
+	// Both are set when the directory is built and optional.
+	Agency, Place string
+
 	units  map[string]*Unit
 	people map[string]*Person
 	order  []string

@@ -20,6 +20,8 @@ func LoadDirectory(path string) (*engine.Directory, error) {
 
 // ParseDirectory compiles a directory:
 //
+//	agency: UBND xã Thử Nghiệm       # optional: printed above the unit on documents
+//	place: Thử Nghiệm                # optional: the place of the date line
 //	units:
 //	  - {id: mot-cua, name: Bộ phận Một cửa, code: UBND-XA, head: truong-bp-mot-cua}
 //	people:
@@ -38,7 +40,10 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 	unitAt := map[string]*yaml.Node{}
 	personAt := map[string]*yaml.Node{}
 	var headRefs, unitRefs []*yaml.Node // checked once every id is known
+	var agency, place string
 	d.mapping(root, "directory", fields{
+		"agency": func(_, v *yaml.Node) { agency, _ = d.nonEmpty(v, "agency") },
+		"place":  func(_, v *yaml.Node) { place, _ = d.nonEmpty(v, "place") },
 		"units": func(_, v *yaml.Node) {
 			items, _ := d.seq(v, "units")
 			for _, it := range items {
@@ -120,6 +125,7 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 		d.errorf(root, "%v", err)
 		return nil, asError(d.probs)
 	}
+	dir.Agency, dir.Place = agency, place
 	return dir, nil
 }
 

@@ -175,6 +175,8 @@ func (e *publishedEditError) Error() string {
 // ErrorCode implements the engine's application error code interface.
 func (e *publishedEditError) ErrorCode() engine.Code { return engine.ECONFLICT }
 
+func (e *publishedEditError) localized() {}
+
 // Unwrap returns the store's errors, so that errors.As finds a
 // *engine.ProcedureChangedError.
 func (e *publishedEditError) Unwrap() []error {

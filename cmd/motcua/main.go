@@ -116,9 +116,17 @@ func main() {
 	os.Exit(ExitCode(err))
 }
 
+// localized marks the command's own errors whose text is already in the
+// user's language, with more context than the core's words (file names).
+type localized interface{ localized() }
+
 // errorText is what a person reads for err: the core's typed errors in
 // Vietnamese (English with MOTCUA_LANG=en), anything else as it is.
 func errorText(err error, lang string) string {
+	var own localized
+	if errors.As(err, &own) {
+		return err.Error() // already written for people, in their language
+	}
 	if vi, en, ok := engine.Describe(err); ok {
 		if lang == "en" {
 			return en

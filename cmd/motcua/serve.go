@@ -175,6 +175,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	}
 	srv, err := httpapi.New(httpapi.Config{
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
+		Agency: dir.Agency, Place: dir.Place,
 		Reports: report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir)),
 	})
 	if err != nil {
