@@ -223,3 +223,56 @@ func (e *ProcedureChangedError) Error() string {
 
 // ErrorCode implements the application error code interface.
 func (e *ProcedureChangedError) ErrorCode() Code { return ECONFLICT }
+
+// WebSession is one signed-in web session as a SessionStore keeps it. The
+// session id itself lives only in the person's cookie; the store holds its
+// SHA-256, so that a copy of the database (a backup, a leak) gives no
+// live session. It lives here, beside Store, so that a store can keep
+// sessions without importing engine/auth.
+type WebSession struct {
+	// IDHash is the hex SHA-256 of the session id: the key.
+	IDHash string `json:"id_hash" bson:"_id"`
+	Person string `json:"person" bson:"person"`
+	// CSRFHash is the hex SHA-256 of the session's CSRF token, which is
+	// checked by hash (auth derives the token from the session id, so the
+	// pages can print it wherever the cookie comes in).
+	CSRFHash  string    `json:"csrf_hash" bson:"csrf_hash"`
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+	LastSeen  time.Time `json:"last_seen" bson:"last_seen"`
+	// ExpiresAt is the first instant the session is no longer valid: the
+	// earlier of the idle timeout after LastSeen and the absolute
+	// lifetime after CreatedAt (auth computes it; stores only compare).
+	ExpiresAt time.Time `json:"expires_at" bson:"expires_at"`
+}
+
+// SessionStore keeps web sessions, so that several processes serving one
+// database share them and a restart signs nobody out. Every
+// implementation passes enginetest.RunSessionSuite.
+//
+// Expiry is checked on every read against the caller's instant, never by
+// the database on its own (FerretDB has no TTL indexes), and expired
+// sessions are removed by DeleteExpiredSessions, run periodically.
+//
+// Errors: a missing or expired session is a *NotFoundError (ENOTFOUND).
+type SessionStore interface {
+	// CreateSession stores a new session. An IDHash already stored is a
+	// *DuplicateError and writes nothing.
+	CreateSession(ctx context.Context, s WebSession) error
+	// GetSession returns the session with idHash if it is live at now
+	// (now before ExpiresAt).
+	GetSession(ctx context.Context, idHash string, now time.Time) (WebSession, error)
+	// TouchSession records a use at lastSeen and moves the expiry to
+	// expiresAt, provided the session is still live at lastSeen: an
+	// expired session is never revived.
+	TouchSession(ctx context.Context, idHash string, lastSeen, expiresAt time.Time) error
+	// DeleteSession removes the session (sign-out). Removing one that is
+	// not there is not an error: signing out twice is harmless.
+	DeleteSession(ctx context.Context, idHash string) error
+	// DeletePersonSessions removes every session of person except the
+	// one keyed keep (empty: none kept) and returns how many it removed:
+	// a password change ends the person's other sessions.
+	DeletePersonSessions(ctx context.Context, person, keep string) (int, error)
+	// DeleteExpiredSessions removes the sessions expired at now
+	// (ExpiresAt at or before now) and returns how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}

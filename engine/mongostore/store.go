@@ -27,6 +27,7 @@ type Store struct {
 	leases        *mongo.Collection
 	credentials   *mongo.Collection
 	procedures    *mongo.Collection
+	sessions      *mongo.Collection
 }
 
 var (
@@ -74,6 +75,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		leases:        db.Collection(collLeases),
 		credentials:   db.Collection(collCredentials),
 		procedures:    db.Collection(collProcedures),
+		sessions:      db.Collection(collSessions),
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -126,7 +128,10 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{Keys: bson.D{{Key: "at", Value: -1}},
 			Options: options.Index().SetName("at")},
 	}
-	return createIndexes(ctx, s.notifications, notifications)
+	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
+		return err
+	}
+	return createIndexes(ctx, s.sessions, sessionIndexes)
 }
 
 // createIndexes creates the indexes one command each. Creating an index

@@ -28,3 +28,10 @@ func TestStoreSuite(t *testing.T) {
 func TestCredentialStore(t *testing.T) {
 	enginetest.RunCredentialSuite(t, func(t *testing.T) engine.CredentialStore { return newStore(t) })
 }
+
+// TestSessionStore runs the SessionStore contract the SQLite store and
+// auth's in-memory store also pass: with --mongo-uri, every serve process
+// on the database shares the web sessions of its sessions collection.
+func TestSessionStore(t *testing.T) {
+	enginetest.RunSessionSuite(t, func(t *testing.T) engine.SessionStore { return newStore(t) })
+}

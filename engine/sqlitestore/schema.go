@@ -103,6 +103,21 @@ var migrations = []string{
 		first_seen INTEGER NOT NULL,
 		PRIMARY KEY (code, version)
 	) WITHOUT ROWID;`,
+
+	// 5: web sessions, so that a restart signs nobody out. Keyed by the
+	// SHA-256 of the session id (the cookie holds the id; a copy of this
+	// file gives no live session); expires_at is checked on every read and
+	// swept by its index; person serves "end this person's sessions".
+	`CREATE TABLE sessions (
+		id_hash    TEXT PRIMARY KEY,
+		person     TEXT NOT NULL,
+		csrf_hash  TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		last_seen  INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX sessions_person ON sessions (person);
+	CREATE INDEX sessions_expires ON sessions (expires_at);`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest

@@ -19,3 +19,17 @@ func newStore(t *testing.T) engine.Store {
 func TestConformance(t *testing.T) {
 	enginetest.RunStoreSuite(t, newStore, enginetest.SuiteOptions{})
 }
+
+// TestSessionStore runs the SessionStore contract the MongoDB store and
+// auth's in-memory store also pass: with the embedded store, serve keeps
+// web sessions in the sessions table, so a restart signs nobody out.
+func TestSessionStore(t *testing.T) {
+	enginetest.RunSessionSuite(t, func(t *testing.T) engine.SessionStore {
+		s, err := Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
