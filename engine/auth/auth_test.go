@@ -38,7 +38,8 @@ type fakeClock struct {
 	t  time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -234,31 +235,37 @@ func TestTokens(t *testing.T) {
 
 func TestSessionsExpireAndCarryCSRF(t *testing.T) {
 	t.Parallel()
+	ctx := t.Context()
 	s, clk := newService(t, NewMemoryStore())
 	s.SessionTTL = time.Hour
-	ss := s.NewSession("an")
-	got, p, ok := s.Session(ss.ID)
-	if !ok || p.ID != "an" || got.CSRF == "" {
-		t.Fatalf("Session = %v %v %v", got, p, ok)
+	ss, err := s.NewSession(ctx, "an")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !CheckCSRF(got, ss.CSRF) || CheckCSRF(got, "x"+ss.CSRF) || CheckCSRF(got, "") {
+	got, p, err := s.Session(ctx, ss.ID)
+	if err != nil || got == nil || p.ID != "an" || got.CSRF == "" || got.CSRF != ss.CSRF {
+		t.Fatalf("Session = %v %v %v", got, p, err)
+	}
+	if !CheckCSRF(got, ss.CSRF) || CheckCSRF(got, "x"+ss.CSRF) || CheckCSRF(got, "") || CheckCSRF(got, ss.ID) {
 		t.Error("CSRF check wrong")
 	}
 	clk.Add(50 * time.Minute)
-	if _, _, ok := s.Session(ss.ID); !ok {
+	if got, _, _ := s.Session(ctx, ss.ID); got == nil {
 		t.Error("session used within its TTL expired")
 	}
 	clk.Add(61 * time.Minute)
-	if _, _, ok := s.Session(ss.ID); ok {
+	if got, _, _ := s.Session(ctx, ss.ID); got != nil {
 		t.Error("idle session outlived its TTL")
 	}
-	ss2 := s.NewSession("an")
-	s.EndSession(ss2.ID)
-	if _, _, ok := s.Session(ss2.ID); ok {
+	ss2, _ := s.NewSession(ctx, "an")
+	if err := s.EndSession(ctx, ss2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := s.Session(ctx, ss2.ID); got != nil {
 		t.Error("ended session still valid")
 	}
-	ss3 := s.NewSession("cu") // inactive person
-	if _, _, ok := s.Session(ss3.ID); ok {
+	ss3, _ := s.NewSession(ctx, "cu") // inactive person
+	if got, _, _ := s.Session(ctx, ss3.ID); got != nil {
 		t.Error("session of an inactive person accepted")
 	}
 }

@@ -8,8 +8,8 @@
 //   - API tokens for machines look like "mct_<id>_<secret>"; only the
 //     SHA-256 of the secret is kept, looked up by id, compared in constant
 //     time.
-//   - Web sessions live in memory (a restart signs everyone out, which is
-//     the safe failure) and carry their own CSRF token.
+//   - Web sessions live in an engine.SessionStore (see below) and carry
+//     their own CSRF token.
 //   - Failed sign-ins are rate-limited per person and per client address.
 //   - Rights (rights.go) are pure functions of the person and the dossier:
 //     the HTTP layer calls them on every request.
@@ -26,4 +26,29 @@
 // several motcua processes share one database and no data folder,
 // mongostore.Store keeps them in its credentials collection instead.
 // Both pass enginetest.RunCredentialSuite.
+//
+// # Where sessions live
+//
+// A Service keeps no session itself: it reads and writes them through
+// Service.Sessions (engine.SessionStore), so that several processes over
+// one store share sign-ins and a restart signs nobody out. serve gives it
+// the dossier store (the SQLite sessions table, the MongoDB sessions
+// collection); tests and tools get MemorySessionStore. All pass
+// enginetest.RunSessionSuite.
+//
+//   - The cookie holds a 256-bit random id; the store keeps its SHA-256
+//     only, so a copy of the database opens no session.
+//   - The CSRF token is derived from the id by a labelled SHA-256
+//     (csrfToken): every process holding the cookie can print it in its
+//     forms, the store keeps its hash, and CheckCSRF compares hashes. A
+//     random token stored only as a hash could not be printed again by
+//     another process, and stored in clear would leak with the database.
+//   - Expiry: an idle timeout (SessionTTL, 8h) from the last use, capped
+//     by an absolute lifetime (SessionLifetime, 12h) from sign-in, on the
+//     injected clock. The store checks it on every read; last use is
+//     written at most once a minute, so a session may end up to a minute
+//     early, never late. Expired sessions are swept by RunSessionSweeps
+//     (serve) and at most every ten minutes by a sign-in.
+//   - Sign-out deletes the session everywhere; SetPassword ends all of
+//     the person's sessions, ChangePassword all but the caller's.
 package auth

@@ -22,9 +22,15 @@ import (
 const MinPasswordLength = 8
 
 // Service signs people in: passwords, API tokens and web sessions. It is
-// safe for concurrent use.
+// safe for concurrent use, and keeps no session of its own: several
+// Services (several processes) over one SessionStore share sessions.
 type Service struct {
-	Store     CredentialStore
+	Store CredentialStore
+	// Sessions keeps the web sessions. Nil means Store's own when Store
+	// is also an engine.SessionStore (mongostore is: then "motcua users
+	// passwd" on MongoDB ends the sessions serve keeps there too), else
+	// a MemorySessionStore of this Service.
+	Sessions  engine.SessionStore
 	Directory *engine.Directory
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -33,31 +39,59 @@ type Service struct {
 	// Limiter rate-limits failed sign-ins; nil means 5 failures per 15
 	// minutes per person and per address.
 	Limiter *Limiter
-	// SessionTTL is how long a session lasts without use (default 8h,
-	// one working day).
+	// SessionTTL is the idle timeout: how long a session lasts without
+	// use (default 8h, one working day).
 	SessionTTL time.Duration
+	// SessionLifetime is the absolute lifetime of a session however much
+	// it is used (default 12h): a stolen cookie kept busy still dies, and
+	// an officer signs in once a working day.
+	SessionLifetime time.Duration
 
 	once     sync.Once
-	mu       sync.Mutex
-	sessions map[string]*Session
+	sessions engine.SessionStore
+	// lastSweep is when NewSession last swept expired sessions.
+	sweepMu   sync.Mutex
+	lastSweep time.Time
 	// dummy is a hash compared against when the person is unknown, so
 	// that a sign-in takes as long whether or not the person exists.
 	dummy []byte
 }
 
-// Session is a signed-in web session.
+// Session is a signed-in web session as the HTTP layer sees it: the
+// store keeps only hashes, the clear id comes from the cookie.
 type Session struct {
 	ID     string
 	Person string
 	// CSRF is the token every form posted in this session must carry.
+	// It is derived from ID (csrfToken), so that any process holding the
+	// cookie can print it while the store keeps only its hash.
 	CSRF      string
 	CreatedAt time.Time
 	LastSeen  time.Time
+	ExpiresAt time.Time
+	// csrfHash is the stored hash CheckCSRF compares against.
+	csrfHash string
 }
+
+// touchEvery is how stale LastSeen may get before a request writes it
+// again: one write per session per minute instead of one per request.
+// The idle timeout is counted from the last write, so a session may end
+// up to this much early, never late.
+const touchEvery = time.Minute
+
+// sweepEvery spaces the sweeps NewSession makes of expired sessions.
+const sweepEvery = 10 * time.Minute
 
 func (s *Service) init() {
 	s.once.Do(func() {
-		s.sessions = map[string]*Session{}
+		s.sessions = s.Sessions
+		if s.sessions == nil {
+			if ss, ok := s.Store.(engine.SessionStore); ok {
+				s.sessions = ss
+			} else {
+				s.sessions = NewMemorySessionStore()
+			}
+		}
 		if s.Limiter == nil {
 			s.Limiter = NewLimiter(5, 15*time.Minute)
 		}
@@ -86,6 +120,27 @@ func (s *Service) ttl() time.Duration {
 	return 8 * time.Hour
 }
 
+func (s *Service) lifetime() time.Duration {
+	if s.SessionLifetime > 0 {
+		return s.SessionLifetime
+	}
+	return 12 * time.Hour
+}
+
+// expiry is when a session created at created and used at now ends: the
+// idle timeout after now, capped by the absolute lifetime.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	e := now.Add(s.ttl())
+	if l := created.Add(s.lifetime()); l.Before(e) {
+		e = l
+	}
+	return e
+}
+
+// instant is s.now() as stores keep it: UTC, to the millisecond, so that
+// every store compares the same instants.
+func (s *Service) instant() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
 // person returns the active directory person with id.
 func (s *Service) person(id string) (*engine.Person, bool) {
 	p, ok := s.Directory.Person(id)
@@ -103,8 +158,26 @@ func (s *Service) credential(ctx context.Context, person string) (Credential, er
 	return c, err
 }
 
-// SetPassword sets person's password. The person must be in the directory.
+// SetPassword sets person's password and ends every session of theirs:
+// whoever knew the old password (or held a session opened with it) is
+// signed out everywhere. The person must be in the directory.
 func (s *Service) SetPassword(ctx context.Context, person, password string) error {
+	return s.setPassword(ctx, person, password, "")
+}
+
+// ChangePassword sets the password of the person signed in with ss and
+// ends their other sessions, keeping ss: the person changing it stays
+// signed in, a session someone else opened with the old password ends.
+func (s *Service) ChangePassword(ctx context.Context, ss *Session, password string) error {
+	if ss == nil {
+		return &InvalidCredentialsError{}
+	}
+	return s.setPassword(ctx, ss.Person, password, hashSecret(ss.ID))
+}
+
+// setPassword sets person's password, then ends their sessions but the
+// one keyed keep (an id hash; empty: all).
+func (s *Service) setPassword(ctx context.Context, person, password, keep string) error {
 	s.init()
 	if _, ok := s.Directory.Person(person); !ok {
 		return &engine.NotFoundError{What: "person", ID: person}
@@ -127,7 +200,13 @@ func (s *Service) SetPassword(ctx context.Context, person, password string) erro
 	}
 	c.PasswordHash = string(h)
 	c.UpdatedAt = s.now().UTC()
-	return s.Store.PutCredential(ctx, c)
+	if err := s.Store.PutCredential(ctx, c); err != nil {
+		return err
+	}
+	if _, err := s.sessions.DeletePersonSessions(ctx, person, keep); err != nil {
+		return fmt.Errorf("password of %s set, but its other sessions were not ended: %w", person, err)
+	}
+	return nil
 }
 
 // HasPassword reports whether person has a password set.
@@ -267,69 +346,131 @@ func (s *Service) TokenPerson(ctx context.Context, token string) (*engine.Person
 	return nil, &InvalidCredentialsError{}
 }
 
-// NewSession starts a web session for person.
-func (s *Service) NewSession(person string) *Session {
-	s.init()
-	now := s.now()
-	ss := &Session{ID: randomString(32), Person: person, CSRF: randomString(32), CreatedAt: now, LastSeen: now}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(now)
-	s.sessions[ss.ID] = ss
-	c := *ss
-	return &c
+// csrfToken derives a session's CSRF token from its id: a one-way hash
+// under its own label, so the token (printed in every form) does not give
+// the id, differs from the id's stored hash, and any process holding the
+// cookie can print it while the store keeps only its hash.
+func csrfToken(id string) string {
+	h := sha256.Sum256([]byte("motcua csrf v1\x00" + id))
+	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
-// sweepLocked drops expired sessions; called on every new session so the
-// table stays bounded by the sessions of one TTL.
-func (s *Service) sweepLocked(now time.Time) {
-	for id, ss := range s.sessions {
-		if now.Sub(ss.LastSeen) > s.ttl() {
-			delete(s.sessions, id)
+// NewSession starts a web session for person. The returned ID goes into
+// the cookie and nowhere else: the store keeps its SHA-256.
+func (s *Service) NewSession(ctx context.Context, person string) (*Session, error) {
+	s.init()
+	now := s.instant()
+	id := randomString(32)
+	csrf := csrfToken(id)
+	ws := engine.WebSession{IDHash: hashSecret(id), Person: person, CSRFHash: hashSecret(csrf),
+		CreatedAt: now, LastSeen: now, ExpiresAt: s.expiry(now, now)}
+	if err := s.sessions.CreateSession(ctx, ws); err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	s.maybeSweep(ctx, now)
+	return sessionOf(id, ws), nil
+}
+
+func sessionOf(id string, ws engine.WebSession) *Session {
+	return &Session{ID: id, Person: ws.Person, CSRF: csrfToken(id), CreatedAt: ws.CreatedAt,
+		LastSeen: ws.LastSeen, ExpiresAt: ws.ExpiresAt, csrfHash: ws.CSRFHash}
+}
+
+// maybeSweep removes expired sessions at most once per sweepEvery, so
+// that a store is kept bounded by sign-ins even where no periodic sweep
+// runs. A failure only leaves expired sessions for the next sweep (they
+// are refused on read anyway), so it does not fail the sign-in.
+func (s *Service) maybeSweep(ctx context.Context, now time.Time) {
+	s.sweepMu.Lock()
+	due := now.Sub(s.lastSweep) >= sweepEvery
+	if due {
+		s.lastSweep = now
+	}
+	s.sweepMu.Unlock()
+	if due {
+		_, _ = s.sessions.DeleteExpiredSessions(ctx, now)
+	}
+}
+
+// SweepSessions removes the sessions expired now and returns how many:
+// one iteration of RunSessionSweeps, which tests call directly.
+func (s *Service) SweepSessions(ctx context.Context) (int, error) {
+	s.init()
+	return s.sessions.DeleteExpiredSessions(ctx, s.instant())
+}
+
+// RunSessionSweeps sweeps expired sessions every interval until ctx ends
+// (expiry is checked on every read; the sweep only keeps the store
+// small, since FerretDB has no TTL index to do it). Errors go to onError
+// when it is not nil; the loop goes on.
+func (s *Service) RunSessionSweeps(ctx context.Context, every time.Duration, onError func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.SweepSessions(ctx); err != nil && onError != nil && ctx.Err() == nil {
+				onError(err)
+			}
 		}
 	}
 }
 
-// Session returns the live session id and the active person behind it,
-// extending its life.
-func (s *Service) Session(id string) (*Session, *engine.Person, bool) {
+// Session returns the live session behind the cookie value id and the
+// active person it belongs to, extending its idle timeout (within its
+// absolute lifetime). A missing, expired or ended session, or one of a
+// person no longer active, is (nil, nil, nil); an error is the store's.
+func (s *Service) Session(ctx context.Context, id string) (*Session, *engine.Person, error) {
 	s.init()
-	now := s.now()
-	s.mu.Lock()
-	ss, ok := s.sessions[id]
-	if ok && now.Sub(ss.LastSeen) > s.ttl() {
-		delete(s.sessions, id)
-		ok = false
+	if id == "" {
+		return nil, nil, nil
 	}
-	if ok {
-		ss.LastSeen = now
+	now := s.instant()
+	h := hashSecret(id)
+	ws, err := s.sessions.GetSession(ctx, h, now)
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
+		return nil, nil, nil
 	}
-	var c Session
-	if ok {
-		c = *ss
+	if err != nil {
+		return nil, nil, fmt.Errorf("session: %w", err)
 	}
-	s.mu.Unlock()
-	if !ok {
-		return nil, nil, false
-	}
-	p, active := s.person(c.Person)
+	p, active := s.person(ws.Person)
 	if !active {
-		return nil, nil, false
+		return nil, nil, nil
 	}
-	return &c, p, true
+	if now.Sub(ws.LastSeen) >= touchEvery {
+		exp := s.expiry(ws.CreatedAt, now)
+		err := s.sessions.TouchSession(ctx, h, now, exp)
+		if engine.ErrorCode(err) == engine.ENOTFOUND {
+			return nil, nil, nil // ended by another request meanwhile
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("session: %w", err)
+		}
+		ws.LastSeen, ws.ExpiresAt = now, exp
+	}
+	return sessionOf(id, ws), p, nil
 }
 
-// EndSession signs a session out.
-func (s *Service) EndSession(id string) {
+// EndSession signs the session behind the cookie value id out, in every
+// process sharing the store.
+func (s *Service) EndSession(ctx context.Context, id string) error {
 	s.init()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.sessions, id)
+	if id == "" {
+		return nil
+	}
+	return s.sessions.DeleteSession(ctx, hashSecret(id))
 }
 
-// CheckCSRF reports whether token is the session's CSRF token.
+// CheckCSRF reports whether token is the session's CSRF token, comparing
+// its hash with the stored one in constant time.
 func CheckCSRF(ss *Session, token string) bool {
-	return ss != nil && token != "" && subtle.ConstantTimeCompare([]byte(ss.CSRF), []byte(token)) == 1
+	if ss == nil || token == "" || ss.csrfHash == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(ss.csrfHash), []byte(hashSecret(token))) == 1
 }
 
 // RandomToken returns a fresh random URL-safe string (for the sign-in

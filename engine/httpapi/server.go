@@ -182,8 +182,9 @@ func (s *Server) identify(r *http.Request) (*engine.Person, *auth.Session, error
 		return p, nil, err
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if ss, p, ok := s.auth.Session(c.Value); ok {
-			return p, ss, nil
+		ss, p, err := s.auth.Session(r.Context(), c.Value)
+		if err != nil || ss != nil {
+			return p, ss, err
 		}
 	}
 	return nil, nil, nil

@@ -155,9 +155,12 @@ func (w *web) page(signin bool, h func(q *req) error) http.HandlerFunc {
 		}
 		q := &req{w: rw, r: r, lang: l}
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			if ss, p, ok := w.s.auth.Session(c.Value); ok {
-				q.person, q.session = p, ss
+			ss, p, err := w.s.auth.Session(r.Context(), c.Value)
+			if err != nil {
+				w.fail(q, err)
+				return
 			}
+			q.person, q.session = p, ss
 		}
 		if signin && q.person == nil {
 			if r.Method == http.MethodGet {
@@ -290,9 +293,14 @@ func (w *web) signin(q *req) error {
 	// A fresh session id at sign-in: an id planted before sign-in is
 	// never promoted (session fixation).
 	if old, err := q.r.Cookie(sessionCookie); err == nil {
-		w.s.auth.EndSession(old.Value)
+		if err := w.s.auth.EndSession(q.r.Context(), old.Value); err != nil {
+			return err
+		}
 	}
-	ss := w.s.auth.NewSession(p.ID)
+	ss, err := w.s.auth.NewSession(q.r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
 	http.SetCookie(q.w, &http.Cookie{Name: sessionCookie, Value: ss.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: w.s.secure(q.r)})
 	http.SetCookie(q.w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1})
 	http.Redirect(q.w, q.r, safeNext(q.r.PostFormValue("next")), http.StatusSeeOther)
@@ -300,7 +308,9 @@ func (w *web) signin(q *req) error {
 }
 
 func (w *web) signout(q *req) error {
-	w.s.auth.EndSession(q.session.ID)
+	if err := w.s.auth.EndSession(q.r.Context(), q.session.ID); err != nil {
+		return err
+	}
 	http.SetCookie(q.w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: w.s.secure(q.r)})
 	http.Redirect(q.w, q.r, "/signin", http.StatusSeeOther)
 	return nil
