@@ -50,6 +50,7 @@ Defaults: --listen 127.0.0.1:8080, --data ./motcua-data (env MOTCUA_DATA),
 built-in vn calendar, notifications to the log only. Passwords and API
 tokens live in DIR/credentials.json (mode 0600), or with --mongo-uri in
 the database's credentials collection, shared by every process on it;
+web sessions live in the store (hashed), so a restart signs nobody out;
 set them with "motcua users passwd ID" (with the same store flags). --demo gives every directory person a known demo
 password, printed at start-up, and receives a few demo dossiers into an
 empty store: never use it with real people.
@@ -167,7 +168,11 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		return err
 	}
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: time.Now}
-	as := &auth.Service{Store: creds, Directory: dir, Now: time.Now}
+	sessions, err := sessionStore(c.store, store)
+	if err != nil {
+		return err
+	}
+	as := &auth.Service{Store: creds, Sessions: sessions, Directory: dir, Now: time.Now}
 	if c.demo {
 		if err := seedDemo(ctx, m, eng, as); err != nil {
 			return err
@@ -209,7 +214,11 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBG()
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		as.RunSessionSweeps(bg, sessionSweepEvery, func(err error) { log.Warn("session sweep", "err", err) })
+	}()
 	go func() {
 		defer wg.Done()
 		if err := watcher.Run(bg); err != nil {
@@ -366,4 +375,19 @@ func credentialsPath(dataDir string) string {
 		dataDir = defaultDataDir
 	}
 	return filepath.Join(dataDir, "credentials.json")
+}
+
+// sessionSweepEvery spaces the sweeps of expired web sessions: they are
+// refused on read anyway, the sweep only keeps the table small.
+const sessionSweepEvery = 15 * time.Minute
+
+// sessionStore returns where web sessions live: the dossier store, on
+// both backends, so that processes sharing a MongoDB share sign-ins and a
+// restart (or deploy) signs nobody out, on SQLite too.
+func sessionStore(sf *storeFlags, store engine.Store) (engine.SessionStore, error) {
+	ss, ok := store.(engine.SessionStore)
+	if !ok {
+		return nil, fmt.Errorf("the %s store keeps no web sessions", sf.describe())
+	}
+	return ss, nil
 }
