@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
@@ -46,6 +53,18 @@ func TestServeSessionsSurviveARestartOnSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	first.Close()
+	// The cookie value and the CSRF token appear nowhere in the folder
+	// (database, WAL): a copy of it opens no session.
+	files, _ := filepath.Glob(filepath.Join(data, "*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(ss.ID)) || bytes.Contains(b, []byte(ss.CSRF)) {
+			t.Errorf("%s holds the session id or CSRF token in clear", filepath.Base(f))
+		}
+	}
 	second, err := sqlitestore.Open(data)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +100,17 @@ func TestServeSessionsSharedOnMongoDB(t *testing.T) {
 	ss, err := a.NewSession(ctx, "tran-thi-lan")
 	if err != nil {
 		t.Fatal(err)
+	}
+	raw, err := one.Database().Collection("sessions").Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []bson.M
+	if err := raw.All(ctx, &docs); err != nil || len(docs) != 1 {
+		t.Fatalf("sessions collection: %d documents (%v), want 1", len(docs), err)
+	}
+	if dump := fmt.Sprint(docs); strings.Contains(dump, ss.ID) || strings.Contains(dump, ss.CSRF) {
+		t.Errorf("the sessions collection holds the session id or CSRF token in clear: %s", dump)
 	}
 	got, p, err := b.Session(ctx, ss.ID)
 	if err != nil || got == nil || p.ID != "tran-thi-lan" || !auth.CheckCSRF(got, ss.CSRF) {

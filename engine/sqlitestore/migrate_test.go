@@ -178,3 +178,36 @@ func TestMigrateFillsFinishedAt(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateAddsSessions opens a folder written by schema 4 (no
+// sessions table): step 5 adds it, empty, and sessions work at once.
+func TestMigrateAddsSessions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(migrations[0] + ";" + migrations[1] + ";" + migrations[2] + ";" + migrations[3] +
+		"; PRAGMA user_version = 4"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version int
+	if err := s.r.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version < 5 {
+		t.Fatalf("schema version %d (%v), want at least 5", version, err)
+	}
+	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	ws := engine.WebSession{IDHash: "aa01", Person: "an", CSRFHash: "c", CreatedAt: at, LastSeen: at, ExpiresAt: at.Add(time.Hour)}
+	if err := s.CreateSession(t.Context(), ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetSession(t.Context(), "aa01", at); err != nil {
+		t.Errorf("a session in the migrated folder: %v", err)
+	}
+}
