@@ -70,6 +70,7 @@ type serveConfig struct {
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
 	webhookURL, webhookSecret                           string
 	sweepSpec                                           string
+	lookupPerMinute                                     int
 	templatesDir, notifyLang                            string
 }
 
@@ -91,6 +92,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "also POST notifications to this URL, signed with HMAC-SHA256")
 	fs.StringVar(&c.webhookSecret, "webhook-secret", "", "webhook HMAC secret (env MOTCUA_WEBHOOK_SECRET)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
+	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
+		"public lookups a client address may make per minute; behind a reverse proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
@@ -180,7 +183,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	}
 	srv, err := httpapi.New(httpapi.Config{
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
-		Agency: dir.Agency, Place: dir.Place,
+		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
 		Reports: report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir)),
 	})
 	if err != nil {
