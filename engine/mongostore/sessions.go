@@ -20,10 +20,14 @@ const collSessions = "sessions"
 // sessionIndexes serve the sweep (expires_at) and "end this person's
 // sessions" (person). expires_at is a plain index, not a TTL one:
 // FerretDB has no TTL indexes, so expiry is checked on every read and
-// DeleteExpiredSessions removes what is left.
-var sessionIndexes = []mongo.IndexModel{
-	{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
-	{Keys: bson.D{{Key: "person", Value: 1}}, Options: options.Index().SetName("person")},
+// DeleteExpiredSessions removes what is left. A function, not a shared
+// variable: the driver writes into index option builders while creating
+// them, so stores opened concurrently must not share one.
+func sessionIndexes() []mongo.IndexModel {
+	return []mongo.IndexModel{
+		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+		{Keys: bson.D{{Key: "person", Value: 1}}, Options: options.Index().SetName("person")},
+	}
 }
 
 // sessionDoc stores instants at millisecond precision, as MongoDB does,

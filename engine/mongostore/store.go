@@ -131,7 +131,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
 		return err
 	}
-	return createIndexes(ctx, s.sessions, sessionIndexes)
+	return createIndexes(ctx, s.sessions, sessionIndexes())
 }
 
 // createIndexes creates the indexes one command each. Creating an index
