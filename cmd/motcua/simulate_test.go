@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +34,7 @@ func TestSimulateExamples(t *testing.T) {
 		"khai-sinh-qua-tet.yaml":     {"returned returned", "2026-02-13T17:00:00+07:00 2026-02-13T17:00:00+07:00", 0},
 		"ho-kinh-doanh-bo-sung.yaml": {"returned", "2026-03-19T14:00:00+07:00", 1},
 		"to-cao-gia-han.yaml":        {"concluded", "2026-06-18T17:00:00+07:00", 1},
+		"ho-kinh-doanh-qua-han.yaml": {"review", "2026-03-05T09:00:00+07:00", 1},
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -146,5 +148,49 @@ func TestSimulateReport(t *testing.T) {
 	}
 	if _, err := simulateCLI(t, "../../examples/scenarios/khai-sinh-qua-tet.yaml", "--report", "--from", "2026-02-30", "--to", "2026-02-28"); ExitCode(err) != 2 {
 		t.Errorf("bad --from: exit %d (%v), want 2", ExitCode(err), err)
+	}
+}
+
+// TestSimulateDeadlineWatch plays the overdue household business
+// registration: each rung of the procedure's ladder fires once, at the
+// first sweep after it is due, to the people the directory names then,
+// and the apology letter may be sent only once (Decree 61/2018 Art 19).
+func TestSimulateDeadlineWatch(t *testing.T) {
+	t.Parallel()
+	out, err := simulateCLI(t, "../../examples/scenarios/ho-kinh-doanh-qua-han.yaml", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Notifications []struct {
+			At    string   `json:"at"`
+			Kind  string   `json:"kind"`
+			Level int      `json:"level"`
+			To    []string `json:"to"`
+		} `json:"notifications"`
+		Errors []struct {
+			Index   int    `json:"index"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, n := range res.Notifications {
+		got = append(got, fmt.Sprintf("%s %s %d %s", n.At, n.Kind, n.Level, strings.Join(n.To, ",")))
+	}
+	want := []string{
+		"2026-03-02T10:00:00+07:00 handover 0 pham-thi-hoa,trinh-van-long",    // forwarded to the economic office
+		"2026-03-03T10:30:00+07:00 reminder 1 pham-thi-hoa,trinh-van-long",    // 4 working hours before Tue 15:00; the 10:45 sweep adds nothing
+		"2026-03-03T15:30:00+07:00 breach 2 pham-thi-hoa",                     // the office's head, at the step deadline
+		"2026-03-04T09:30:00+07:00 apology_due 0 pham-thi-hoa,trinh-van-long", // one working day before Thu 09:00
+		"2026-03-04T15:30:00+07:00 escalation 3 dang-van-quang",               // the leadership's head, a working day later
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Errors) != 1 || res.Errors[0].Index != 8 || !strings.Contains(res.Errors[0].Message, "at most 1 time") {
+		t.Errorf("rule: a second apology letter is rejected; errors %+v", res.Errors)
 	}
 }
