@@ -14,9 +14,10 @@ import (
 // dossier (domain brief, "Dossier lifecycle"): the process control slip
 // for any dossier, and forms 02 (request for supplementation), 03
 // (refusal) and 04 (apology with a new appointment) when the dossier's
-// history holds the event each one records. Form 01, the receipt, lives
-// in web.go. The numbering follows Circular 01/2018/TT-VPCP, whose forms
-// provincial one-stop rules still reproduce under Decree 118/2025.
+// history holds the event each one records, and form 01, the receipt
+// with the appointment, for every dossier. The numbering follows Circular
+// 01/2018/TT-VPCP, whose forms provincial one-stop rules still reproduce
+// under Decree 118/2025.
 
 // Paths of the documents under /dossiers/{code}/.
 const (
@@ -24,6 +25,15 @@ const (
 	docSupplement = "supplement-request"
 	docRefusal    = "refusal"
 	docApology    = "apology"
+)
+
+// Reception inputs the receipt (form 01) prints: the documents handed in,
+// one a line, the number of sets, and where the result is to be
+// collected. Each is optional; a missing one leaves dots to fill in.
+const (
+	inDocuments = "documents"
+	inSets      = "sets"
+	inCollect   = "collect_at"
 )
 
 // docLink is one document that applies to a dossier, for its page.
@@ -125,6 +135,34 @@ type apologyDoc struct {
 	// Signer is the head of the unit that apologises, who signs the
 	// letter (Decree 61/2018 Art 19: the body at fault apologises).
 	Signer string
+}
+
+type receiptDoc struct {
+	Head          docHead
+	Applicant     engine.Applicant
+	Procedure     string
+	ProcedureName string
+	// TimeLimit is the procedure's legal time limit, in words.
+	TimeLimit string
+	// Documents are the papers received, from the reception inputs;
+	// empty leaves lines for the officer to write them by hand.
+	Documents []string
+	Sets      string
+	// ValidAt is the valid reception instant the time limit counts from;
+	// AfterCutoff says it moved to the next working day because the
+	// dossier came in after Cutoff (Decree 61/2018 Art 18).
+	ValidAt     time.Time
+	AfterCutoff bool
+	Cutoff      string
+	Appointment *time.Time
+	// CollectAt is where the applicant collects the result.
+	CollectAt string
+	Officer   string
+	// LookupURL is the public lookup page, for the applicant to follow
+	// the dossier with its code.
+	LookupURL string
+	// Explain is the derivation of the appointment, shown on screen only.
+	Explain []string
 }
 
 // apology is one reappointment found in the ledger with its history row.
@@ -328,6 +366,64 @@ var timelinessWords = map[engine.Timeliness][2]string{
 	engine.Early:  {"Trước hạn", "Early"},
 	engine.OnTime: {"Đúng hạn", "On time"},
 	engine.Late:   {"Quá hạn", "Late"},
+}
+
+// receipt prints form 01, the receipt with the appointment (Decree
+// 61/2018 Art 18: a complete dossier gets a receipt with the date to
+// return the result), from the dossier and its reception inputs.
+func (w *web) receipt(q *req) error {
+	d, p, pname, err := w.docDossier(q)
+	if err != nil {
+		return err
+	}
+	explain, err := w.s.eng.Explain(d, q.lang)
+	if err != nil {
+		return err
+	}
+	var in map[string]string
+	if len(d.History) > 0 {
+		in = d.History[0].Inputs
+	}
+	v := receiptDoc{
+		Head:      w.head(d, d.ReceivingUnit, "receipt", "receipt_form", d.ReceivedAt, q.lang),
+		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname,
+		Documents: lines(in[inDocuments]), Sets: strings.TrimSpace(in[inSets]),
+		ValidAt: d.ReceivedAt, Appointment: d.AppointmentAt,
+		CollectAt: strings.TrimSpace(in[inCollect]), Officer: w.personName(d.ReceivedBy),
+		LookupURL: w.lookupURL(q.r), Explain: explain,
+	}
+	if v.CollectAt == "" {
+		v.CollectAt = v.Head.Desk
+	}
+	if p != nil {
+		v.TimeLimit = p.TimeLimit.Format(q.lang)
+		received := d.ReceivedAt
+		if len(d.Ledger) > 0 {
+			received = d.Ledger[0].At
+		}
+		// The same reading of the reception as the due date's, so the
+		// receipt never disagrees with the appointment it prints.
+		r := w.s.eng.Calendar.Due(received, p.TimeLimit, p.Cutoff)
+		v.ValidAt, v.AfterCutoff = r.Start, r.CutoffApplied
+		if p.Cutoff != nil {
+			v.Cutoff = p.Cutoff.String()
+		}
+	}
+	return w.renderDoc(q, "receipt", v.Head, v)
+}
+
+// lookupURL is the public lookup page's address as printed on paper:
+// Config.BaseURL when set, since behind a proxy the request's own host
+// may be an internal one, else the address the desk reached.
+func (w *web) lookupURL(r *http.Request) string {
+	if b := strings.TrimRight(w.s.cfg.BaseURL, "/"); b != "" {
+		return b + "/lookup"
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/lookup"
 }
 
 // slip prints the process control slip: every handover of the history

@@ -57,8 +57,6 @@ var messages = map[string][2]string{
 	"receipt":            {"Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Receipt and appointment"},
 	"receipt_form":       {"Mẫu số 01", "Form 01"},
 	"received_at":        {"Thời điểm tiếp nhận", "Received at"},
-	"received_by":        {"Cán bộ tiếp nhận", "Received by"},
-	"print":              {"In giấy hẹn", "Print"},
 	"open_count":         {"Đang giải quyết", "Open"},
 	"on_time_rate":       {"Tỷ lệ đúng hạn tháng này", "On-time rate this month"},
 	"steps_rate":         {"Bước xử lý đúng hạn", "Steps on time"},
@@ -152,6 +150,20 @@ var messages = map[string][2]string{
 	"return_time":    {"Thời gian trả kết quả giải quyết hồ sơ", "Result due"},
 	"attached_to":    {"Kèm theo hồ sơ của", "Attached to the dossier of"},
 	"step_due_short": {"hạn bước", "step due"},
+	// Form 01 and the reception form that feeds it.
+	"documents_in":    {"Thành phần hồ sơ nộp", "Documents received"},
+	"one_a_line":      {"Mỗi giấy tờ một dòng", "One document a line"},
+	"sets":            {"Số lượng hồ sơ (bộ)", "Number of sets"},
+	"collect_at":      {"Nơi nhận kết quả", "Collect the result at"},
+	"collect_default": {"Bộ phận Một cửa tiếp nhận hồ sơ", "The one-stop desk that received the dossier"},
+	"receive_next":    {"Tiếp nhận hồ sơ khác", "Receive another dossier"},
+	// Changing one's password.
+	"change_password":  {"Đổi mật khẩu", "Change password"},
+	"current_password": {"Mật khẩu hiện tại", "Current password"},
+	"new_password":     {"Mật khẩu mới", "New password"},
+	"repeat_password":  {"Nhập lại mật khẩu mới", "Repeat the new password"},
+	"password_rule":    {"Ít nhất %d ký tự. Khi đổi mật khẩu, các phiên đăng nhập khác của anh/chị (trên máy khác, trình duyệt khác) sẽ kết thúc; phiên này được giữ.", "At least %d characters. Changing it ends your other sessions (other computers, other browsers); this one stays signed in."},
+	"password_changed": {"Đã đổi mật khẩu. Các phiên đăng nhập khác của anh/chị đã kết thúc.", "Password changed. Your other sessions have ended."},
 }
 
 // tr returns the words of key in lang.

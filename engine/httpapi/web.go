@@ -624,8 +624,15 @@ func (w *web) receive(q *req) error {
 		Procedure: f.Get("procedure"), Channel: engine.Channel(f.Get("channel")),
 		Applicant: engine.Applicant{Name: strings.TrimSpace(f.Get("name")), IDNo: strings.TrimSpace(f.Get("id_no")), Phone: strings.TrimSpace(f.Get("phone")), Email: strings.TrimSpace(f.Get("email")), Address: strings.TrimSpace(f.Get("address"))},
 	}
-	if n := strings.TrimSpace(f.Get("note")); n != "" {
-		in.Inputs = map[string]string{"note": n}
+	// The note and what form 01 prints (docs.go) go on the first
+	// history row, the record of the reception.
+	for _, k := range []string{"note", inDocuments, inSets, inCollect} {
+		if v := strings.TrimSpace(f.Get(k)); v != "" {
+			if in.Inputs == nil {
+				in.Inputs = map[string]string{}
+			}
+			in.Inputs[k] = v
+		}
 	}
 	d, err := w.s.receive(q.r, q.person, in, f.Get("key"))
 	if err != nil {
@@ -640,26 +647,6 @@ func (w *web) receive(q *req) error {
 	}
 	http.Redirect(q.w, q.r, "/dossiers/"+url.PathEscape(d.Code)+"/receipt", http.StatusSeeOther)
 	return nil
-}
-
-type receiptView struct {
-	R        Receipt
-	UnitName string
-	Actor    string
-	Explain  []string
-}
-
-func (w *web) receipt(q *req) error {
-	d, err := w.s.readable(q.r, q.person, q.r.PathValue("code"))
-	if err != nil {
-		return err
-	}
-	explain, err := w.s.eng.Explain(d, q.lang)
-	if err != nil {
-		return err
-	}
-	v := receiptView{R: w.s.receipt(d, q.lang), UnitName: w.unitName(d.ReceivingUnit, q.lang), Actor: w.personName(d.ReceivedBy), Explain: explain}
-	return w.render(q, http.StatusOK, "receipt", w.data(q, tr("receipt", q.lang)+" "+d.Code, "receive", v))
 }
 
 func (w *web) procedures(q *req) error {
