@@ -91,6 +91,8 @@ func (w *web) routes() {
 	m.HandleFunc("GET /signin", w.page(false, w.signinForm))
 	m.HandleFunc("POST /signin", w.page(false, w.signin))
 	m.HandleFunc("POST /signout", w.page(true, w.signout))
+	m.HandleFunc("GET "+passwordPath, w.page(true, w.passwordForm))
+	m.HandleFunc("POST "+passwordPath, w.page(true, w.changePassword))
 	m.HandleFunc("GET /inbox", w.page(true, w.inbox))
 	m.HandleFunc("GET /dossiers", w.page(true, w.list))
 	m.HandleFunc("GET /dossiers/{code}", w.page(true, w.dossier))

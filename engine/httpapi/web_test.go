@@ -66,8 +66,15 @@ func (br *browser) signIn(person string) string {
 	if err := br.b.auth.SetPassword(context.Background(), person, testPassword); err != nil {
 		br.t.Fatal(err)
 	}
+	return br.login(person, testPassword)
+}
+
+// login signs in with a password already set (SetPassword would end the
+// person's other sessions) and returns the CSRF token of the session.
+func (br *browser) login(person, password string) string {
+	br.t.Helper()
 	_, page, _ := br.get("/signin")
-	st, body, h := br.post("/signin", url.Values{"csrf": {csrfOf(br.t, page)}, "person": {person}, "password": {testPassword}, "next": {"/inbox"}})
+	st, body, h := br.post("/signin", url.Values{"csrf": {csrfOf(br.t, page)}, "person": {person}, "password": {password}, "next": {"/inbox"}})
 	if st != http.StatusSeeOther || h.Get("Location") != "/inbox" {
 		br.t.Fatalf("sign-in: %d %s", st, body)
 	}
