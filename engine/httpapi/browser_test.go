@@ -144,6 +144,8 @@ func TestBrowserScenario(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#name")),
 		chromedp.SendKeys(chromedp.CSS("#name"), "Nguyễn Thị Trình Duyệt"),
 		chromedp.SendKeys(chromedp.CSS("#phone"), "0912345678"),
+		chromedp.SendKeys(chromedp.CSS("#documents"), "Tờ khai đăng ký khai sinh\nGiấy chứng sinh (bản chính)"),
+		chromedp.SendKeys(chromedp.CSS("#sets"), "01"),
 		chromedp.SendKeys(chromedp.CSS("#note"), "Đủ giấy tờ"),
 	)
 	shots.shot(ctx, "02-receive")
@@ -155,7 +157,41 @@ func TestBrowserScenario(t *testing.T) {
 	if appt := text("#receipt-appointment"); !strings.Contains(appt, "/2026") {
 		t.Errorf("receipt appointment %q", appt)
 	}
+	if docs := text("#receipt-documents"); !strings.Contains(docs, "Giấy chứng sinh") {
+		t.Errorf("receipt documents %q", docs)
+	}
 	shots.shot(ctx, "03-receipt")
+	step("receipt in English", chromedp.Navigate(url+"/dossiers/"+code+"/receipt?lang=en"), chromedp.WaitVisible(chromedp.CSS("#form01")))
+	shots.shot(ctx, "03b-receipt-en")
+	step("back to Vietnamese", chromedp.Navigate(url+"/inbox?lang=vi"), chromedp.WaitVisible(chromedp.CSS("p.legend")))
+
+	// Changing one's password from the header link: a mismatch is
+	// refused with its message, then the change goes through.
+	step("change-password page",
+		chromedp.Click(chromedp.CSS(`a[href="/account/password"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#password-form")),
+		chromedp.SendKeys(chromedp.CSS("#current"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#new-password"), "mật khẩu mới 2026"),
+		chromedp.SendKeys(chromedp.CSS("#again"), "mật khẩu mới 2027"),
+		chromedp.Submit(chromedp.CSS("#again")),
+		chromedp.WaitVisible(chromedp.CSS("p.error")),
+	)
+	if e := text("p.error"); !strings.Contains(e, "không khớp") {
+		t.Errorf("password mismatch message %q", e)
+	}
+	shots.shot(ctx, "03c-password-mismatch")
+	step("change password",
+		chromedp.SendKeys(chromedp.CSS("#current"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#new-password"), "mật khẩu mới 2026"),
+		chromedp.SendKeys(chromedp.CSS("#again"), "mật khẩu mới 2026"),
+		chromedp.Submit(chromedp.CSS("#again")),
+		chromedp.WaitVisible(chromedp.CSS("p.flash")),
+	)
+	shots.shot(ctx, "03d-password-changed")
+	if err := b.auth.SetPassword(context.Background(), receiver, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	signIn(receiver)
 
 	// One click from the inbox hands it to the office.
 	step("inbox", chromedp.Navigate(url+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`tr[data-code="`+code+`"]`)))
