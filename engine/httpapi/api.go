@@ -201,6 +201,12 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	if err != nil {
 		return err
 	}
+	return s.writeDossier(w, r, d, p)
+}
+
+// writeDossier answers with the dossier as p sees it now, its version as
+// the ETag a later If-Match may quote.
+func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, d *engine.Dossier, p *engine.Person) error {
 	v, err := s.view(d, p, s.now(), lang(r))
 	if err != nil {
 		return err
@@ -254,13 +260,7 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person
 	if err != nil {
 		return err
 	}
-	v, err := s.view(d, p, s.now(), lang(r))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(d.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return s.writeDossier(w, r, d, p)
 }
 
 // Page is one page of a list.
