@@ -204,7 +204,11 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	if err := tmpl.Check(); err != nil {
 		return &engine.InvalidInputError{Field: "--templates", Reason: err.Error()}
 	}
-	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: time.Now, Logger: log}
+	// One dispatcher among the processes sharing a store, elected like the
+	// sweeper, so a message is not sent once per process.
+	dispatchLease := &watch.Lease{Store: store, Name: "dispatch", Holder: watch.HolderID()}
+	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: time.Now, Logger: log,
+		Elect: dispatchLease.Acquire}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {

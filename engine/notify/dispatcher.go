@@ -72,6 +72,12 @@ type Dispatcher struct {
 	Interval time.Duration
 	// Logger receives one line per failure; nil discards.
 	Logger *slog.Logger
+	// Elect, if set, is asked before each of Run's rounds whether this
+	// process may dispatch (a lease among processes sharing one store);
+	// a round it refuses is skipped. Several dispatchers on one outbox
+	// would each send a message before either marks it sent: the
+	// idempotency key lets receivers drop the copy, the lease avoids it.
+	Elect func(ctx context.Context, now time.Time) (bool, error)
 }
 
 // DefaultBackoff waits 1 minute after the first failure, doubling up to
@@ -199,7 +205,18 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
-		sent, failed, err := d.DispatchOnce(ctx, d.now())
+		now := d.now()
+		if d.Elect != nil {
+			ok, err := d.Elect(ctx, now)
+			if err != nil && ctx.Err() == nil {
+				d.logger().Error("dispatch lease", "err", err)
+			}
+			if !ok {
+				t.Reset(interval)
+				continue
+			}
+		}
+		sent, failed, err := d.DispatchOnce(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			d.logger().Error("dispatch", "err", err)
 		}

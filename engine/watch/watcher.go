@@ -237,6 +237,10 @@ func (w *Watcher) digestTick(ctx context.Context) {
 
 // holderID names this process for the lease: host, pid and a random
 // suffix, so that a restarted process is a new holder.
+// HolderID names this process for a lease: host, process id and a
+// random suffix, so that two processes never share a holder.
+func HolderID() string { return holderID() }
+
 func holderID() string {
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
