@@ -21,8 +21,8 @@ func runGraph(_ context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	format := fs.String("format", "mermaid", "mermaid (stateDiagram-v2) or dot (Graphviz)")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		return usagef("graph: %v\nusage: motcua graph FILE [--format mermaid|dot]", err)
+	if err := parseFlags(m, fs, args, "usage: motcua graph FILE [--format mermaid|dot]"); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usagef("usage: motcua graph FILE [--format mermaid|dot]")

@@ -26,8 +26,8 @@ func runLint(_ context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	dirPath := fs.String("directory", "", "directory file (units and people) that unit and notify references must resolve against")
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		return usagef("lint: %v\nusage: motcua lint [--directory FILE] [-q] FILE|FOLDER...", err)
+	if err := parseFlags(m, fs, args, "usage: motcua lint [--directory FILE] [-q] FILE|FOLDER..."); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("usage: motcua lint [--directory FILE] [-q] FILE|FOLDER...")

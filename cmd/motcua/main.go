@@ -6,11 +6,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/motcua/motcua/engine"
@@ -69,7 +71,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if !ok {
 		return usagef("unknown command %q (run \"motcua help\")", args[0])
 	}
-	return c.run(ctx, m, args[1:])
+	if err := c.run(ctx, m, args[1:]); !errors.Is(err, errHelped) {
+		return err
+	}
+	return nil
 }
 
 func (m *Main) usage() {
@@ -127,6 +132,10 @@ func errorText(err error, lang string) string {
 	if errors.As(err, &own) {
 		return err.Error() // already written for people, in their language
 	}
+	var bilingual interface{ Message(lang string) string }
+	if errors.As(err, &bilingual) {
+		return bilingual.Message(lang) // e.g. the embedded store's "folder in use"
+	}
 	if vi, en, ok := engine.Describe(err); ok {
 		if lang == "en" {
 			return en
@@ -134,4 +143,25 @@ func errorText(err error, lang string) string {
 		return vi
 	}
 	return err.Error()
+}
+
+// errHelped reports that -h printed the usage: the command stops, exit 0.
+var errHelped = errors.New("help printed")
+
+// parseFlags parses args (flags may follow positional arguments) and
+// handles -h the same way for every command: the usage and the flags'
+// defaults on stdout, then errHelped, which Run turns into success.
+func parseFlags(m *Main, fs *flag.FlagSet, args []string, usage string) error {
+	err := fs.Parse(interleaved(fs, args))
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(m.Stdout, strings.TrimRight(usage, "\n"))
+		fmt.Fprintln(m.Stdout, "\nFlags:")
+		fs.SetOutput(m.Stdout)
+		fs.PrintDefaults()
+		return errHelped
+	}
+	if err != nil {
+		return usagef("%s: %v\n%s", fs.Name(), err, usage)
+	}
+	return nil
 }

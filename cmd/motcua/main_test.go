@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/engine"
@@ -20,6 +21,7 @@ func TestErrorTextAndExitCode(t *testing.T) {
 		{"the core's errors read in Vietnamese by default", fmt.Errorf("passwd: %w", &engine.NotFoundError{What: "person", ID: "x"}), "", `Không tìm thấy cán bộ "x"`, 2},
 		{"MOTCUA_LANG=en gives English", &engine.NotFoundError{What: "person", ID: "x"}, "en", `person "x" not found`, 2},
 		{"a forbidden act is bad input on the command line", &engine.ForbiddenError{Person: "ha", Units: []string{"mot-cua"}}, "", "ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện", 2},
+		{"an error that speaks both languages speaks the user's", fmt.Errorf("open: %w", twoLanguages{}), "", "thư mục đang được dùng", 1},
 		{"usage errors exit 2 with their own text", usagef("bad flag"), "", "bad flag", 2},
 		{"other failures exit 1 with their text", errors.New("disk full"), "", "disk full", 1},
 	} {
@@ -30,6 +32,34 @@ func TestErrorTextAndExitCode(t *testing.T) {
 			}
 			if got := ExitCode(tc.err); got != tc.wantExit {
 				t.Errorf("ExitCode = %d, want %d", got, tc.wantExit)
+			}
+		})
+	}
+}
+
+type twoLanguages struct{}
+
+func (twoLanguages) Error() string { return "folder in use" }
+func (twoLanguages) Message(lang string) string {
+	if lang == "en" {
+		return "folder in use"
+	}
+	return "thư mục đang được dùng"
+}
+
+// TestHelpExitsZero: every command answers -h with its usage on stdout
+// and success, not a usage error.
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for name := range commands {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			out, _, code, err := runCmd(t, name, "-h")
+			if code != 0 || err != nil {
+				t.Fatalf("%s -h: exit %d, %v", name, code, err)
+			}
+			if !strings.Contains(strings.ToLower(out), "usage") {
+				t.Errorf("%s -h printed no usage:\n%s", name, out)
 			}
 		})
 	}

@@ -76,8 +76,8 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	var procs stringList
 	fs.Var(&procs, "procedures", "procedure files or folders: exact clock replays and procedure names (repeatable)")
 	dirPath := fs.String("directory", "", "directory file: unit names")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		return usagef("report: %v\n%s", err, reportUsage)
+	if err := parseFlags(m, fs, args, reportUsage); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		return usagef("report: unexpected argument %q\n%s", fs.Arg(0), reportUsage)

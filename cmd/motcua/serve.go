@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,7 +67,7 @@ type serveConfig struct {
 	procs                                               stringList
 	demo                                                bool
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
-	webhookURL, webhookSecret                           string
+	webhookURL, webhookSecret, webhookKeyID             string
 	sweepSpec                                           string
 	lookupPerMinute                                     int
 	templatesDir, notifyLang                            string
@@ -91,17 +90,14 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&c.smtpTLS, "smtp-tls", "mandatory", "STARTTLS policy: mandatory, opportunistic or none")
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "also POST notifications to this URL, signed with HMAC-SHA256")
 	fs.StringVar(&c.webhookSecret, "webhook-secret", "", "webhook HMAC secret (env MOTCUA_WEBHOOK_SECRET)")
+	fs.StringVar(&c.webhookKeyID, "webhook-key-id", "", "names the webhook secret in the X-Motcua-Key-Id header, so receivers can rotate keys")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
 		"public lookups a client address may make per minute; behind a reverse proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(m.Stdout, serveUsage)
-			return nil
-		}
-		return usagef("serve: %v\n%s", err, serveUsage)
+	if err := parseFlags(m, fs, args, serveUsage); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		return usagef("serve: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
@@ -288,7 +284,7 @@ func notificationChannels(m *Main, c serveConfig) ([]notify.Channel, error) {
 		chs = append(chs, &notify.SMTP{Host: host, Port: port, From: c.smtpFrom, TLS: tls, Username: c.smtpUser, Password: c.smtpPassword})
 	}
 	if c.webhookURL != "" {
-		chs = append(chs, &notify.Webhook{URL: c.webhookURL, Secret: []byte(c.webhookSecret)})
+		chs = append(chs, &notify.Webhook{URL: c.webhookURL, Secret: []byte(c.webhookSecret), KeyID: c.webhookKeyID})
 	}
 	if len(chs) == 0 {
 		chs = append(chs, &notify.Log{W: m.Stderr})

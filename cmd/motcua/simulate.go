@@ -40,8 +40,8 @@ func runSimulate(ctx context.Context, m *Main, args []string) error {
 	mongoURI := fs.String("mongo-uri", "", "run on a temporary database of this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
 	withReport := fs.Bool("report", false, "after the run, print the report over the simulated dossiers (--from, --to, --by, --format, --out)")
 	ra := addReportFlags(fs)
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		return usagef("simulate: %v\n%s", err, simulateUsage)
+	if err := parseFlags(m, fs, args, simulateUsage); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usagef("%s", simulateUsage)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/procedures"
 )
@@ -24,6 +26,8 @@ func init() {
 const usersUsage = `usage: motcua users list   [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
        motcua users passwd ID [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]   (password on stdin)
        motcua users token ID NAME [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
+       motcua users tokens ID     [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
+       motcua users revoke ID TOKEN_ID [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
 
 People come from the directory; their passwords (bcrypt hashes) and API
 tokens (SHA-256 hashes) are kept in DIR/credentials.json, mode 0600, or
@@ -32,7 +36,9 @@ collection, where every serve process on that database reads them.
 "passwd" reads the new password from the first line of stdin, so it never
 appears in the shell history or the process list:
   printf '%s\n' "$PASSWORD" | motcua users passwd ngo-thi-mai
-"token" prints a new API token once; keep it, it cannot be shown again.`
+"token" prints a new API token once; keep it, it cannot be shown again.
+"tokens" lists a person's tokens (id, name, created); "revoke" deletes one
+by id, effective at once for every serve process reading the same store.`
 
 func runUsers(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("users", flag.ContinueOnError)
@@ -115,6 +121,28 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 			return err
 		}
 		fmt.Fprintln(m.Stdout, tok)
+		return nil
+	case "tokens":
+		if len(rest) != 2 {
+			return usagef("users tokens needs a person id\n%s", usersUsage)
+		}
+		c, err := creds.Credential(ctx, rest[1])
+		if err != nil && engine.ErrorCode(err) != engine.ENOTFOUND {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%-14s %-24s %s\n", "ID", "NAME", "CREATED")
+		for _, t := range c.Tokens {
+			fmt.Fprintf(m.Stdout, "%-14s %-24s %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339))
+		}
+		return nil
+	case "revoke":
+		if len(rest) != 3 {
+			return usagef("users revoke needs a person id and a token id (see users tokens)\n%s", usersUsage)
+		}
+		if err := as.RevokeToken(ctx, rest[1], rest[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "token %s of %s revoked in %s\n", rest[2], rest[1], where)
 		return nil
 	default:
 		return usagef("users: unknown subcommand %q\n%s", rest[0], usersUsage)
