@@ -495,3 +495,32 @@ func TestDigestPreviousDayIsTheCalendarDate(t *testing.T) {
 	}
 	t.Fatal("no digest for the office head")
 }
+
+// TestDigestFollowsTheCalendarNotTheWeekday: the digest is scheduled every
+// day and decides by the calendar, so the make-up Saturday 10/01/2026 is a
+// working day with digests, and the New Year holiday Friday 02/01/2026 is
+// not (domain brief, 2026 table).
+func TestDigestFollowsTheCalendarNotTheWeekday(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 1)
+	b.act(t, b.codes[0], "chuyen", enginetest.Receiver, monday.Add(time.Hour))
+	w := b.watcher()
+	loc := calendar.VN().Location()
+	for _, tc := range []struct {
+		rule string
+		at   time.Time
+		want bool
+	}{
+		{"a make-up Saturday gets its digest", time.Date(2026, 1, 10, 7, 30, 0, 0, loc), true},
+		{"a holiday Friday gets none", time.Date(2026, 1, 2, 7, 30, 0, 0, loc), false},
+		{"an ordinary Sunday gets none", time.Date(2026, 3, 8, 7, 30, 0, 0, loc), false},
+	} {
+		n, err := w.DigestOnce(t.Context(), tc.at)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.rule, err)
+		}
+		if (n > 0) != tc.want {
+			t.Errorf("rule: %s; recorded %d digests", tc.rule, n)
+		}
+	}
+}

@@ -33,9 +33,10 @@ type Watcher struct {
 
 	// SweepSpec is Run's cron spec for sweeps (default "@every 1m").
 	SweepSpec string
-	// DigestSpec is Run's cron spec for the digest (default "30 7 * * 1-5",
-	// 07:30 on weekdays; days off of the calendar are skipped too).
-	// "-" disables the digest.
+	// DigestSpec is Run's cron spec for the digest (default "30 7 * * *",
+	// 07:30 every day: DigestOnce itself skips the calendar's days off, so
+	// a make-up Saturday — 10/01/2026 — gets its digest and a holiday
+	// Monday does not). "-" disables the digest.
 	DigestSpec string
 	// Lease elects the sweeping process; nil builds one with a random
 	// holder id.
@@ -190,7 +191,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	dspec := w.DigestSpec
 	if dspec == "" {
-		dspec = "30 7 * * 1-5"
+		dspec = "30 7 * * *"
 	}
 	if dspec != "-" {
 		if _, err := c.AddFunc(dspec, func() { w.digestTick(ctx) }); err != nil {
