@@ -34,7 +34,7 @@ func (w *web) changePassword(q *req) error {
 	f := q.r.PostForm
 	cur, pw, again := f.Get("current"), f.Get("password"), f.Get("again")
 	var fail error
-	if _, err := w.s.auth.CheckPassword(q.r.Context(), q.person.ID, cur, clientIP(q.r)); err != nil {
+	if _, err := w.s.auth.CheckPassword(q.r.Context(), q.person.ID, cur, clientKey(w.s.clientIP(q.r))); err != nil {
 		var ic *auth.InvalidCredentialsError
 		var rl *auth.RateLimitedError
 		switch {

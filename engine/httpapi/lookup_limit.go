@@ -3,8 +3,8 @@ package httpapi
 import (
 	"fmt"
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"sync"
@@ -149,18 +149,18 @@ func median(ts []time.Time) time.Time {
 	return ts[len(ts)/2]
 }
 
-// clientKey is the bucket of a request: its address, or for IPv6 its /64,
-// because one host commonly holds a whole /64 and could otherwise take a
-// fresh bucket per address.
-func clientKey(r *http.Request) string {
-	ip := net.ParseIP(clientIP(r))
-	if ip == nil {
-		return clientIP(r)
+// clientKey is the bucket of a client address (clientIP): the address,
+// or for IPv6 its /64, because one host commonly holds a whole /64 and
+// could otherwise take a fresh bucket per address.
+func clientKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
 	}
-	if ip.To4() == nil {
-		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	if a = a.Unmap(); a.Is6() {
+		return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 	}
-	return ip.String()
+	return a.String()
 }
 
 // limitLookup charges r's client one lookup. When refused it sets
@@ -170,7 +170,7 @@ func (s *Server) limitLookup(w http.ResponseWriter, r *http.Request) error {
 	if s.lookupLimit == nil {
 		return nil
 	}
-	ok, wait := s.lookupLimit.allow(clientKey(r), s.now())
+	ok, wait := s.lookupLimit.allow(clientKey(s.clientIP(r)), s.now())
 	if ok {
 		return nil
 	}

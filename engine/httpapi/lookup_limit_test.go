@@ -97,7 +97,7 @@ func TestLookupLimiterRules(t *testing.T) {
 		} {
 			r := httptest.NewRequest("GET", "/lookup", nil)
 			r.RemoteAddr = tc.remote
-			if got := clientKey(r); got != tc.want {
+			if got := clientKey(clientAddr(r, nil)); got != tc.want {
 				t.Errorf("clientKey(%s) = %q, want %q", tc.remote, got, tc.want)
 			}
 		}

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -49,6 +49,14 @@ type Config struct {
 	// LookupPerMinute turns the limit off. LookupClients bounds how many
 	// addresses are remembered (default DefaultLookupClients).
 	LookupPerMinute, LookupBurst, LookupClients int
+	// TrustedProxies are the reverse proxies (nginx, the provincial
+	// gateway) whose forwarding headers are believed: a request from
+	// inside one of these prefixes is charged to the client named in
+	// X-Forwarded-For (else Forwarded), walked from the right (see
+	// clientAddr). Empty, the default, ignores those headers, since any
+	// client can send them; behind a proxy every citizen then shares the
+	// proxy's sign-in and lookup limits.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the JSON API under /api/v1 and the web pages. It holds no
@@ -66,6 +74,8 @@ type Server struct {
 	web    *web
 	// lookupLimit is nil when the lookup is not limited.
 	lookupLimit *lookupLimiter
+	// trusted is Config.TrustedProxies, normalised.
+	trusted []netip.Prefix
 }
 
 // New builds a Server.
@@ -80,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = 64 << 10
 	}
+	s.trusted = normalizePrefixes(cfg.TrustedProxies)
 	s.lookupLimit = newLookupLimiter(cfg.LookupPerMinute, cfg.LookupBurst, cfg.LookupClients)
 	reg := cfg.Registry
 	if reg == nil {
@@ -132,18 +143,6 @@ func (s *Server) now() time.Time {
 // secure reports whether cookies must be Secure for r.
 func (s *Server) secure(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(strings.ToLower(s.cfg.BaseURL), "https://")
-}
-
-// clientIP is the remote address without port, the key of per-address
-// rate limits. Forwarded headers are ignored on purpose: they are set by
-// the client unless a trusted proxy rewrites them, and trusting them
-// would let anyone choose their own rate-limit bucket.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 type ctxKey int

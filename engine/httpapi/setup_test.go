@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sort"
 	"strings"
 	"testing"
@@ -68,6 +69,9 @@ type setupOpts struct {
 	maxBody int64
 	// procs are procedures added to the catalog beside the sample one.
 	procs []*engine.Procedure
+	// trusted is Config.TrustedProxies (the test client connects from
+	// 127.0.0.1).
+	trusted []netip.Prefix
 }
 
 // Heading words of printed documents in every test server.
@@ -96,7 +100,7 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: calendar.VN(), Now: clock.Now}
 	as := &auth.Service{Store: auth.NewMemoryStore(), Directory: dir, Now: clock.Now, Cost: bcrypt.MinCost}
 	srv, err := New(Config{Engine: eng, Auth: as, Reports: o.reports, MaxBodyBytes: o.maxBody,
-		Agency: testAgency, Place: testPlace,
+		Agency: testAgency, Place: testPlace, TrustedProxies: o.trusted,
 		Diagram: func(p *engine.Procedure) string { return "stateDiagram-v2\n  [*] --> " + p.Initial }})
 	if err != nil {
 		t.Fatal(err)

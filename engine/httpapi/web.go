@@ -280,7 +280,7 @@ func (w *web) signin(q *req) error {
 		return errorf(engine.EFORBIDDEN, "Biểu mẫu đăng nhập đã hết hạn; hãy tải lại trang.", "The sign-in form expired; reload the page.")
 	}
 	person := strings.TrimSpace(q.r.PostFormValue("person"))
-	p, err := w.s.auth.CheckPassword(q.r.Context(), person, q.r.PostFormValue("password"), clientIP(q.r))
+	p, err := w.s.auth.CheckPassword(q.r.Context(), person, q.r.PostFormValue("password"), clientKey(w.s.clientIP(q.r)))
 	if err != nil {
 		var ic *auth.InvalidCredentialsError
 		if !errors.As(err, &ic) {
