@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ func init() {
 const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
-       [--webhook-url URL --webhook-secret S] [--sweep CRON]
+       [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
@@ -57,6 +58,32 @@ empty store: never use it with real people.
 Secrets may come from the environment instead of flags: MOTCUA_MONGO_URI,
 MOTCUA_SMTP_PASSWORD, MOTCUA_WEBHOOK_SECRET.`
 
+// prefixList is a repeatable --trusted-proxy: a CIDR, or one address
+// standing for itself alone, since "--trusted-proxy 127.0.0.1" is what
+// an operator will type.
+type prefixList []netip.Prefix
+
+func (l *prefixList) String() string {
+	ss := make([]string, len(*l))
+	for i, p := range *l {
+		ss[i] = p.String()
+	}
+	return strings.Join(ss, ",")
+}
+
+func (l *prefixList) Set(v string) error {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		a, aerr := netip.ParseAddr(v)
+		if aerr != nil {
+			return fmt.Errorf("%q is neither a CIDR (10.0.0.0/8) nor an address", v)
+		}
+		p = netip.PrefixFrom(a.WithZone(""), a.BitLen())
+	}
+	*l = append(*l, p.Masked())
+	return nil
+}
+
 // demoPassword is the password --demo gives everyone; it is printed at
 // start-up, so it protects nothing and says so.
 const demoPassword = "motcua-demo"
@@ -70,6 +97,7 @@ type serveConfig struct {
 	webhookURL, webhookSecret, webhookKeyID             string
 	sweepSpec                                           string
 	lookupPerMinute                                     int
+	trustedProxies                                      prefixList
 	templatesDir, notifyLang                            string
 }
 
@@ -93,7 +121,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&c.webhookKeyID, "webhook-key-id", "", "names the webhook secret in the X-Motcua-Key-Id header, so receivers can rotate keys")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
-		"public lookups a client address may make per minute; behind a reverse proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
+		"public lookups a client address may make per minute; behind a reverse proxy not named by --trusted-proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
+	fs.Var(&c.trustedProxies, "trusted-proxy",
+		"CIDR or address of a reverse proxy whose X-Forwarded-For (else Forwarded) names the client of the sign-in and lookup limits (repeatable, e.g. 127.0.0.1/32)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
 	if err := parseFlags(m, fs, args, serveUsage); err != nil {
@@ -180,7 +210,8 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	srv, err := httpapi.New(httpapi.Config{
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
-		Reports: report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir)),
+		TrustedProxies: c.trustedProxies,
+		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir)),
 	})
 	if err != nil {
 		return err
