@@ -197,6 +197,14 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		return err
 	}
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: time.Now}
+	// The calendar may have changed since the last start (next year's
+	// official table replacing a provisional one): open dossiers' due
+	// instants are re-derived from their ledgers before anyone reads them.
+	if moved, err := eng.RecomputeOpen(ctx); err != nil {
+		return err
+	} else if moved > 0 {
+		fmt.Fprintf(m.Stderr, "motcua: %d open dossier(s) have new due instants on calendar %s\n", moved, cal.Name())
+	}
 	sessions, err := sessionStore(c.store, store)
 	if err != nil {
 		return err

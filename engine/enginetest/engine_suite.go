@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/calendar"
 )
 
 // RunEngineSuite drives SampleProcedure through engine.Engine on fresh
@@ -27,6 +28,7 @@ func RunEngineSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts
 		{"RetriedActionIsAppliedOnce", false, testEngineIdempotentAct},
 		{"RetriedReceptionReturnsTheFirstDossier", false, testEngineIdempotentReceive},
 		{"ReceivedDossierIsWatched", false, testEngineWatched},
+		{"RecomputeOpenFollowsANewCalendar", false, testEngineRecompute},
 		{"Concurrency/ActionsOnOneDossierLoseNoRow", true, testEngineConcurrentActs},
 		{"Concurrency/ReceptionsNeverShareACode", true, testEngineConcurrentReceive},
 		{"Concurrency/RetriedActionRacingIsAppliedOnce", true, testEngineConcurrentRetry},
@@ -374,5 +376,50 @@ func testEngineConcurrentRetry(t *testing.T, s engine.Store) {
 	}
 	if ns, _ := s.Notifications(t.Context(), d.Code, 100); len(ns) != 1 {
 		t.Errorf("racing retries notified %d times, want once: %v", len(ns), idsOf(ns))
+	}
+}
+
+// testEngineRecompute receives a dossier on a calendar that lacks a day
+// off, then recomputes open dossiers on one that has it: the stored due
+// instant moves, through one conditional write with a system history row,
+// and a second pass moves nothing.
+func testEngineRecompute(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	clock := NewStubClock(Monday)
+	old := NewEngine(s, clock)
+	cfg := calendar.VNConfig()
+	for i := range cfg.Years {
+		if cfg.Years[i].Year == 2026 {
+			// An extra day off on Wed 4 March 2026, inside the dossier's limit.
+			cfg.Years[i].DaysOff = append(append([]calendar.Holiday(nil), cfg.Years[i].DaysOff...),
+				calendar.Holiday{Date: calendar.Date{Year: 2026, Month: time.March, Day: 4}, Name: "Ngày nghỉ bổ sung"})
+		}
+	}
+	withDayOff, err := calendar.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := old.Receive(ctx, SampleCode, 0, SampleReception("Lê Thị Bích"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated := NewEngine(s, clock)
+	updated.Calendar = withDayOff
+	clock.Set(Monday.Add(2 * time.Hour))
+	n, err := updated.RecomputeOpen(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("rule: one open dossier moves; moved %d, %v", n, err)
+	}
+	got, err := s.Get(ctx, d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.DueAt.After(*d.DueAt) || got.Version != d.Version+1 || len(got.History) != len(d.History)+1 ||
+		got.History[len(got.History)-1].Action != engine.ActionRecalendar {
+		t.Errorf("rule: the due instant moves later by the new day off, with a history row; due %v → %v, version %d → %d",
+			d.DueAt, got.DueAt, d.Version, got.Version)
+	}
+	if n, err := updated.RecomputeOpen(ctx); err != nil || n != 0 {
+		t.Errorf("rule: a second pass moves nothing; moved %d, %v", n, err)
 	}
 }

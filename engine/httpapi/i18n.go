@@ -10,6 +10,7 @@ var messages = map[string][2]string{
 	"password":           {"Mật khẩu", "Password"},
 	"inbox":              {"Hồ sơ cần xử lý", "Inbox"},
 	"receive":            {"Tiếp nhận hồ sơ", "Receive a dossier"},
+	"recalendar":         {"Tính lại hạn theo lịch nghỉ mới", "Due instants recomputed on a new holiday calendar"},
 	"dashboard":          {"Tổng hợp", "Dashboard"},
 	"procedures":         {"Thủ tục", "Procedures"},
 	"lookup":             {"Tra cứu hồ sơ", "Look up a dossier"},

@@ -496,12 +496,12 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		if p != nil {
 			if a, ok := p.Action(h.Action); ok {
 				sr.ActionName = pick(a.Name, a.NameEN, q.lang)
-			} else if h.Action == "receive" {
-				sr.ActionName = tr("receive", q.lang)
+			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar {
+				sr.ActionName = tr(h.Action, q.lang)
 			}
 		}
 		var notes []string
-		for _, k := range []string{"note", "reason", "due_at"} {
+		for _, k := range []string{"note", "reason", "due_at", "due_after"} {
 			if h.Inputs[k] != "" {
 				notes = append(notes, h.Inputs[k])
 			}

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ActionRecalendar is the history action of a recomputation after the
+// legal calendar changed; it is the deadline watch's (ActorSystem).
+const ActionRecalendar = "recalendar"
+
+// Recompute re-derives d's due instants on env's calendar. Due instants
+// are derived from the ledger, never edited, so when the calendar changes
+// under open dossiers — the Prime Minister's decision replaces a
+// provisional year, or declares an extra day off — their stored instants
+// are stale until recomputed. It returns false when nothing moved. A move
+// is recorded as a history row of ActorSystem with the instants before
+// and after, so the control slip shows why a date changed.
+func Recompute(env Env, d *Dossier, now time.Time) (*Decision, bool, error) {
+	if d.IsFinished() {
+		return nil, false, nil
+	}
+	p, cal := env.Procedure, env.Calendar
+	cs, err := DeriveClock(p, cal, d.Ledger, "vi")
+	if err != nil {
+		return nil, false, err
+	}
+	nd := d.Clone()
+	applyClock(nd, cs)
+	nd.StepDueAt = nil
+	if st, ok := p.State(d.State); ok && !st.TimeLimit.IsZero() && !st.IsFinal() && !st.IsWaiting() {
+		nd.StepDueAt = timePtr(storeInstant(cal.Add(cal.Start(d.StepStartedAt, nil), st.TimeLimit)))
+	}
+	if sameInstant(nd.DueAt, d.DueAt) && sameInstant(nd.AppointmentAt, d.AppointmentAt) && sameInstant(nd.StepDueAt, d.StepDueAt) {
+		return nil, false, nil
+	}
+	now = storeInstant(now)
+	f := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(cal.Location()).Format(time.RFC3339)
+	}
+	row := HistoryRow{
+		Seq: len(d.History) + 1, At: now, Action: ActionRecalendar, Actor: ActorSystem,
+		FromState: d.State, ToState: d.State, FromUnit: d.Unit, ToUnit: d.Unit,
+		Inputs: map[string]string{
+			"calendar":         cal.Name(),
+			"due_before":       f(d.DueAt),
+			"due_after":        f(nd.DueAt),
+			"step_due_before":  f(d.StepDueAt),
+			"step_due_after":   f(nd.StepDueAt),
+			"appointment_prev": f(d.AppointmentAt),
+		},
+	}
+	nd.History = append(nd.History, row)
+	nd.UpdatedAt = now
+	nd.NextCheckAt = NextCheck(env, nd)
+	return &Decision{Dossier: nd, Row: row}, true, nil
+}
+
+// RecomputeOpen recomputes every open dossier's due instants on the
+// engine's calendar (see Recompute) and returns how many moved. Serve
+// runs it at start-up, the only moment the calendar can change. A dossier
+// an officer changed meanwhile is recomputed again on the fresh version.
+func (e *Engine) RecomputeOpen(ctx context.Context) (int, error) {
+	open, err := e.Store.List(ctx, Query{Status: []Status{StatusInProgress, StatusPaused}})
+	if err != nil {
+		return 0, fmt.Errorf("recompute: %w", err)
+	}
+	moved := 0
+	for _, d := range open {
+		for attempt := 0; ; attempt++ {
+			env, err := e.EnvFor(d)
+			if err != nil {
+				return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
+			}
+			dec, changed, err := Recompute(env, d, e.now())
+			if err != nil || !changed {
+				if err != nil {
+					return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
+				}
+				break
+			}
+			nd := dec.Dossier
+			nd.Version = d.Version + 1
+			err = e.Store.Apply(ctx, nd, d.Version, nil)
+			if ErrorCode(err) == ECONFLICT && attempt+1 < e.retries() {
+				if d, err = e.Store.Get(ctx, d.Code); err != nil {
+					return moved, err
+				}
+				continue
+			}
+			if err != nil {
+				return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
+			}
+			moved++
+			break
+		}
+	}
+	return moved, nil
+}
