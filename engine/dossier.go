@@ -234,3 +234,29 @@ const (
 	NotificationSent    = "sent"
 	NotificationFailed  = "failed" // gave up after the retry budget
 )
+
+// In returns a copy of d with every instant in loc, for people and for
+// API consumers who read the calendar's offset (+07:00) more easily than
+// UTC. The instants themselves are unchanged.
+func (d *Dossier) In(loc *time.Location) *Dossier {
+	c := d.Clone()
+	in := func(t *time.Time) {
+		if t != nil && !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
+	for _, t := range []*time.Time{&c.ReceivedAt, &c.StartAt, &c.StepStartedAt, &c.UpdatedAt,
+		c.DueAt, c.AppointmentAt, c.StepDueAt, c.FinishedAt, c.NextCheckAt} {
+		in(t)
+	}
+	for i := range c.Ledger {
+		in(&c.Ledger[i].At)
+		in(c.Ledger[i].Appointment)
+	}
+	for i := range c.History {
+		in(&c.History[i].At)
+		in(c.History[i].StepStartedAt)
+		in(c.History[i].StepDueAt)
+	}
+	return c
+}

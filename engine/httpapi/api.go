@@ -545,6 +545,7 @@ func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
 	}
 	l := lang(r)
 	p, pname := s.procName(d, l)
+	d = d.In(s.eng.Calendar.Location())
 	return LookupView{Code: d.Code, ProcedureName: pname, StateName: stateName(p, d.State, l), Status: d.Status,
 		AppointmentAt: d.AppointmentAt, DueAt: d.DueAt, Result: d.Result, FinishedAt: d.FinishedAt}, nil
 }

@@ -118,6 +118,7 @@ func flags(d *engine.Dossier, now time.Time, cal *calendar.Calendar) (overdue, d
 func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary {
 	p, pname := s.procName(d, lang)
 	od, today := flags(d, now, s.eng.Calendar)
+	d = d.In(s.eng.Calendar.Location())
 	return Summary{
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
 		State: d.State, StateName: stateName(p, d.State, lang), Unit: d.Unit, Status: d.Status,
@@ -157,13 +158,14 @@ func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, l
 	}
 	od, today := flags(d, now, s.eng.Calendar)
 	return &DossierView{
-		Dossier: d, ProcedureName: pname, StateName: stateName(p, d.State, lang),
+		Dossier: d.In(s.eng.Calendar.Location()), ProcedureName: pname, StateName: stateName(p, d.State, lang),
 		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
 	}, nil
 }
 
 func (s *Server) receipt(d *engine.Dossier, lang string) Receipt {
 	_, pname := s.procName(d, lang)
+	d = d.In(s.eng.Calendar.Location())
 	return Receipt{
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
 		ReceivedAt: d.ReceivedAt, AppointmentAt: d.AppointmentAt, ReceivedBy: d.ReceivedBy, Unit: d.ReceivingUnit,
