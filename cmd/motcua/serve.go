@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
@@ -347,9 +348,14 @@ func (o *observed) Send(ctx context.Context, msg notify.Message) error {
 // empty store, receives a few demo dossiers.
 func seedDemo(ctx context.Context, m *Main, eng *engine.Engine, as *auth.Service) error {
 	fmt.Fprintf(m.Stdout, "motcua: DEMO MODE: every person below signs in with the password %q\n", demoPassword)
+	// The demo password is printed, so a slow hash protects nothing: the
+	// cheapest bcrypt cost makes start-up take a second, not half a
+	// minute for a directory of twenty people. Real passwords set later
+	// (motcua users passwd, the change-password page) use the full cost.
+	demo := &auth.Service{Store: as.Store, Sessions: as.Sessions, Directory: as.Directory, Now: as.Now, Cost: bcrypt.MinCost}
 	for _, p := range eng.Directory.People() {
 		if !as.HasPassword(ctx, p.ID) {
-			if err := as.SetPassword(ctx, p.ID, demoPassword); err != nil {
+			if err := demo.SetPassword(ctx, p.ID, demoPassword); err != nil {
 				return fmt.Errorf("demo password for %s: %w", p.ID, err)
 			}
 		}

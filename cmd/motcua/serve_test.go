@@ -84,7 +84,10 @@ func TestUsersPasswdAndList(t *testing.T) {
 func TestServeStartsServesAndDrains(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
-	out := &lockedBuffer{re: regexp.MustCompile(`listening on (http://\S+)`), hit: make(chan string, 1)}
+	// The test keeps its own reference to the channel: Write clears the
+	// buffer's field under its lock once it has signalled.
+	listening := make(chan string, 1)
+	out := &lockedBuffer{re: regexp.MustCompile(`listening on (http://\S+)`), hit: listening}
 	m := &Main{Stdout: out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -96,7 +99,7 @@ func TestServeStartsServesAndDrains(t *testing.T) {
 	}()
 	var base string
 	select {
-	case base = <-out.hit:
+	case base = <-listening:
 	case err := <-done:
 		t.Fatalf("serve ended early: %v\n%s", err, out.String())
 	case <-time.After(60 * time.Second):
