@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/motcua/motcua/engine/calendar"
+	"github.com/motcua/motcua/internal/yamlnode"
 )
 
 // LoadCalendar reads a calendar YAML file (see ParseCalendar).
@@ -39,10 +40,10 @@ func LoadCalendar(path string) (*calendar.Calendar, error) {
 // fixes each year's swaps as one decision, so tables are not merged day
 // by day. Errors are *Problems.
 func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
-	d := &decoder{path: path}
+	d := &decoder{yamlnode.Decoder{Path: path}}
 	root := d.parseYAML(data)
 	if root == nil {
-		return nil, asError(d.probs)
+		return nil, asError(d.Probs)
 	}
 	var cfg calendar.Config
 	var years []calendar.Year
@@ -107,8 +108,8 @@ func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 			}
 		},
 	}, "name")
-	if len(d.probs) > 0 {
-		return nil, asError(d.probs)
+	if len(d.Probs) > 0 {
+		return nil, asError(d.Probs)
 	}
 	if extends == "vn" {
 		base := calendar.VNConfig()
@@ -143,7 +144,7 @@ func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 			at = sessionsNode
 		}
 		d.errorf(at, "%v", err)
-		return nil, asError(d.probs)
+		return nil, asError(d.Probs)
 	}
 	return c, nil
 }
@@ -170,7 +171,7 @@ func parseSession(s string) (calendar.Session, bool) {
 
 func (d *decoder) calendarYear(n *yaml.Node) (calendar.Year, bool) {
 	var y calendar.Year
-	before := len(d.probs)
+	before := len(d.Probs)
 	var offNodes, workNodes []*yaml.Node
 	d.mapping(n, "year", fields{
 		"year": func(_, v *yaml.Node) {
@@ -194,7 +195,7 @@ func (d *decoder) calendarYear(n *yaml.Node) (calendar.Year, bool) {
 	for _, it := range workNodes {
 		y.WorkingDays = append(y.WorkingDays, d.holidays(it, "working_days", y.Year)...)
 	}
-	return y, len(d.probs) == before
+	return y, len(d.Probs) == before
 }
 
 // holidays reads {date, name} or {from, to, name}; a range expands to one

@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/internal/yamlnode"
 )
 
 // LoadDirectory reads a directory (units and people) file.
@@ -30,10 +31,10 @@ func LoadDirectory(path string) (*engine.Directory, error) {
 // People are active unless "active: false": leavers stay in the file so
 // that old history rows still name them. Errors are *Problems.
 func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
-	d := &decoder{path: path}
+	d := &decoder{yamlnode.Decoder{Path: path}}
 	root := d.parseYAML(data)
 	if root == nil {
-		return nil, asError(d.probs)
+		return nil, asError(d.Probs)
 	}
 	var units []engine.Unit
 	var people []engine.Person
@@ -117,13 +118,13 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 			d.errorf(n, "unit %q is not a unit of this directory", n.Value)
 		}
 	}
-	if len(d.probs) > 0 {
-		return nil, asError(d.probs)
+	if len(d.Probs) > 0 {
+		return nil, asError(d.Probs)
 	}
 	dir, err := engine.NewDirectory(units, people)
 	if err != nil {
 		d.errorf(root, "%v", err)
-		return nil, asError(d.probs)
+		return nil, asError(d.Probs)
 	}
 	dir.Agency, dir.Place = agency, place
 	return dir, nil

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/internal/yamlnode"
 )
 
 // Parse decodes, checks and compiles one procedure definition read from
@@ -25,24 +26,24 @@ func Parse(path string, data []byte) (*engine.Procedure, error) {
 // parse runs everything short of failing: the source (nil when the file
 // is not even a mapping) and every problem found.
 func parse(path string, data []byte, dir *engine.Directory) (*source, []Problem) {
-	d := &decoder{path: path}
+	d := &decoder{yamlnode.Decoder{Path: path}}
 	root := d.parseYAML(data)
 	if root == nil {
-		return nil, d.probs
+		return nil, d.Probs
 	}
 	s := d.decodeProcedure(root)
 	if s == nil {
-		return nil, d.probs
+		return nil, d.Probs
 	}
 	d.check(s, dir)
-	if len(d.probs) == 0 {
+	if len(d.Probs) == 0 {
 		if err := s.p.Index(); err != nil {
 			// Unreachable when decoding rejected duplicates; kept so that
 			// a procedure is never returned unindexed.
 			d.errorf(root, "%v", err)
 		}
 	}
-	return s, d.probs
+	return s, d.Probs
 }
 
 // LoadFile reads and compiles one procedure file.

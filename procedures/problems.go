@@ -1,27 +1,15 @@
 package procedures
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/internal/yamlnode"
 )
 
 // Problem is one finding about a definition file, located at the YAML node
-// it is about so that an editor can jump to it.
-type Problem struct {
-	Path string
-	Line int // 1-based
-	Col  int // 1-based
-	Msg  string
-}
-
-// String formats p as "path:line:col: message", the form compilers use and
-// editors understand.
-func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg)
-}
+// it is about: "path:line:col: message" (see yamlnode.Problem).
+type Problem = yamlnode.Problem
 
 // Problems is the error returned when definitions do not compile: every
 // problem found, not just the first, so an admin fixes a file in one pass.
@@ -30,13 +18,7 @@ type Problems struct {
 }
 
 // Error returns one line per problem.
-func (e *Problems) Error() string {
-	lines := make([]string, len(e.List))
-	for i, p := range e.List {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
+func (e *Problems) Error() string { return yamlnode.Lines(e.List) }
 
 // ErrorCode marks broken definitions as bad input.
 func (e *Problems) ErrorCode() engine.Code { return engine.EINVALID }

@@ -63,8 +63,8 @@ const (
 // when there are problems, so that lint can run the semantic checks on
 // whatever decoded cleanly.
 func (d *decoder) decodeProcedure(root *yaml.Node) *source {
-	p := &engine.Procedure{Version: 1, Kind: engine.KindProcedure, Supplement: engine.SupplementRestart, Source: d.path}
-	s := &source{p: p, path: d.path, root: root}
+	p := &engine.Procedure{Version: 1, Kind: engine.KindProcedure, Supplement: engine.SupplementRestart, Source: d.Path}
+	s := &source{p: p, path: d.Path, root: root}
 	var stateItems, actionItems, rungItems []*yaml.Node
 	ok := d.mapping(root, "procedure", fields{
 		"code":    func(_, v *yaml.Node) { s.code = v; p.Code, _ = d.nonEmpty(v, "code") },

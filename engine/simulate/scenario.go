@@ -30,6 +30,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/internal/yamlnode"
 )
 
 // Scenario is a parsed scenario file.
@@ -92,28 +93,14 @@ type ActStep struct {
 }
 
 // Problem is one finding in a scenario file, located as path:line:col.
-type Problem struct {
-	Path      string
-	Line, Col int
-	Message   string
-}
-
-func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Message)
-}
+type Problem = yamlnode.Problem
 
 // ParseError lists every problem found in a scenario file.
 type ParseError struct {
 	List []Problem
 }
 
-func (e *ParseError) Error() string {
-	lines := make([]string, len(e.List))
-	for i, p := range e.List {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
+func (e *ParseError) Error() string { return yamlnode.Lines(e.List) }
 
 // ErrorCode makes a malformed scenario bad input (exit status 2).
 func (e *ParseError) ErrorCode() engine.Code { return engine.EINVALID }
@@ -129,7 +116,7 @@ func Parse(path string) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			msg = pe.Err.Error()
 		}
-		return nil, &ParseError{List: []Problem{{Path: path, Line: 1, Col: 1, Message: "cannot read scenario: " + msg}}}
+		return nil, &ParseError{List: []Problem{{Path: path, Line: 1, Col: 1, Msg: "cannot read scenario: " + msg}}}
 	}
 	return ParseBytes(path, data)
 }
@@ -137,89 +124,35 @@ func Parse(path string) (*Scenario, error) {
 // ParseBytes decodes a scenario read from path (used to resolve the
 // relative paths it names and in messages).
 func ParseBytes(path string, data []byte) (*Scenario, error) {
-	d := &decoder{path: path}
+	d := &decoder{yamlnode.Decoder{Path: path}}
 	sc := d.scenario(data)
-	if len(d.probs) > 0 {
-		return nil, &ParseError{List: d.probs}
+	if len(d.Probs) > 0 {
+		return nil, &ParseError{List: d.Probs}
 	}
 	return sc, nil
 }
 
-type decoder struct {
-	path  string
-	probs []Problem
-}
+// decoder is the shared YAML walker (internal/yamlnode, also the
+// procedure language's) with what scenarios need on top: instants, input
+// maps and paths relative to the scenario file.
+type decoder struct{ yamlnode.Decoder }
 
-func (d *decoder) errorf(n *yaml.Node, format string, a ...any) {
-	line, col := 1, 1
-	if n != nil && n.Line > 0 {
-		line, col = n.Line, n.Column
-	}
-	d.probs = append(d.probs, Problem{Path: d.path, Line: line, Col: col, Message: fmt.Sprintf(format, a...)})
-}
+type fields = yamlnode.Fields
 
-// fields maps the keys a mapping accepts to their decoders.
-type fields map[string]func(key, val *yaml.Node)
-
-// mapping walks a mapping node: each key goes to its decoder, unknown
-// and repeated keys are problems, and required keys must be present.
+func (d *decoder) errorf(n *yaml.Node, format string, a ...any) { d.Errorf(n, format, a...) }
 func (d *decoder) mapping(n *yaml.Node, what string, fs fields, required ...string) bool {
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s must be a mapping", what)
-		return false
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		f, ok := fs[k.Value]
-		switch {
-		case !ok:
-			d.errorf(k, "unknown key %q in %s (known: %s)", k.Value, what, known(fs))
-		case seen[k.Value]:
-			d.errorf(k, "key %q repeated in %s", k.Value, what)
-		default:
-			seen[k.Value] = true
-			f(k, v)
-		}
-	}
-	ok := true
-	for _, r := range required {
-		if !seen[r] {
-			d.errorf(n, "%s: missing %q", what, r)
-			ok = false
-		}
-	}
-	return ok
+	return d.Mapping(n, what, fs, required...)
 }
 
-func known(fs fields) string {
-	ks := make([]string, 0, len(fs))
-	for k := range fs {
-		ks = append(ks, k)
-	}
-	// Stable, readable order for messages.
-	for i := 1; i < len(ks); i++ {
-		for j := i; j > 0 && ks[j] < ks[j-1]; j-- {
-			ks[j], ks[j-1] = ks[j-1], ks[j]
-		}
-	}
-	return strings.Join(ks, ", ")
-}
-
+// str and nonEmpty return "" for a value already reported as wrong.
 func (d *decoder) str(n *yaml.Node, what string) string {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.errorf(n, "%s must be a string", what)
-		return ""
-	}
-	return n.Value
+	v, _ := d.Str(n, what)
+	return v
 }
 
 func (d *decoder) nonEmpty(n *yaml.Node, what string) string {
-	s := d.str(n, what)
-	if s == "" && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-		d.errorf(n, "%s must not be empty", what)
-	}
-	return strings.TrimSpace(s)
+	v, _ := d.NonEmpty(n, what)
+	return strings.TrimSpace(v)
 }
 
 func (d *decoder) instant(n *yaml.Node, what string) time.Time {
@@ -284,28 +217,12 @@ func resolvePath(base, p string) string {
 }
 
 func (d *decoder) scenario(data []byte) *Scenario {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 1
-		msg := err.Error()
-		// yaml.v3 says "yaml: line N: ..."; keep the position for the editor.
-		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-			if num, tail, ok := strings.Cut(rest, ": "); ok {
-				if l, err := strconv.Atoi(num); err == nil {
-					line, msg = l, tail
-				}
-			}
-		}
-		d.probs = append(d.probs, Problem{Path: d.path, Line: line, Col: 1, Message: "YAML: " + msg})
+	root := d.Parse(data)
+	if root == nil {
 		return nil
 	}
-	if len(doc.Content) == 0 {
-		d.errorf(&doc, "empty scenario: want procedures, directory and steps")
-		return nil
-	}
-	root := doc.Content[0]
-	base := filepath.Dir(d.path)
-	sc := &Scenario{Path: d.path}
+	base := filepath.Dir(d.Path)
+	sc := &Scenario{Path: d.Path}
 	var stepsNode *yaml.Node
 	d.mapping(root, "scenario", fields{
 		"description": func(_, v *yaml.Node) { d.str(v, "description") },
@@ -379,7 +296,7 @@ func (d *decoder) step(n *yaml.Node, i int) (Step, bool) {
 	st := Step{Line: n.Line, Col: n.Column}
 	what := fmt.Sprintf("step %d", i+1)
 	var kinds []string
-	before := len(d.probs)
+	before := len(d.Probs)
 	ok := d.mapping(n, what, fields{
 		"at": func(_, v *yaml.Node) { st.At = d.instant(v, what+" at") },
 		"receive": func(_, v *yaml.Node) {
@@ -411,7 +328,7 @@ func (d *decoder) step(n *yaml.Node, i int) (Step, bool) {
 		d.errorf(n, "%s: one step does one thing, found %s", what, strings.Join(kinds, " and "))
 		ok = false
 	}
-	return st, ok && len(d.probs) == before
+	return st, ok && len(d.Probs) == before
 }
 
 func (d *decoder) receive(n *yaml.Node, what string) *ReceiveStep {

@@ -19,13 +19,13 @@ func TestParseProblems(t *testing.T) {
 		rule, text, want string
 	}{
 		{"an unknown top-level key is named", "procedure: [p]\ndirectory: d.yaml\nsteps: []\n",
-			`s.yaml:1:1: unknown key "procedure" in scenario`},
+			`s.yaml:1:1: scenario: unknown key "procedure" (known: calendar, description, directory, procedures, steps)`},
 		{"an unknown key inside a step kind is named", head + "  - at: 2026-03-09T09:00:00+07:00\n    receive: {procedure: x, ref: A, by: b, applicant: {name: n}, colour: red}\n",
-			`s.yaml:5:66: unknown key "colour" in step 1 receive`},
+			`s.yaml:5:66: step 1 receive: unknown key "colour"`},
 		{"an instant needs RFC3339 with an offset", head + "  - at: 2026-03-09 09:00\n    sweep: {}\n",
 			`s.yaml:4:9: invalid instant "2026-03-09 09:00" for step 1 at`},
 		{"an unknown step kind is named", head + "  - at: 2026-03-09T09:00:00+07:00\n    approve: {ref: A}\n",
-			`s.yaml:5:5: unknown key "approve" in step 1 (known: act, at, receive, sweep)`},
+			`s.yaml:5:5: step 1: unknown key "approve" (known: act, at, receive, sweep)`},
 		{"a step without a kind is refused", head + "  - at: 2026-03-09T09:00:00+07:00\n",
 			"s.yaml:4:5: step 1: missing the step kind"},
 		{"a step doing two things is refused", head + "  - at: 2026-03-09T09:00:00+07:00\n    sweep: {}\n    act: {ref: A, action: x, by: y}\n",
@@ -33,7 +33,7 @@ func TestParseProblems(t *testing.T) {
 		{"an act must name a ref received earlier", head + "  - at: 2026-03-09T09:00:00+07:00\n    act: {ref: D9, action: transfer, by: x}\n",
 			`s.yaml:5:16: unknown ref "D9": no earlier receive step names it`},
 		{"a receive must name its ref", head + "  - at: 2026-03-09T09:00:00+07:00\n    receive: {procedure: x, by: b, applicant: {name: n}}\n",
-			`s.yaml:5:14: step 1 receive: missing "ref"`},
+			`s.yaml:5:14: step 1 receive: missing required key "ref"`},
 		{"a ref names one dossier", head + "  - at: 2026-03-09T09:00:00+07:00\n    receive: {procedure: x, ref: A, by: b, applicant: {name: n}}\n  - at: 2026-03-09T10:00:00+07:00\n    receive: {procedure: x, ref: A, by: b, applicant: {name: n}}\n",
 			`s.yaml:6:5: ref "A" is already used`},
 		{"the simulated clock never goes back", head + "  - {at: 2026-03-09T09:00:00+07:00, sweep: {}}\n  - {at: 2026-03-09T08:00:00+07:00, sweep: {}}\n",
@@ -41,9 +41,9 @@ func TestParseProblems(t *testing.T) {
 		{"the channel is counter, online or post", head + "  - at: 2026-03-09T09:00:00+07:00\n    receive: {procedure: x, ref: A, by: b, channel: fax, applicant: {name: n}}\n",
 			`s.yaml:5:53: unknown channel "fax"`},
 		{"procedures, directory and steps are required", "steps: []\n",
-			`s.yaml:1:1: scenario: missing "procedures"`},
+			`s.yaml:1:1: scenario: missing required key "procedures"`},
 		{"broken YAML keeps its line", head + "  - at: [\n",
-			"s.yaml:4:1: YAML:"},
+			"s.yaml:4:1: invalid YAML: did not find expected node content"},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
