@@ -79,7 +79,7 @@ func (e *Engine) Receive(ctx context.Context, procedure string, version int, in 
 	day := received.In(e.Calendar.Location())
 	// Check the input before taking a number: a rejected reception must
 	// change nothing stored, not even the day's sequence.
-	if _, err := Receive(env, in, "", now); err != nil {
+	if err := CheckReception(env, in, now); err != nil {
 		return nil, err
 	}
 	for attempt := 0; attempt < e.retries(); attempt++ {

@@ -55,32 +55,51 @@ type Decision struct {
 	Replay        bool
 }
 
-// Receive creates a dossier under env.Procedure with the given code. It
-// is pure: the code comes from the caller (the store allocates it).
-func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, error) {
+// CheckReception reports what is wrong with a reception, if anything,
+// without building the dossier: the engine asks before it takes a number
+// from the day's series, so that bad input leaves no gap in the codes.
+func CheckReception(env Env, in ReceiveInput, now time.Time) error {
+	_, _, err := checkReception(env, in, now)
+	return err
+}
+
+// checkReception validates in and returns the initial state and the
+// reception instant (now when in gives none).
+func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time, error) {
 	p := env.Procedure
 	init, ok := p.State(p.Initial)
 	if !ok {
-		return nil, fmt.Errorf("procedure %s: initial state %q missing", p.Key(), p.Initial)
+		return nil, time.Time{}, fmt.Errorf("procedure %s: initial state %q missing", p.Key(), p.Initial)
 	}
 	if err := checkMember(env.Directory, in.Actor, []string{init.Unit}); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	if in.Channel == "" {
-		in.Channel = ChannelCounter
-	}
-	if !in.Channel.Valid() {
-		return nil, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel)}
+	if in.Channel != "" && !in.Channel.Valid() {
+		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel)}
 	}
 	if strings.TrimSpace(in.Applicant.Name) == "" {
-		return nil, &InvalidInputError{Field: "applicant.name", Reason: "required"}
+		return nil, time.Time{}, &InvalidInputError{Field: "applicant.name", Reason: "required"}
 	}
 	received := in.ReceivedAt
 	if received.IsZero() {
 		received = now
 	}
 	if received.After(now) {
-		return nil, &InvalidInputError{Field: "received_at", Reason: "in the future"}
+		return nil, time.Time{}, &InvalidInputError{Field: "received_at", Reason: "in the future"}
+	}
+	return init, received, nil
+}
+
+// Receive creates a dossier under env.Procedure with the given code. It
+// is pure: the code comes from the caller (the store allocates it).
+func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, error) {
+	p := env.Procedure
+	init, received, err := checkReception(env, in, now)
+	if err != nil {
+		return nil, err
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelCounter
 	}
 	received = storeInstant(received)
 	now = storeInstant(now)

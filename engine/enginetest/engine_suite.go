@@ -164,6 +164,15 @@ func testEngineRejected(t *testing.T, s engine.Store) {
 	if ns, _ := s.Notifications(ctx, "", 100); len(ns) != 0 {
 		t.Errorf("rejected actions stored notifications: %v", idsOf(ns))
 	}
+	// A rejected reception takes no number: the day's series goes on
+	// without a gap (Circular 03/2025 Art 13 codes are never skipped).
+	next, err := e.Receive(ctx, SampleCode, 0, SampleReception("Phạm Thị Dung"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := d.Code[:len(d.Code)-4] + "0002"; next.Code != want {
+		t.Errorf("rule: rejected receptions leave no gap in the series; next code %s, want %s", next.Code, want)
+	}
 }
 
 func testEngineStaleExpect(t *testing.T, s engine.Store) {
