@@ -62,42 +62,64 @@ func Recompute(env Env, d *Dossier, now time.Time) (*Decision, bool, error) {
 
 // RecomputeOpen recomputes every open dossier's due instants on the
 // engine's calendar (see Recompute) and returns how many moved. Serve
-// runs it at start-up, the only moment the calendar can change. A dossier
-// an officer changed meanwhile is recomputed again on the fresh version.
+// runs it at start-up, the only moment the calendar can change. It
+// streams the open dossiers and writes only those that moved; one an
+// officer changed meanwhile is recomputed again on the fresh version.
 func (e *Engine) RecomputeOpen(ctx context.Context) (int, error) {
-	open, err := e.Store.List(ctx, Query{Status: []Status{StatusInProgress, StatusPaused}})
-	if err != nil {
-		return 0, fmt.Errorf("recompute: %w", err)
-	}
 	moved := 0
-	for _, d := range open {
+	var retry []string
+	err := e.Store.Scan(ctx, Query{Status: []Status{StatusInProgress, StatusPaused}}, func(d *Dossier) error {
+		ok, err := e.recompute(ctx, d)
+		switch {
+		case ErrorCode(err) == ECONFLICT:
+			retry = append(retry, d.Code)
+		case err != nil:
+			return err
+		case ok:
+			moved++
+		}
+		return nil
+	})
+	if err != nil {
+		return moved, fmt.Errorf("recompute: %w", err)
+	}
+	for _, code := range retry {
 		for attempt := 0; ; attempt++ {
-			env, err := e.EnvFor(d)
+			d, err := e.Store.Get(ctx, code)
 			if err != nil {
-				return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
+				return moved, fmt.Errorf("recompute %s: %w", code, err)
 			}
-			dec, changed, err := Recompute(env, d, e.now())
-			if err != nil || !changed {
-				if err != nil {
-					return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
-				}
-				break
-			}
-			nd := dec.Dossier
-			nd.Version = d.Version + 1
-			err = e.Store.Apply(ctx, nd, d.Version, nil)
+			ok, err := e.recompute(ctx, d)
 			if ErrorCode(err) == ECONFLICT && attempt+1 < e.retries() {
-				if d, err = e.Store.Get(ctx, d.Code); err != nil {
-					return moved, err
-				}
 				continue
 			}
 			if err != nil {
-				return moved, fmt.Errorf("recompute %s: %w", d.Code, err)
+				return moved, err
 			}
-			moved++
+			if ok {
+				moved++
+			}
 			break
 		}
 	}
 	return moved, nil
+}
+
+// recompute writes d's recomputed instants if they moved, with one
+// conditional write on its version.
+func (e *Engine) recompute(ctx context.Context, d *Dossier) (bool, error) {
+	env, err := e.EnvFor(d)
+	if err != nil {
+		return false, fmt.Errorf("recompute %s: %w", d.Code, err)
+	}
+	dec, changed, err := Recompute(env, d, e.now())
+	if err != nil || !changed {
+		return false, err
+	}
+	nd := dec.Dossier
+	nd.Version = d.Version + 1
+	if err := e.Store.Apply(ctx, nd, d.Version, nil); err != nil {
+		return false, err
+	}
+	return true, nil
 }
