@@ -16,6 +16,7 @@ const (
 	ECONFLICT     Code = "conflict"     // stale version, not allowed now: 409
 	EFORBIDDEN    Code = "forbidden"    // the actor may not do this: 403
 	EUNAUTHORIZED Code = "unauthorized" // not signed in: 401
+	ESTORAGEFULL  Code = "storage_full" // the disk or database is full: 507, exit 1
 	EINTERNAL     Code = "internal"     // anything else: 500
 )
 

@@ -32,6 +32,7 @@ var statusOf = map[engine.Code]int{
 	engine.ENOTFOUND:     http.StatusNotFound,
 	engine.ECONFLICT:     http.StatusConflict,
 	auth.ELIMITED:        http.StatusTooManyRequests,
+	engine.ESTORAGEFULL:  http.StatusInsufficientStorage,
 	engine.EINTERNAL:     http.StatusInternalServerError,
 }
 
