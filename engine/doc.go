@@ -51,7 +51,8 @@
 // # Errors
 //
 // Every error a person can cause is a typed error carrying an application
-// Code (EINVALID, ENOTFOUND, ECONFLICT, EFORBIDDEN, …). httpapi maps codes
-// to HTTP statuses and cmd/motcua to exit statuses, each in one table;
-// Describe gives the words, in Vietnamese and English.
+// Code (EINVALID, ENOTFOUND, ECONFLICT, EFORBIDDEN, …) and its words in
+// Vietnamese and English (Localized). One table (errtable.go) gives each
+// code its HTTP status, exit status and generic words; Describe gives an
+// error's own words. httpapi, the reports and cmd/motcua read both.
 package engine

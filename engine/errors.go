@@ -5,19 +5,30 @@ import (
 	"fmt"
 )
 
-// Code is an application error code. httpapi and cmd map codes to HTTP
-// statuses and exit codes in one table each; nothing else inspects them.
+// Code is an application error code: the one thing outside the core
+// inspects about an error. The table in errtable.go gives each code its
+// HTTP status, its exit status and its generic words; nothing else maps
+// codes.
 type Code string
 
-// Application error codes.
+// Application error codes. Their statuses live in the table
+// (errtable.go), not here.
 const (
-	EINVALID      Code = "invalid"      // bad input: 422 / 400, exit 2
-	ENOTFOUND     Code = "not_found"    // 404
-	ECONFLICT     Code = "conflict"     // stale version, not allowed now: 409
-	EFORBIDDEN    Code = "forbidden"    // the actor may not do this: 403
-	EUNAUTHORIZED Code = "unauthorized" // not signed in: 401
-	ESTORAGEFULL  Code = "storage_full" // the disk or database is full: 507, exit 1
-	EINTERNAL     Code = "internal"     // anything else: 500
+	EINVALID      Code = "invalid"      // bad input the core refuses
+	ENOTFOUND     Code = "not_found"    // unknown procedure, dossier, person, unit
+	ECONFLICT     Code = "conflict"     // stale version, not allowed now
+	EFORBIDDEN    Code = "forbidden"    // the actor may not do this
+	EUNAUTHORIZED Code = "unauthorized" // not signed in
+	ESTORAGEFULL  Code = "storage_full" // the disk or database is full
+	EINTERNAL     Code = "internal"     // anything else; its text is never shown
+
+	// The request's own problems, found before anything reaches the core.
+	// They live here, beside the others, so that the one table can name
+	// them without importing the HTTP layer.
+	EBADREQUEST Code = "bad_request"        // a body that is not the JSON the endpoint takes
+	ETOOLARGE   Code = "too_large"          // a body over the size limit
+	EMETHOD     Code = "method_not_allowed" // a method the endpoint does not serve
+	ELIMITED    Code = "rate_limited"       // refused by rate limiting (sign-in, lookup)
 )
 
 // ErrorCode returns the application code of err, EINTERNAL for errors

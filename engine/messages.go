@@ -6,66 +6,139 @@ import (
 	"strings"
 )
 
-// Describe renders the core's typed errors for people, in Vietnamese and
-// in English, as short sentences without a final period. ok is false for
-// any other error: the caller decides what to show (never an internal
-// error's text). It is the one place these words live, shared by the API,
-// the web pages and the simulator.
+// Localized is an error that speaks to people. Message returns its words
+// in lang ("en" for English, anything else Vietnamese) as a short
+// sentence; a final period is optional, the API adds one where missing.
+//
+// It is the one shape of words for errors: the core's typed errors below,
+// auth's, the reports' query errors, the embedded store's lock and the
+// HTTP layer's own all implement it, and every layer that shows an error
+// (the API, the web pages, the command line, the simulator) asks for the
+// words through Describe. An error implements it only if its words may be
+// shown to anyone: an internal error's text may hold paths, SQL or
+// personal data.
+type Localized interface {
+	error
+	Message(lang string) string
+}
+
+// Describe renders err for people, in Vietnamese and in English, from the
+// outermost error in its chain that is Localized (so a wrapper with more
+// context speaks before the error it wraps). ok is false for any other
+// error: the caller decides what to show (never an internal error's text;
+// Code.Message has generic words).
 func Describe(err error) (vi, en string, ok bool) {
-	var (
-		nf *NotFoundError
-		ua *UnknownActionError
-		na *NotAllowedError
-		fb *ForbiddenError
-		mi *MissingInputError
-		ii *InvalidInputError
-		lr *LimitReachedError
-		fe *FinishedError
-		ce *ConflictError
-		de *DuplicateError
-		pc *ProcedureChangedError
-	)
-	switch {
-	case errors.As(err, &nf):
-		return fmt.Sprintf("Không tìm thấy %s %q", whatVI(nf.What), nf.ID), fmt.Sprintf("%s %q not found", nf.What, nf.ID), true
-	case errors.As(err, &ua):
-		return fmt.Sprintf("Thủ tục %s không có thao tác %q", ua.Procedure, ua.Action),
-			fmt.Sprintf("Procedure %s has no action %q", ua.Procedure, ua.Action), true
-	case errors.As(err, &na):
-		return fmt.Sprintf("Không thể thực hiện %q khi hồ sơ ở bước %q", na.Action, na.State),
-			fmt.Sprintf("Action %q is not allowed in state %q", na.Action, na.State), true
-	case errors.As(err, &fb) && fb.Reason != "":
-		return fmt.Sprintf("%s không được thực hiện thao tác này: %s", fb.Person, fb.Reason),
-			fmt.Sprintf("%s may not do this: %s", fb.Person, fb.Reason), true
-	case errors.As(err, &fb):
-		units := strings.Join(fb.Units, ", ")
-		return fmt.Sprintf("%s không thuộc đơn vị được xử lý bước này; chỉ cán bộ của %s được thực hiện", fb.Person, units),
-			fmt.Sprintf("%s may not act here: only members of %s may", fb.Person, units), true
-	case errors.As(err, &mi):
-		inputs := strings.Join(mi.Inputs, ", ")
-		return fmt.Sprintf("Thao tác %q cần nhập: %s", mi.Action, inputs),
-			fmt.Sprintf("Action %q requires: %s", mi.Action, inputs), true
-	case errors.As(err, &ii):
-		return fmt.Sprintf("Giá trị %s không hợp lệ: %s", ii.Field, ii.Reason),
-			fmt.Sprintf("Invalid %s: %s", ii.Field, ii.Reason), true
-	case errors.As(err, &lr):
-		return fmt.Sprintf("Thao tác %q chỉ được dùng tối đa %d lần cho mỗi hồ sơ", lr.Action, lr.Max),
-			fmt.Sprintf("Action %q may be used at most %d time(s) per dossier", lr.Action, lr.Max), true
-	case errors.As(err, &fe):
-		return fmt.Sprintf("Hồ sơ %s đã kết thúc (bước %q)", fe.Code, fe.State),
-			fmt.Sprintf("Dossier %s is finished (state %q)", fe.Code, fe.State), true
-	case errors.As(err, &ce):
-		return fmt.Sprintf("Hồ sơ %s đã thay đổi sau phiên bản %d; hãy tải lại", ce.Code, ce.Version),
-			fmt.Sprintf("Dossier %s changed since version %d; reload it", ce.Code, ce.Version), true
-	case errors.As(err, &pc):
-		return fmt.Sprintf("Thủ tục %s phiên bản %d đã được ban hành với nội dung khác; hãy tăng version để ban hành bản sửa đổi", pc.Code, pc.Version),
-			fmt.Sprintf("Procedure %s version %d is already published with other content; raise version for a new revision", pc.Code, pc.Version), true
-	case errors.As(err, &de) && de.Key != "":
-		return "Khoá chống lặp " + de.Key + " đã được dùng", "Reception key " + de.Key + " already used", true
-	case errors.As(err, &de):
-		return "Hồ sơ " + de.Code + " đã tồn tại", "Dossier " + de.Code + " already exists", true
+	var l Localized
+	if !errors.As(err, &l) {
+		return "", "", false
 	}
-	return "", "", false
+	return l.Message("vi"), l.Message("en"), true
+}
+
+// The core's words: short sentences without a final period, Vietnamese
+// unless lang is "en".
+
+// Message implements Localized.
+func (e *NotFoundError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("%s %q not found", e.What, e.ID)
+	}
+	return fmt.Sprintf("Không tìm thấy %s %q", whatVI(e.What), e.ID)
+}
+
+// Message implements Localized.
+func (e *UnknownActionError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Procedure %s has no action %q", e.Procedure, e.Action)
+	}
+	return fmt.Sprintf("Thủ tục %s không có thao tác %q", e.Procedure, e.Action)
+}
+
+// Message implements Localized.
+func (e *NotAllowedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Action %q is not allowed in state %q", e.Action, e.State)
+	}
+	return fmt.Sprintf("Không thể thực hiện %q khi hồ sơ ở bước %q", e.Action, e.State)
+}
+
+// Message implements Localized: the reason when the rule gave one, else
+// the units that may act.
+func (e *ForbiddenError) Message(lang string) string {
+	if e.Reason != "" {
+		if lang == "en" {
+			return fmt.Sprintf("%s may not do this: %s", e.Person, e.Reason)
+		}
+		return fmt.Sprintf("%s không được thực hiện thao tác này: %s", e.Person, e.Reason)
+	}
+	units := strings.Join(e.Units, ", ")
+	if lang == "en" {
+		return fmt.Sprintf("%s may not act here: only members of %s may", e.Person, units)
+	}
+	return fmt.Sprintf("%s không thuộc đơn vị được xử lý bước này; chỉ cán bộ của %s được thực hiện", e.Person, units)
+}
+
+// Message implements Localized.
+func (e *MissingInputError) Message(lang string) string {
+	inputs := strings.Join(e.Inputs, ", ")
+	if lang == "en" {
+		return fmt.Sprintf("Action %q requires: %s", e.Action, inputs)
+	}
+	return fmt.Sprintf("Thao tác %q cần nhập: %s", e.Action, inputs)
+}
+
+// Message implements Localized.
+func (e *InvalidInputError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Invalid %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("Giá trị %s không hợp lệ: %s", e.Field, e.Reason)
+}
+
+// Message implements Localized.
+func (e *LimitReachedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Action %q may be used at most %d time(s) per dossier", e.Action, e.Max)
+	}
+	return fmt.Sprintf("Thao tác %q chỉ được dùng tối đa %d lần cho mỗi hồ sơ", e.Action, e.Max)
+}
+
+// Message implements Localized.
+func (e *FinishedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Dossier %s is finished (state %q)", e.Code, e.State)
+	}
+	return fmt.Sprintf("Hồ sơ %s đã kết thúc (bước %q)", e.Code, e.State)
+}
+
+// Message implements Localized.
+func (e *ConflictError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Dossier %s changed since version %d; reload it", e.Code, e.Version)
+	}
+	return fmt.Sprintf("Hồ sơ %s đã thay đổi sau phiên bản %d; hãy tải lại", e.Code, e.Version)
+}
+
+// Message implements Localized. The hashes stay in Error, for the logs.
+func (e *ProcedureChangedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Procedure %s version %d is already published with other content; raise version for a new revision", e.Code, e.Version)
+	}
+	return fmt.Sprintf("Thủ tục %s phiên bản %d đã được ban hành với nội dung khác; hãy tăng version để ban hành bản sửa đổi", e.Code, e.Version)
+}
+
+// Message implements Localized: the reception key when that is what was
+// reused, else the dossier code.
+func (e *DuplicateError) Message(lang string) string {
+	switch {
+	case e.Key != "" && lang == "en":
+		return "Reception key " + e.Key + " already used"
+	case e.Key != "":
+		return "Khoá chống lặp " + e.Key + " đã được dùng"
+	case lang == "en":
+		return "Dossier " + e.Code + " already exists"
+	}
+	return "Hồ sơ " + e.Code + " đã tồn tại"
 }
 
 // whatVI names a NotFoundError's subject in Vietnamese.

@@ -23,6 +23,12 @@ func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
 		{"a stale version asks to reload", &engine.ConflictError{Code: "X-1", Version: 3}, "Hồ sơ X-1 đã thay đổi sau phiên bản 3; hãy tải lại", "Dossier X-1 changed since version 3; reload it"},
 		{"a published procedure version may not change", &engine.ProcedureChangedError{Code: "1.001193", Version: 3}, "Thủ tục 1.001193 phiên bản 3 đã được ban hành với nội dung khác; hãy tăng version để ban hành bản sửa đổi", "Procedure 1.001193 version 3 is already published with other content; raise version for a new revision"},
 		{"wrapping keeps the words", fmt.Errorf("act: %w", &engine.FinishedError{Code: "X-1", State: "xong"}), `Hồ sơ X-1 đã kết thúc (bước "xong")`, `Dossier X-1 is finished (state "xong")`},
+		{"an unknown action names the procedure", &engine.UnknownActionError{Procedure: "1.001193", Action: "bay"}, `Thủ tục 1.001193 không có thao tác "bay"`, `Procedure 1.001193 has no action "bay"`},
+		{"a forbidden act with a reason gives the reason", &engine.ForbiddenError{Person: "ha", Reason: "chỉ lãnh đạo"}, "ha không được thực hiện thao tác này: chỉ lãnh đạo", "ha may not do this: chỉ lãnh đạo"},
+		{"a bad value names its field", &engine.InvalidInputError{Field: "due_at", Reason: "in the past"}, "Giá trị due_at không hợp lệ: in the past", "Invalid due_at: in the past"},
+		{"a reused reception key is named", &engine.DuplicateError{Code: "X-1", Key: "k1"}, "Khoá chống lặp k1 đã được dùng", "Reception key k1 already used"},
+		{"a duplicate code is named", &engine.DuplicateError{Code: "X-1"}, "Hồ sơ X-1 đã tồn tại", "Dossier X-1 already exists"},
+		{"the outermost error that speaks speaks first", fmt.Errorf("load: %w", &outer{inner: &engine.ConflictError{Code: "X-1", Version: 3}}), "lời ngoài", "outer words"},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			t.Parallel()
@@ -35,4 +41,17 @@ func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
 	if _, _, ok := engine.Describe(errors.New("disk full")); ok {
 		t.Error("rule: an error that is not the core's own gets no words (its text may be internal)")
 	}
+}
+
+// outer is a wrapper with words of its own, like the command line's
+// publishing error around the core's ProcedureChangedError.
+type outer struct{ inner error }
+
+func (e *outer) Error() string { return "outer" }
+func (e *outer) Unwrap() error { return e.inner }
+func (e *outer) Message(lang string) string {
+	if lang == "en" {
+		return "outer words"
+	}
+	return "lời ngoài"
 }

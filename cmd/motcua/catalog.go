@@ -153,11 +153,15 @@ func (e *publishedEditError) add(file string, err *engine.ProcedureChangedError)
 	e.list = append(e.list, editedFile{file, err})
 }
 
-func (e *publishedEditError) Error() string {
+func (e *publishedEditError) Error() string { return e.Message(e.lang) }
+
+// Message implements engine.Localized, with more context than the core's
+// words for the same error (the files).
+func (e *publishedEditError) Message(lang string) string {
 	lines := make([]string, len(e.list))
 	for i, f := range e.list {
 		c := f.err
-		if e.lang == "en" {
+		if lang == "en" {
 			lines[i] = fmt.Sprintf("%s: procedure %s version %d is already published with other content (published sha256 %.12s…, file %.12s…); "+
 				"dossiers in progress follow the published rules, so a published version cannot be edited in place: "+
 				"restore the published content, or raise \"version:\" (to %d) to publish the change as a new version",
@@ -174,8 +178,6 @@ func (e *publishedEditError) Error() string {
 
 // ErrorCode implements the engine's application error code interface.
 func (e *publishedEditError) ErrorCode() engine.Code { return engine.ECONFLICT }
-
-func (e *publishedEditError) localized() {}
 
 // Unwrap returns the store's errors, so that errors.As finds a
 // *engine.ProcedureChangedError.

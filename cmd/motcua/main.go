@@ -14,8 +14,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-
-	"github.com/motcua/motcua/engine"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -119,30 +117,6 @@ func main() {
 		}
 	}
 	os.Exit(ExitCode(err))
-}
-
-// localized marks the command's own errors whose text is already in the
-// user's language, with more context than the core's words (file names).
-type localized interface{ localized() }
-
-// errorText is what a person reads for err: the core's typed errors in
-// Vietnamese (English with MOTCUA_LANG=en), anything else as it is.
-func errorText(err error, lang string) string {
-	var own localized
-	if errors.As(err, &own) {
-		return err.Error() // already written for people, in their language
-	}
-	var bilingual interface{ Message(lang string) string }
-	if errors.As(err, &bilingual) {
-		return bilingual.Message(lang) // e.g. the embedded store's "folder in use"
-	}
-	if vi, en, ok := engine.Describe(err); ok {
-		if lang == "en" {
-			return en
-		}
-		return vi
-	}
-	return err.Error()
 }
 
 // errHelped reports that -h printed the usage: the command stops, exit 0.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/engine/report"
 )
 
 func TestErrorTextAndExitCode(t *testing.T) {
@@ -22,6 +24,13 @@ func TestErrorTextAndExitCode(t *testing.T) {
 		{"MOTCUA_LANG=en gives English", &engine.NotFoundError{What: "person", ID: "x"}, "en", `person "x" not found`, 2},
 		{"a forbidden act is bad input on the command line", &engine.ForbiddenError{Person: "ha", Units: []string{"mot-cua"}}, "", "ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện", 2},
 		{"an error that speaks both languages speaks the user's", fmt.Errorf("open: %w", twoLanguages{}), "", "thư mục đang được dùng", 1},
+		{"a bad report query reads in Vietnamese by default", fmt.Errorf("report: %w", &report.QueryError{Field: "by", VI: "nhóm theo không hợp lệ", EN: "grouping is invalid"}), "", "nhóm theo không hợp lệ", 2},
+		{"a refused password reads in the user's language", &auth.WeakPasswordError{Min: 8}, "", "Mật khẩu quá ngắn: cần ít nhất 8 ký tự", 2},
+		{"the publishing refusal names the file in the language asked for", &publishedEditError{lang: "vi", next: map[string]int{"1.001193": 2},
+			list: []editedFile{{"a.yaml", &engine.ProcedureChangedError{Code: "1.001193", Version: 1, Stored: "aaaa", Given: "bbbb"}}}}, "en",
+			`a.yaml: procedure 1.001193 version 1 is already published with other content (published sha256 aaaa…, file bbbb…); ` +
+				`dossiers in progress follow the published rules, so a published version cannot be edited in place: ` +
+				`restore the published content, or raise "version:" (to 2) to publish the change as a new version`, 2},
 		{"usage errors exit 2 with their own text", usagef("bad flag"), "", "bad flag", 2},
 		{"other failures exit 1 with their text", errors.New("disk full"), "", "disk full", 1},
 	} {

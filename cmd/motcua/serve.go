@@ -220,7 +220,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
 		TrustedProxies: c.trustedProxies,
-		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir)),
+		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
 	})
 	if err != nil {
 		return err

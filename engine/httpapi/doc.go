@@ -16,9 +16,10 @@
 //
 // # Errors
 //
-// One table (StatusFor) maps application codes to HTTP statuses; every
-// error answers {"error": {"code", "message" (Vietnamese), "message_en"}},
-// with the core's words from engine.Describe. Internal errors are logged
+// Engine's one code table (StatusFor) maps application codes to HTTP
+// statuses; every error answers {"error": {"code", "message"
+// (Vietnamese), "message_en"}} through engine/httperr, which the mounted
+// reports share, with the words from engine.Describe. Internal errors are logged
 // and answered with a generic sentence: nobody reads another's data or a
 // stack trace in an error.
 //

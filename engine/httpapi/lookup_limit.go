@@ -39,10 +39,18 @@ func (e *LookupLimitedError) Error() string {
 // "rate_limited" answer (429).
 func (e *LookupLimitedError) ErrorCode() engine.Code { return auth.ELIMITED }
 
-// retrySeconds is RetryAfter in whole seconds, rounded up and at least 1,
-// as the Retry-After header wants it.
-func (e *LookupLimitedError) retrySeconds() int {
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up and at
+// least 1, as the Retry-After header wants it.
+func (e *LookupLimitedError) RetryAfterSeconds() int {
 	return max(int(math.Ceil(e.RetryAfter.Seconds())), 1)
+}
+
+// Message implements engine.Localized.
+func (e *LookupLimitedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Too many lookups; retry in %d seconds", e.RetryAfterSeconds())
+	}
+	return fmt.Sprintf("Tra cứu quá nhiều lần; vui lòng thử lại sau %d giây", e.RetryAfterSeconds())
 }
 
 // lookupLimiter is a token bucket per client address. Buckets live in a
@@ -175,6 +183,6 @@ func (s *Server) limitLookup(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	err := &LookupLimitedError{RetryAfter: wait}
-	w.Header().Set("Retry-After", strconv.Itoa(err.retrySeconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(err.RetryAfterSeconds()))
 	return err
 }

@@ -2,14 +2,14 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/calendar"
+	"github.com/motcua/motcua/engine/httperr"
 )
 
 // Option configures Handler and MonthlyRates.
@@ -22,10 +22,16 @@ func WithCatalog(c *engine.Catalog) Option { return func(q *Query) { q.Catalog =
 // WithDirectory names unit rows (see Query.Directory).
 func WithDirectory(d *engine.Directory) Option { return func(q *Query) { q.Directory = d } }
 
+// WithLogger is where the report handler logs the internal errors it
+// answers with a 500 (slog.Default without it): the answer never holds
+// their text.
+func WithLogger(l *slog.Logger) Option { return func(q *Query) { q.log = l } }
+
 // Handler serves GET /api/v1/reports/on-time?from=YYYY-MM-DD&to=YYYY-MM-DD
 // &by=unit|procedure|kind|channel|none[&format=json|csv|xlsx][&lang=vi|en].
 // Without format, the Accept header chooses (text/csv, the XLSX media
-// type, otherwise JSON). Bad parameters get 400 with
+// type, otherwise JSON). Errors answer in the API's one shape and status
+// (httperr): bad parameters get 422 with
 // {"error":{"code":"invalid","message":"<vi>","message_en":"<en>"}}.
 // It does no authentication: the server mounts it behind its own.
 func Handler(src Source, cal *calendar.Calendar, opts ...Option) http.Handler {
@@ -33,36 +39,29 @@ func Handler(src Source, cal *calendar.Calendar, opts ...Option) http.Handler {
 	for _, o := range opts {
 		o(&base)
 	}
+	fail := func(w http.ResponseWriter, r *http.Request, err error) {
+		w.Header().Set("Cache-Control", "no-store")
+		httperr.Write(w, r, base.log, err)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
-				"chỉ hỗ trợ phương thức GET", "only GET is supported")
+			fail(w, r, errMethod)
 			return
 		}
 		q, format, lang, err := parseRequest(r, base)
 		if err != nil {
-			var qe *QueryError
-			errors.As(err, &qe)
-			writeError(w, http.StatusBadRequest, string(engine.EINVALID), qe.Message, qe.MessageEN)
+			fail(w, r, err)
 			return
 		}
 		rep, err := Compute(r.Context(), src, cal, q)
 		if err != nil {
-			var qe *QueryError
-			if errors.As(err, &qe) {
-				writeError(w, http.StatusBadRequest, string(engine.EINVALID), qe.Message, qe.MessageEN)
-				return
-			}
-			// The cause stays in the server's logs, never in the answer.
-			writeError(w, http.StatusInternalServerError, string(engine.EINTERNAL),
-				"lỗi hệ thống khi lập báo cáo", "internal error while computing the report")
+			fail(w, r, fmt.Errorf("compute report: %w", err))
 			return
 		}
 		var buf bytes.Buffer
 		if err := Write(&buf, rep, format, lang); err != nil {
-			writeError(w, http.StatusInternalServerError, string(engine.EINTERNAL),
-				"lỗi hệ thống khi xuất báo cáo", "internal error while rendering the report")
+			fail(w, r, fmt.Errorf("render report: %w", err))
 			return
 		}
 		h := w.Header()
@@ -111,8 +110,8 @@ func parseRequest(r *http.Request, base Query) (Query, Format, string, error) {
 	case "en":
 	default:
 		return q, "", "", &QueryError{Field: "lang",
-			Message:   fmt.Sprintf("ngôn ngữ %q không hợp lệ: chọn vi hoặc en", lang),
-			MessageEN: fmt.Sprintf("language %q is invalid: choose vi or en", lang)}
+			VI: fmt.Sprintf("ngôn ngữ %q không hợp lệ: chọn vi hoặc en", lang),
+			EN: fmt.Sprintf("language %q is invalid: choose vi or en", lang)}
 	}
 	format := Format("")
 	if s := v.Get("format"); s != "" {
@@ -121,8 +120,8 @@ func parseRequest(r *http.Request, base Query) (Query, Format, string, error) {
 		}
 		if format == FormatTable {
 			return q, "", "", &QueryError{Field: "format",
-				Message:   "định dạng table chỉ dùng ở dòng lệnh: chọn json, csv hoặc xlsx",
-				MessageEN: "the table format is for the command line: choose json, csv or xlsx"}
+				VI: "định dạng table chỉ dùng ở dòng lệnh: chọn json, csv hoặc xlsx",
+				EN: "the table format is for the command line: choose json, csv or xlsx"}
 		}
 	} else {
 		format = negotiate(r.Header.Get("Accept"))
@@ -150,14 +149,14 @@ func negotiate(accept string) Format {
 func parseDate(s, field, vi string) (calendar.Date, error) {
 	if strings.TrimSpace(s) == "" {
 		return calendar.Date{}, &QueryError{Field: field,
-			Message:   fmt.Sprintf("thiếu %s (%s=YYYY-MM-DD)", vi, field),
-			MessageEN: fmt.Sprintf("%s is required (YYYY-MM-DD)", field)}
+			VI: fmt.Sprintf("thiếu %s (%s=YYYY-MM-DD)", vi, field),
+			EN: fmt.Sprintf("%s is required (YYYY-MM-DD)", field)}
 	}
 	d, err := calendar.ParseDate(s)
 	if err != nil {
 		return calendar.Date{}, &QueryError{Field: field,
-			Message:   fmt.Sprintf("%s %q không hợp lệ: cần dạng YYYY-MM-DD", vi, s),
-			MessageEN: fmt.Sprintf("%s %q is invalid: want YYYY-MM-DD", field, s)}
+			VI: fmt.Sprintf("%s %q không hợp lệ: cần dạng YYYY-MM-DD", vi, s),
+			EN: fmt.Sprintf("%s %q is invalid: want YYYY-MM-DD", field, s)}
 	}
 	return d, nil
 }
@@ -172,19 +171,18 @@ func ParseDate(s, field string) (calendar.Date, error) {
 	return parseDate(s, field, vi)
 }
 
-type errorBody struct {
-	Error struct {
-		Code      string `json:"code"`
-		Message   string `json:"message"`
-		MessageEN string `json:"message_en"`
-	} `json:"error"`
+// methodError refuses a method the reports do not serve.
+type methodError struct{}
+
+func (methodError) Error() string          { return "only GET is supported" }
+func (methodError) ErrorCode() engine.Code { return engine.EMETHOD }
+
+// Message implements engine.Localized.
+func (e methodError) Message(lang string) string {
+	if lang == "en" {
+		return e.Error()
+	}
+	return "chỉ hỗ trợ phương thức GET"
 }
 
-func writeError(w http.ResponseWriter, status int, code, vi, en string) {
-	var b errorBody
-	b.Error.Code, b.Error.Message, b.Error.MessageEN = code, vi, en
-	w.Header().Set("Content-Type", ContentTypeJSON)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(b)
-}
+var errMethod error = methodError{}

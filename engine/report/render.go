@@ -42,8 +42,8 @@ func ParseFormat(s string) (Format, error) {
 		return f, nil
 	}
 	return "", &QueryError{Field: "format",
-		Message:   fmt.Sprintf("định dạng %q không hợp lệ: chọn table, csv, xlsx hoặc json", s),
-		MessageEN: fmt.Sprintf("format %q is invalid: choose table, csv, xlsx or json", s)}
+		VI: fmt.Sprintf("định dạng %q không hợp lệ: chọn table, csv, xlsx hoặc json", s),
+		EN: fmt.Sprintf("format %q is invalid: choose table, csv, xlsx or json", s)}
 }
 
 type valueKind int

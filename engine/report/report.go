@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -48,9 +49,9 @@ func ParseGrouping(s string) (Grouping, error) {
 		}
 	}
 	return "", &QueryError{
-		Field:     "by",
-		Message:   fmt.Sprintf("nhóm theo %q không hợp lệ: chọn unit, procedure, kind, channel hoặc none", s),
-		MessageEN: fmt.Sprintf("grouping (by) %q is invalid: choose unit, procedure, kind, channel or none", s),
+		Field: "by",
+		VI:    fmt.Sprintf("nhóm theo %q không hợp lệ: chọn unit, procedure, kind, channel hoặc none", s),
+		EN:    fmt.Sprintf("grouping (by) %q is invalid: choose unit, procedure, kind, channel or none", s),
 	}
 }
 
@@ -67,20 +68,33 @@ type Query struct {
 	Catalog *engine.Catalog
 	// Directory, if given, names unit rows.
 	Directory *engine.Directory
+
+	// log is where Handler logs internal errors (WithLogger); Compute
+	// does not read it.
+	log *slog.Logger
 }
 
 // QueryError reports a bad report query, in both languages; its code is
-// EINVALID (HTTP 400, exit status 2).
+// EINVALID (HTTP 422 like every invalid input under /api/v1, exit status
+// 2).
 type QueryError struct {
-	Field     string
-	Message   string // Vietnamese
-	MessageEN string
+	Field string
+	VI    string // Vietnamese
+	EN    string
 }
 
-func (e *QueryError) Error() string { return e.MessageEN }
+func (e *QueryError) Error() string { return e.EN }
 
 // ErrorCode implements the application error code interface.
 func (e *QueryError) ErrorCode() engine.Code { return engine.EINVALID }
+
+// Message implements engine.Localized.
+func (e *QueryError) Message(lang string) string {
+	if lang == "en" {
+		return e.EN
+	}
+	return e.VI
+}
 
 // Figures are the counts of one row or of the total.
 type Figures struct {
@@ -185,13 +199,13 @@ func Bounds(cal *calendar.Calendar, from, to calendar.Date) (start, end time.Tim
 
 func (q Query) validate() error {
 	if q.From.Year == 0 || q.To.Year == 0 {
-		return &QueryError{Field: "from", Message: "thiếu ngày bắt đầu hoặc ngày kết thúc (YYYY-MM-DD)",
-			MessageEN: "from and to dates are required (YYYY-MM-DD)"}
+		return &QueryError{Field: "from", VI: "thiếu ngày bắt đầu hoặc ngày kết thúc (YYYY-MM-DD)",
+			EN: "from and to dates are required (YYYY-MM-DD)"}
 	}
 	if q.To.String() < q.From.String() {
 		return &QueryError{Field: "to",
-			Message:   fmt.Sprintf("ngày kết thúc %s trước ngày bắt đầu %s", q.To, q.From),
-			MessageEN: fmt.Sprintf("to %s is before from %s", q.To, q.From)}
+			VI: fmt.Sprintf("ngày kết thúc %s trước ngày bắt đầu %s", q.To, q.From),
+			EN: fmt.Sprintf("to %s is before from %s", q.To, q.From)}
 	}
 	if _, err := ParseGrouping(string(q.By)); err != nil {
 		return err

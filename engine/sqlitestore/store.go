@@ -48,7 +48,8 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("data folder %s is in use by another motcua process: an embedded store serves one process at a time (stop the other process, or run several against MongoDB with --mongo-uri)", e.Dir)
 }
 
-// Message returns the error for people, in Vietnamese unless lang is "en".
+// Message implements engine.Localized: the error for people, in
+// Vietnamese unless lang is "en".
 func (e *LockedError) Message(lang string) string {
 	if lang == "en" {
 		return e.Error()
