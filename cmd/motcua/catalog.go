@@ -12,7 +12,7 @@ import (
 	"github.com/motcua/motcua/procedures"
 )
 
-// loadCatalog builds the catalog serve, sweep and report work with: the
+// publishCatalog builds the catalog serve, sweep and report work with: the
 // procedure files (loaded by procedures.LoadSources, before the store is
 // opened, so that a bad file is reported first), each registered in the store as published the first
 // time it is seen, plus every version the store has published that the
@@ -25,7 +25,7 @@ import (
 // now stamps FirstSeen; lang ("en" or Vietnamese) is the language of the
 // refusal and of the note on stderr naming the versions read from the
 // store only.
-func loadCatalog(ctx context.Context, st engine.Store, loaded []procedures.Loaded, now time.Time, lang string, stderr io.Writer) (*engine.Catalog, error) {
+func publishCatalog(ctx context.Context, st engine.Store, loaded []procedures.Loaded, now time.Time, lang string, stderr io.Writer) (*engine.Catalog, error) {
 	ps, ok := st.(engine.ProcedureStore)
 	if !ok {
 		return nil, fmt.Errorf("store %T keeps no procedure versions", st)

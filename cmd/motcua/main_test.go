@@ -51,7 +51,8 @@ func (twoLanguages) Message(lang string) string {
 // and success, not a usage error.
 func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
-	for name := range commands {
+	for _, c := range commands() {
+		name := c.name
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			out, _, code, err := runCmd(t, name, "-h")
