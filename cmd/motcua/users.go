@@ -53,7 +53,7 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer closeCreds()
-	as := &auth.Service{Store: creds, Directory: dir}
+	as := &auth.Service{Store: creds, Directory: dir, Now: m.Now.Time}
 	switch rest[0] {
 	case "list":
 		if len(rest) != 1 {
