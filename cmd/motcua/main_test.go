@@ -65,3 +65,24 @@ func TestHelpExitsZero(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandsListedOnce: the command table names each command once and
+// in alphabetical order, the order "motcua help" has always printed, and
+// help prints every one of them.
+func TestCommandsListedOnce(t *testing.T) {
+	t.Parallel()
+	out, _, code, err := runCmd(t, "help")
+	if code != 0 || err != nil {
+		t.Fatalf("help: exit %d, %v", code, err)
+	}
+	prev := ""
+	for _, c := range commands() {
+		if c.name <= prev {
+			t.Errorf("%q listed after %q: want each name once, in alphabetical order", c.name, prev)
+		}
+		prev = c.name
+		if !strings.Contains(out, "  "+c.name+" ") || c.summary == "" || c.run == nil {
+			t.Errorf("%s: not in help, or without a summary or a function:\n%s", c.name, out)
+		}
+	}
+}
