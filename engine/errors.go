@@ -139,7 +139,3 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("dossier %s changed since version %d", e.Code, e.Version)
 }
 func (e *ConflictError) ErrorCode() Code { return ECONFLICT }
-
-// ErrNotFound is returned by stores for missing records; stores may also
-// return a *NotFoundError with details.
-var ErrNotFound = &NotFoundError{What: "record"}

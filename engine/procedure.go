@@ -308,15 +308,6 @@ func (p *Procedure) FSM(current string) *fsm.FSM {
 	return fsm.NewFSM(current, evs, nil)
 }
 
-// StateIDs returns the state ids in definition order.
-func (p *Procedure) StateIDs() []string {
-	ids := make([]string, len(p.States))
-	for i, s := range p.States {
-		ids[i] = s.ID
-	}
-	return ids
-}
-
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
 		if y == x {

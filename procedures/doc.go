@@ -61,4 +61,14 @@
 //
 // Every problem is a Problem located at the offending node; all of them
 // are reported at once, as *Problems.
+//
+// # Publishing
+//
+// Publish is the policy by which files become the catalog a running
+// motcua serves: a (code, version) is published the first time it is
+// seen and never edited in place (a changed file must raise version:),
+// and the versions the files no longer hold are kept from the store for
+// the dossiers received on them. It lives here, beside the language, so
+// that every command (serve, sweep, report) publishes alike and cmd only
+// wires it.
 package procedures

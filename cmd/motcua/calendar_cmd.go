@@ -2,23 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"sort"
-	"time"
 
 	"github.com/motcua/motcua/engine/calendar"
 )
-
-func init() {
-	register(command{
-		name:    "calendar",
-		summary: "list a year's days off and make-up working days (lịch nghỉ, làm bù)",
-		run:     runCalendar,
-	})
-}
 
 const calendarUsage = `Usage: motcua calendar [--year YYYY] [--calendar FILE] [--lang vi|en]
 
@@ -32,18 +20,15 @@ Flags:
   --lang vi|en      language of the day kinds and notices (default vi)
 `
 
+// runCalendar lists a year's days off and make-up working days.
 func runCalendar(_ context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("calendar", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("calendar", calendarUsage)
+	fs.terse = true
 	year := fs.Int("year", 0, "")
 	calPath := fs.String("calendar", "", "")
 	lang := fs.String("lang", "vi", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(m.Stdout, calendarUsage)
-			return nil
-		}
-		return usagef("calendar: %v (run \"motcua calendar -h\")", err)
+	if err := fs.parse(m, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("calendar: unexpected argument %q (use --year)", fs.Arg(0))
@@ -58,7 +43,7 @@ func runCalendar(_ context.Context, m *Main, args []string) error {
 	y := *year
 	if y == 0 {
 		// cmd is where wall-clock time may enter (style guide).
-		y = time.Now().In(cal.Location()).Year()
+		y = m.Now.Time().In(cal.Location()).Year()
 	}
 	if y < 1 || y > 9999 {
 		return usagef("calendar: --year %d: want a year such as 2026", y)

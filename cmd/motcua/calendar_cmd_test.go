@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCalendarCommand(t *testing.T) {
@@ -95,5 +99,20 @@ func TestCalendarCommandBadInput(t *testing.T) {
 				t.Errorf("error = %q, want one line containing %q", msg, tt.want)
 			}
 		})
+	}
+}
+
+// TestCalendarYearFromTheClock: without --year the year is the one of
+// Main's clock in the calendar's zone, not of the machine's: 31 December
+// 2026 20:00 UTC is already 1 January 2027 in Vietnam.
+func TestCalendarYearFromTheClock(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: io.Discard, Now: func() time.Time { return time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC) }}
+	if err := m.Run(context.Background(), []string{"calendar"}); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); first != "2027-01-01  nghỉ  Tết Dương lịch" {
+		t.Errorf("first line %q, want 2027's New Year", first)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // versionsFixture is a data folder and a procedure folder holding birth
 // registration (1.001193) as the admin publishes it, started the way
 // serve, sweep and report start: files first, then the store, then
-// loadCatalog.
+// publishCatalog.
 type versionsFixture struct {
 	t             *testing.T
 	data, procDir string
@@ -68,7 +68,7 @@ func (f *versionsFixture) start(lang string) (*engine.Engine, string, error) {
 	f.t.Cleanup(func() { st.Close() })
 	var stderr bytes.Buffer
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.VN().Location())
-	cat, err := loadCatalog(context.Background(), st, loaded, at, lang, &stderr)
+	cat, err := publishCatalog(context.Background(), st, loaded, at, lang, &stderr)
 	if err != nil {
 		st.Close()
 		return nil, stderr.String(), err

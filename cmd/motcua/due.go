@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -13,14 +10,6 @@ import (
 	"github.com/motcua/motcua/engine/calendar"
 	"github.com/motcua/motcua/procedures"
 )
-
-func init() {
-	register(command{
-		name:    "due",
-		summary: "compute a legal due instant (hạn giải quyết) from a reception time and a limit",
-		run:     runDue,
-	})
-}
 
 const dueUsage = `Usage: motcua due --received RFC3339 --limit LIMIT [flags]
        motcua due --received RFC3339 --procedure FILE [flags]
@@ -57,9 +46,10 @@ type dueRequest struct {
 	lang     string
 }
 
+// runDue prints the due instant of a reception under a limit.
 func runDue(_ context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("due", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("due", dueUsage)
+	fs.terse = true
 	received := fs.String("received", "", "")
 	limitS := fs.String("limit", "", "")
 	cutoffS := fs.String("cutoff", "", "")
@@ -67,12 +57,8 @@ func runDue(_ context.Context, m *Main, args []string) error {
 	procPath := fs.String("procedure", "", "")
 	explain := fs.Bool("explain", false, "")
 	lang := fs.String("lang", "vi", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(m.Stdout, dueUsage)
-			return nil
-		}
-		return usagef("due: %v (run \"motcua due -h\")", err)
+	if err := fs.parse(m, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("due: unexpected argument %q (quote the limit: --limit \"3 working days\")", fs.Arg(0))

@@ -2,30 +2,22 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 
 	"github.com/motcua/motcua/procedures"
 )
 
-func init() {
-	register(command{
-		name:    "graph",
-		summary: "print a procedure's state machine (FILE [--format mermaid|dot])",
-		run:     runGraph,
-	})
-}
+const graphUsage = "usage: motcua graph FILE [--format mermaid|dot]"
 
+// runGraph prints a procedure's state machine as Mermaid or Graphviz.
 func runGraph(_ context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("graph", graphUsage)
 	format := fs.String("format", "mermaid", "mermaid (stateDiagram-v2) or dot (Graphviz)")
-	if err := parseFlags(m, fs, args, "usage: motcua graph FILE [--format mermaid|dot]"); err != nil {
+	if err := fs.parse(m, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("usage: motcua graph FILE [--format mermaid|dot]")
+		return usagef("%s", graphUsage)
 	}
 	if *format != "mermaid" && *format != "dot" {
 		return usagef("graph: unknown format %q (want mermaid or dot)", *format)

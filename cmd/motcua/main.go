@@ -6,31 +6,50 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
 	"syscall"
+	"time"
+
+	"github.com/motcua/motcua/engine"
 )
 
-// command is one subcommand. Each lives in its own file and registers
-// itself in init, so that commands can be added without touching this one.
+// command is one subcommand: its name, the line "motcua help" prints
+// for it and the function that runs it with the arguments after its name.
 type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, m *Main, args []string) error
 }
 
-var commands = map[string]command{}
-
-func register(c command) {
-	if _, dup := commands[c.name]; dup {
-		panic("motcua: command registered twice: " + c.name)
+// commands is the one list of subcommands, in the order "motcua help"
+// prints them. Each runs from its own file; a new command is one more
+// line here, where a reader finds them all, not an init() adding itself
+// to a global map from wherever it lives.
+func commands() []command {
+	return []command{
+		{name: "calendar", summary: "list a year's days off and make-up working days (lịch nghỉ, làm bù)", run: runCalendar},
+		{name: "due", summary: "compute a legal due instant (hạn giải quyết) from a reception time and a limit", run: runDue},
+		{name: "graph", summary: "print a procedure's state machine (FILE [--format mermaid|dot])", run: runGraph},
+		{name: "lint", summary: "check procedure definitions (FILE or FOLDER...; --directory FILE)", run: runLint},
+		{name: "report", summary: "on-time report for a period (--from --to [--by unit] [--format table|csv|xlsx|json] [--out FILE])", run: runReport},
+		{name: "serve", summary: "serve the web pages and the API, run the deadline watch and send notifications", run: runServe},
+		{name: "simulate", summary: "dry-run a scenario on the real engine with a simulated clock (SCENARIO.yaml [--json] [--lang vi|en])", run: runSimulate},
+		{name: "sweep", summary: "run the deadline watch once: fire due rungs and timed actions (--at RFC3339 [--dispatch])", run: runSweep},
+		{name: "users", summary: "list people and set passwords or issue API tokens (users list | passwd ID | token ID NAME)", run: runUsers},
 	}
-	commands[c.name] = c
+}
+
+// lookup returns the command called name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // Main is the testable CLI: its streams and environment are fields, so
@@ -40,6 +59,10 @@ type Main struct {
 	Stderr io.Writer
 	Stdin  io.Reader
 	Getenv func(string) string
+	// Now is the one clock the commands read wall time from (FirstSeen of
+	// a published version, sweep's default instant, serve's engine and
+	// services, calendar's current year); nil is the system clock.
+	Now engine.Clock
 }
 
 // usageError is bad command-line input: exit status 2.
@@ -65,7 +88,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.usage()
 		return nil
 	}
-	c, ok := commands[args[0]]
+	c, ok := lookup(args[0])
 	if !ok {
 		return usagef("unknown command %q (run \"motcua help\")", args[0])
 	}
@@ -78,13 +101,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 func (m *Main) usage() {
 	fmt.Fprintln(m.Stdout, "motcua: một cửa — Vietnam's administrative procedures with their legal deadlines")
 	fmt.Fprintln(m.Stdout, "\nUsage: motcua COMMAND [flags]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(m.Stdout, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands() {
+		fmt.Fprintf(m.Stdout, "  %-10s %s\n", c.name, c.summary)
 	}
 }
 
@@ -108,7 +126,7 @@ func ExitCode(err error) int {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv}
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv, Now: time.Now}
 	err := m.Run(ctx, os.Args[1:])
 	if err != nil {
 		var ee *exitError
@@ -117,25 +135,4 @@ func main() {
 		}
 	}
 	os.Exit(ExitCode(err))
-}
-
-// errHelped reports that -h printed the usage: the command stops, exit 0.
-var errHelped = errors.New("help printed")
-
-// parseFlags parses args (flags may follow positional arguments) and
-// handles -h the same way for every command: the usage and the flags'
-// defaults on stdout, then errHelped, which Run turns into success.
-func parseFlags(m *Main, fs *flag.FlagSet, args []string, usage string) error {
-	err := fs.Parse(interleaved(fs, args))
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(m.Stdout, strings.TrimRight(usage, "\n"))
-		fmt.Fprintln(m.Stdout, "\nFlags:")
-		fs.SetOutput(m.Stdout)
-		fs.PrintDefaults()
-		return errHelped
-	}
-	if err != nil {
-		return usagef("%s: %v\n%s", fs.Name(), err, usage)
-	}
-	return nil
 }

@@ -2,27 +2,17 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/calendar"
 	"github.com/motcua/motcua/engine/report"
 	"github.com/motcua/motcua/procedures"
 )
-
-func init() {
-	register(command{
-		name:    "report",
-		summary: "on-time report for a period (--from --to [--by unit] [--format table|csv|xlsx|json] [--out FILE])",
-		run:     runReport,
-	})
-}
 
 const reportUsage = `usage: motcua report --from YYYY-MM-DD --to YYYY-MM-DD [--by unit|procedure|kind|channel|none[,...]]
        [--format table|csv|xlsx|json] [--out FILE] [--lang vi|en]
@@ -50,7 +40,7 @@ type reportArgs struct {
 
 // addReportFlags registers --from, --to, --by, --format and --out on fs
 // (not --lang: simulate has its own) and returns where they land.
-func addReportFlags(fs *flag.FlagSet) *reportArgs {
+func addReportFlags(fs *commandFlags) *reportArgs {
 	a := &reportArgs{lang: "vi"}
 	fs.StringVar(&a.from, "from", "", "first day of the period, YYYY-MM-DD (inclusive)")
 	fs.StringVar(&a.to, "to", "", "last day of the period, YYYY-MM-DD (inclusive)")
@@ -60,15 +50,9 @@ func addReportFlags(fs *flag.FlagSet) *reportArgs {
 	return a
 }
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
+// runReport computes the on-time report of a stored period.
 func runReport(ctx context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("report", reportUsage)
 	a := addReportFlags(fs)
 	fs.StringVar(&a.lang, "lang", "vi", "language of headings: vi or en")
 	sf := addStoreFlags(fs)
@@ -76,7 +60,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	var procs stringList
 	fs.Var(&procs, "procedures", "procedure files or folders: exact clock replays and procedure names (repeatable)")
 	dirPath := fs.String("directory", "", "directory file: unit names")
-	if err := parseFlags(m, fs, args, reportUsage); err != nil {
+	if err := fs.parse(m, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -125,7 +109,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if len(procs) > 0 {
 		// The same catalog as serve's: the replays of dossiers received
 		// on versions the files no longer hold need those versions.
-		if a.catalog, err = loadCatalog(ctx, st, loaded, time.Now(), m.lang(), m.Stderr); err != nil {
+		if a.catalog, err = publishCatalog(ctx, st, loaded, m.Now.Time(), m.lang(), m.Stderr); err != nil {
 			return err
 		}
 	}

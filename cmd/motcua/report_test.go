@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -188,8 +187,7 @@ func TestWriteReportForSimulate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("simulate", simulateUsage)
 	args := addReportFlags(fs)
 	if err := fs.Parse([]string{"--from", "2026-03-01", "--to", "2026-03-31", "--by", "kind"}); err != nil {
 		t.Fatal(err)

@@ -10,36 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/sqlitestore"
 )
-
-// lockedBuffer is a Stdout the test can read while serve writes it, with
-// a signal when a line matching re shows up.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	re  *regexp.Regexp
-	hit chan string
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n, err := b.buf.Write(p)
-	if m := b.re.FindStringSubmatch(b.buf.String()); m != nil && b.hit != nil {
-		b.hit <- m[1]
-		b.hit = nil
-	}
-	return n, err
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 const examples = "../../examples"
 
@@ -79,33 +55,38 @@ func TestUsersPasswdAndList(t *testing.T) {
 	}
 }
 
-// TestServeStartsServesAndDrains starts the real command in-process on a
-// free port, uses it, and stops it the way Ctrl-C does (context cancel).
+// mustRunServe starts serve in-process the way the command does, on a
+// free port of the loopback and a fresh data folder, with the flags given
+// after those, and closes it when the test ends (Ben Johnson's
+// MustRunMain). It returns the running server and what it printed.
+func mustRunServe(t *testing.T, args ...string) (*ServeMain, *bytes.Buffer) {
+	t.Helper()
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	c, err := parseServeFlags(m, append([]string{"--listen", "127.0.0.1:0", "--data", t.TempDir(),
+		"--procedures", examples + "/procedures", "--directory", examples + "/directory.yaml"}, args...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServeMain(m, c)
+	if err := s.Run(t.Context()); err != nil {
+		t.Fatalf("serve did not start: %v\n%s", err, out.String())
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, &out
+}
+
+// TestServeStartsServesAndDrains starts serve in-process on a free port,
+// uses it, and stops it the way Ctrl-C does (Close).
 func TestServeStartsServesAndDrains(t *testing.T) {
 	t.Parallel()
-	data := t.TempDir()
-	// The test keeps its own reference to the channel: Write clears the
-	// buffer's field under its lock once it has signalled.
-	listening := make(chan string, 1)
-	out := &lockedBuffer{re: regexp.MustCompile(`listening on (http://\S+)`), hit: listening}
-	m := &Main{Stdout: out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
 	start := time.Now()
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", data, "--demo",
-			"--procedures", examples + "/procedures", "--directory", examples + "/directory.yaml"})
-	}()
-	var base string
-	select {
-	case base = <-listening:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v\n%s", err, out.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start within 60 s:\n%s", out.String())
-	}
+	s, out := mustRunServe(t, "--demo")
 	t.Logf("started in %v", time.Since(start))
+	base := "http://" + s.Addr().String()
+	if !strings.Contains(out.String(), "listening on "+base) {
+		t.Errorf("start-up output does not name the address %s:\n%s", base, out.String())
+	}
 	res, err := http.Get(base + "/api/v1/healthz")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
@@ -115,7 +96,14 @@ func TestServeStartsServesAndDrains(t *testing.T) {
 	if !strings.Contains(out.String(), demoPassword) || !strings.Contains(out.String(), "demo dossier") {
 		t.Errorf("demo output:\n%s", out.String())
 	}
-	res, err = http.Get(base + "/api/v1/lookup/" + regexp.MustCompile(`demo dossier (\S+)`).FindStringSubmatch(out.String())[1])
+	demo, err := s.Engine.Store.List(t.Context(), engine.Query{Limit: 1})
+	if err != nil || len(demo) != 1 {
+		t.Fatalf("demo dossiers in the store: %v (%v), want one", demo, err)
+	}
+	if !strings.Contains(out.String(), "demo dossier "+demo[0].Code) {
+		t.Errorf("the demo dossier %s is not printed:\n%s", demo[0].Code, out.String())
+	}
+	res, err = http.Get(base + "/api/v1/lookup/" + demo[0].Code)
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("lookup of a demo dossier: %v %v", res, err)
 	}
@@ -125,14 +113,8 @@ func TestServeStartsServesAndDrains(t *testing.T) {
 	if lv["due_at"] == nil {
 		t.Errorf("demo dossier without a due instant: %v", lv)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s of cancel")
+	if err := s.Close(); err != nil {
+		t.Fatalf("serve stopped with %v", err)
 	}
 	if !strings.Contains(out.String(), "motcua: stopped") {
 		t.Errorf("no clean stop message:\n%s", out.String())
@@ -140,6 +122,32 @@ func TestServeStartsServesAndDrains(t *testing.T) {
 	if _, err := http.Get(base + "/api/v1/healthz"); err == nil {
 		t.Error("still serving after stop")
 	}
+	if err := s.Close(); err != nil {
+		t.Errorf("a second Close returned %v", err)
+	}
+}
+
+// TestServeStartFailureClosesTheStore: a start-up that fails after the
+// store is open (here an --smtp-addr without a port) releases the
+// embedded store's folder, so the next start is not refused as "in use".
+func TestServeStartFailureClosesTheStore(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	c, err := parseServeFlags(m, []string{"--listen", "127.0.0.1:0", "--data", data,
+		"--procedures", examples + "/procedures", "--directory", examples + "/directory.yaml",
+		"--smtp-addr", "mail.example.gov.vn", "--smtp-from", "motcua@example.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := newServeMain(m, c).Run(t.Context()); ExitCode(err) != 2 || !strings.Contains(err.Error(), "--smtp-addr") {
+		t.Fatalf("start with an --smtp-addr without a port: %v, want a usage error naming --smtp-addr", err)
+	}
+	st, err := sqlitestore.Open(data)
+	if err != nil {
+		t.Fatalf("the folder is still held after a failed start: %v", err)
+	}
+	st.Close()
 }
 
 func TestServeFlagErrors(t *testing.T) {

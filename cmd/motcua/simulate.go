@@ -5,9 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/motcua/motcua/engine"
@@ -17,14 +15,6 @@ import (
 	"github.com/motcua/motcua/engine/watch"
 )
 
-func init() {
-	register(command{
-		name:    "simulate",
-		summary: "dry-run a scenario on the real engine with a simulated clock (SCENARIO.yaml [--json] [--lang vi|en])",
-		run:     runSimulate,
-	})
-}
-
 const simulateUsage = "usage: motcua simulate SCENARIO.yaml [--json] [--lang vi|en] [--mongo-uri URI] [--report --from YYYY-MM-DD --to YYYY-MM-DD [--by unit] [--format table|csv|xlsx|json] [--out FILE]]"
 
 // runSimulate plays a scenario on a throwaway store: a temporary embedded
@@ -33,14 +23,13 @@ const simulateUsage = "usage: motcua simulate SCENARIO.yaml [--json] [--lang vi|
 // part of the output, not a failure: the exit status is 0 unless the
 // scenario or what it names cannot be read (2).
 func runSimulate(ctx context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("simulate", simulateUsage)
 	asJSON := fs.Bool("json", false, "print one JSON object: dossiers, notifications, errors")
 	lang := fs.String("lang", "vi", "language of the tables: vi or en")
 	mongoURI := fs.String("mongo-uri", "", "run on a temporary database of this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
 	withReport := fs.Bool("report", false, "after the run, print the report over the simulated dossiers (--from, --to, --by, --format, --out)")
 	ra := addReportFlags(fs)
-	if err := parseFlags(m, fs, args, simulateUsage); err != nil {
+	if err := fs.parse(m, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

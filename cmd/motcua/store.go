@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/mongostore"
 	"github.com/motcua/motcua/engine/sqlitestore"
 )
@@ -23,7 +23,7 @@ type storeFlags struct {
 }
 
 // addStoreFlags registers --data, --mongo-uri and --mongo-db on fs.
-func addStoreFlags(fs *flag.FlagSet) *storeFlags {
+func addStoreFlags(fs *commandFlags) *storeFlags {
 	s := &storeFlags{}
 	fs.StringVar(&s.dataDir, "data", "", "data folder of the embedded store (env MOTCUA_DATA, default ./"+defaultDataDir+")")
 	fs.StringVar(&s.mongoURI, "mongo-uri", "", "use this MongoDB instead of the embedded store (env MOTCUA_MONGO_URI)")
@@ -75,4 +75,40 @@ func (s *storeFlags) openExisting(ctx context.Context) (engine.Store, error) {
 		}
 	}
 	return s.open(ctx)
+}
+
+// credentialStore returns where passwords and tokens live. On MongoDB
+// they are in the store's credentials collection: several processes
+// share one database but no folder, and a credentials.json beside each
+// would give each its own passwords. With the embedded store, which is
+// one process per folder anyway, they stay in the private file beside
+// it, which "motcua users" can write while serve holds the store's lock.
+func credentialStore(sf *storeFlags, store engine.Store) (auth.CredentialStore, error) {
+	if sf.mongoURI == "" {
+		return auth.OpenFile(credentialsPath(sf.dataDir))
+	}
+	cs, ok := store.(engine.CredentialStore)
+	if !ok {
+		return nil, fmt.Errorf("the %s store keeps no credentials", sf.describe())
+	}
+	return cs, nil
+}
+
+// credentialsPath is where serve and users keep passwords and tokens.
+func credentialsPath(dataDir string) string {
+	if dataDir == "" {
+		dataDir = defaultDataDir
+	}
+	return filepath.Join(dataDir, "credentials.json")
+}
+
+// sessionStore returns where web sessions live: the dossier store, on
+// both backends, so that processes sharing a MongoDB share sign-ins and a
+// restart (or deploy) signs nobody out, on SQLite too.
+func sessionStore(sf *storeFlags, store engine.Store) (engine.SessionStore, error) {
+	ss, ok := store.(engine.SessionStore)
+	if !ok {
+		return nil, fmt.Errorf("the %s store keeps no web sessions", sf.describe())
+	}
+	return ss, nil
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -14,14 +12,6 @@ import (
 	"github.com/motcua/motcua/engine/notify"
 	"github.com/motcua/motcua/engine/watch"
 )
-
-func init() {
-	register(command{
-		name:    "sweep",
-		summary: "run the deadline watch once: fire due rungs and timed actions (--at RFC3339 [--dispatch])",
-		run:     runSweep,
-	})
-}
 
 const sweepUsage = `usage: motcua sweep [--at RFC3339] [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--procedures PATH]... [--directory FILE] [--calendar FILE]
@@ -43,25 +33,18 @@ examples/procedures, --directory examples/directory.yaml. The embedded
 store serves one process at a time: while "motcua serve" runs on DIR, its
 own watch sweeps every minute.`
 
+// runSweep runs one sweep of the deadline watch at --at.
 func runSweep(ctx context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("sweep", sweepUsage)
 	atFlag := fs.String("at", "", "the sweep's instant, RFC3339 (default: now)")
 	sf := addStoreFlags(fs)
-	var procs stringList
-	fs.Var(&procs, "procedures", "procedure files or folders (repeatable; default examples/procedures)")
-	dirPath := fs.String("directory", "examples/directory.yaml", "directory file: units, heads, people")
-	calPath := fs.String("calendar", "", "calendar file (default: the built-in vn calendar)")
+	world := addWorldFlags(fs)
 	digest := fs.Bool("digest", false, "also record today's digests for unit heads")
 	dispatch := fs.Bool("dispatch", false, "render pending notifications to stdout and mark them sent")
 	asJSON := fs.Bool("json", false, "print the decisions as JSON")
 	lang := fs.String("lang", "vi", "language of the output: vi or en")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(m.Stdout, sweepUsage)
-			return nil
-		}
-		return usagef("sweep: %v\n%s", err, sweepUsage)
+	if err := fs.parse(m, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		return usagef("sweep: unexpected argument %q\n%s", fs.Arg(0), sweepUsage)
@@ -69,7 +52,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	if err := checkLang(*lang); err != nil {
 		return err
 	}
-	at := time.Now()
+	at := m.Now.Time()
 	if *atFlag != "" {
 		t, err := time.Parse(time.RFC3339, *atFlag)
 		if err != nil {
@@ -77,10 +60,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 		}
 		at = t
 	}
-	if len(procs) == 0 {
-		procs = stringList{"examples/procedures"}
-	}
-	cal, loaded, dir, err := loadWorld(*calPath, procs, *dirPath)
+	cal, loaded, dir, err := loadWorld(world.calPath, world.procedures(), world.dirPath)
 	if err != nil {
 		return err
 	}
@@ -92,7 +72,7 @@ func runSweep(ctx context.Context, m *Main, args []string) error {
 	defer st.Close()
 	// FirstSeen is the wall clock, not --at: it records when a version
 	// was first published here, whatever instant the sweep acts as of.
-	cat, err := loadCatalog(ctx, st, loaded, time.Now(), m.lang(), m.Stderr)
+	cat, err := publishCatalog(ctx, st, loaded, m.Now.Time(), m.lang(), m.Stderr)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,41 @@ func TestSweepCommandErrors(t *testing.T) {
 				t.Errorf("exit %d, want %d (%v)", got, tc.want, err)
 			}
 		})
+	}
+}
+
+// TestSweepReadsMainsClock: without --at the sweep acts as of Main's
+// clock, which also stamps the versions it publishes first: the instant
+// comes from the one injected clock, never from the machine's.
+func TestSweepReadsMainsClock(t *testing.T) {
+	t.Parallel()
+	dir, _ := seedSweep(t)
+	at := time.Date(2026, 3, 3, 15, 0, 0, 0, calendar.VN().Location())
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: func() time.Time { return at }}
+	if err := m.Run(context.Background(), []string{"sweep", "--json", "--data", dir,
+		"--procedures", "../../examples/procedures", "--directory", "../../examples/directory.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	var got sweepOutput
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !got.At.Equal(at) || len(got.Notifications) != 2 {
+		t.Errorf("swept at %v with %d notifications, want %v with the breach and the escalation", got.At, len(got.Notifications), at)
+	}
+	st, err := sqlitestore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	vs, err := st.ProcedureVersions(context.Background())
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("published versions: %v (%v)", vs, err)
+	}
+	for _, v := range vs {
+		if !v.FirstSeen.Equal(at) {
+			t.Errorf("%s first seen at %v, want the clock's %v", v.Key(), v.FirstSeen, at)
+		}
 	}
 }

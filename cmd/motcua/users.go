@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -14,14 +13,6 @@ import (
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/procedures"
 )
-
-func init() {
-	register(command{
-		name:    "users",
-		summary: "list people and set passwords or issue API tokens (users list | passwd ID | token ID NAME)",
-		run:     runUsers,
-	})
-}
 
 const usersUsage = `usage: motcua users list   [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]
        motcua users passwd ID [--data DIR | --mongo-uri URI [--mongo-db NAME]] [--directory FILE]   (password on stdin)
@@ -40,17 +31,13 @@ appears in the shell history or the process list:
 "tokens" lists a person's tokens (id, name, created); "revoke" deletes one
 by id, effective at once for every serve process reading the same store.`
 
+// runUsers lists people and writes their passwords and tokens.
 func runUsers(ctx context.Context, m *Main, args []string) error {
-	fs := flag.NewFlagSet("users", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("users", usersUsage)
 	sf := addStoreFlags(fs)
 	dirPath := fs.String("directory", "examples/directory.yaml", "directory file: units, heads, people")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			io.WriteString(m.Stdout, usersUsage+"\n")
-			return nil
-		}
-		return usagef("users: %v\n%s", err, usersUsage)
+	if err := fs.parse(m, args); err != nil {
+		return err
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -66,7 +53,7 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer closeCreds()
-	as := &auth.Service{Store: creds, Directory: dir}
+	as := &auth.Service{Store: creds, Directory: dir, Now: m.Now.Time}
 	switch rest[0] {
 	case "list":
 		if len(rest) != 1 {

@@ -17,7 +17,7 @@ import (
 type SuiteOptions struct {
 	// SkipConcurrency, when not empty, skips the concurrency tests with
 	// this reason (FerretDB 1.24 is not atomic under concurrent
-	// conditional updates; see docs/store.md).
+	// conditional updates; see docs/stores.md).
 	SkipConcurrency string
 }
 

@@ -5,7 +5,7 @@
 // Everything is computed in Go over one streamed Store.Scan bounded by
 // the period's end, so both stores give the same figures by
 // construction: no store-specific aggregation (FerretDB silently gets
-// several accumulators wrong, see shared/docs/store.md).
+// several accumulators wrong, see docs/stores.md).
 //
 // # The period
 //

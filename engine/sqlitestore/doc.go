@@ -14,7 +14,7 @@
 //     crashed process never blocks the next start.
 //   - Writes go through a single connection, one transaction at a time
 //     (with synchronous=FULL several concurrent writers stall each other
-//     for seconds, see docs/store.md); reads use a small pool of
+//     for seconds, see docs/benchmarks.md); reads use a small pool of
 //     read-only connections and never block the writer.
 //
 // Layout: one row per dossier with the indexed fields as columns and the
