@@ -197,14 +197,20 @@ func (l *Lease) runOnce(ctx context.Context) time.Duration {
 	ok, err := l.Acquire(ctx, now)
 	next := l.interval()
 	switch {
-	case err != nil:
-		if ctx.Err() != nil {
-			return next
+	case err != nil && ctx.Err() != nil:
+		// Stopping: Run resigns next.
+	case err != nil && ok:
+		// The window an earlier renewal earned still holds: retry while
+		// some of it is left rather than let the term lapse.
+		l.logger().Error("lease renewal failed", "lease", l.name(), "holder", l.Holder, "err", err)
+		if r := l.remaining(l.Now.Time()); r/2 < next {
+			next = max(r/2, 0)
 		}
+	case err != nil:
 		l.logger().Error("lease attempt failed", "lease", l.name(), "holder", l.Holder, "err", err)
-		// Retry while some trust is left rather than let the term lapse.
-		if r := l.remaining(l.Now.Time()); r > 0 && r/2 < next {
-			next = r / 2
+		if had {
+			l.logger().Warn("lease trust ended before a renewal succeeded", "lease", l.name(), "holder", l.Holder)
+			l.testSignals.Lost.Signal(struct{}{})
 		}
 	case ok && !had:
 		l.logger().Info("lease taken", "lease", l.name(), "holder", l.Holder)
@@ -214,10 +220,6 @@ func (l *Lease) runOnce(ctx context.Context) time.Duration {
 		l.testSignals.Lost.Signal(struct{}{})
 	case !ok:
 		l.testSignals.Denied.Signal(struct{}{})
-	}
-	if !ok && had && err != nil && !l.Trusted(l.Now.Time()) {
-		l.logger().Warn("lease trust ended before a renewal succeeded", "lease", l.name(), "holder", l.Holder)
-		l.testSignals.Lost.Signal(struct{}{})
 	}
 	return next
 }

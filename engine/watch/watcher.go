@@ -255,6 +255,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if w.Lease.Store == nil {
 		w.Lease.Store = w.Store
 	}
+	if w.Lease.Now == nil {
+		// The jobs compare the trust window with the Watcher's clock.
+		w.Lease.Now = w.Now
+	}
 	c := cron.New(cron.WithLocation(w.Engine.Calendar.Location()))
 	spec := w.SweepSpec
 	if spec == "" {
