@@ -133,6 +133,13 @@ func (d *Dispatcher) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// outlived reports whether bounded, derived from ctx by underLease, ended
+// because the lease's trust ran out rather than because ctx did. Call it
+// before cancelling bounded.
+func outlived(ctx, bounded context.Context) bool {
+	return errors.Is(bounded.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+}
+
 // DispatchOnce sends the notifications pending at now, one batch. It
 // returns how many were sent and how many attempts failed in this round
 // (those are retried later or, past the budget, marked failed). err is
@@ -154,7 +161,11 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 		return 0, 0, ErrNotTrusted
 	}
 	ns, err := d.Store.PendingNotifications(rctx, now, batch)
+	cutOff := outlived(ctx, rctx)
 	cancel()
+	if cutOff {
+		return 0, 0, ErrNotTrusted
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("pending notifications: %w", err)
 	}
@@ -167,9 +178,9 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 			return sent, failed, ErrNotTrusted
 		}
 		serr := d.send(sctx, n)
-		outlived := errors.Is(sctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		cutOff = outlived(ctx, sctx)
 		cancel()
-		if serr != nil && outlived && d.Lease != nil {
+		if serr != nil && cutOff {
 			// Cut off by the end of the trust, not refused by the channel:
 			// not an attempt to count; the next holder sends it.
 			return sent, failed, ErrNotTrusted
@@ -195,7 +206,11 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 			return sent, failed, ErrNotTrusted
 		}
 		err := d.Store.UpdateNotification(uctx, n)
+		cutOff = outlived(ctx, uctx)
 		cancel()
+		if err != nil && cutOff {
+			return sent, failed, ErrNotTrusted
+		}
 		if err != nil {
 			// The message may have gone out: it will go again, with the
 			// same idempotency key.

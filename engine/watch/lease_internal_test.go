@@ -321,3 +321,33 @@ func TestLeaseTermLoop(t *testing.T) {
 		s.testSignals.Denied.RequireEmpty()
 	}
 }
+
+// stuck is a store whose DueForCheck hangs until its context ends, as a
+// store that stopped answering would.
+type stuck struct{ engine.Store }
+
+func (stuck) DueForCheck(ctx context.Context, _ time.Time, _ engine.Cursor, _ int) ([]*engine.Dossier, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestAStuckStoreCallEndsWithTheTrust: a sweep waiting on a store that
+// does not answer is cut off when the lease's trust ends, and reports a
+// step-down rather than a store failure.
+func TestAStuckStoreCallEndsWithTheTrust(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.w
+	w.Store = stuck{b.sqlite}
+	if ok, err := w.Lease.Acquire(t.Context(), reminderAt); !ok || err != nil {
+		t.Fatalf("acquire: %v %v", ok, err)
+	}
+	// 96 s of trust from reminderAt; 20 ms of it left.
+	b.clock.Set(reminderAt.Add(96*time.Second - 20*time.Millisecond))
+	var got error
+	w.OnSweep = func(_ Report, err error) { got = err }
+	w.tick(t.Context())
+	if rep := w.testSignals.Swept.Wait(); !rep.SteppedDown || got != nil {
+		t.Errorf("rule: a store call stuck past the trust is cut off and the sweep steps down; %+v, err %v", rep, got)
+	}
+}

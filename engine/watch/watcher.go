@@ -166,7 +166,12 @@ func (w *Watcher) sweep(ctx context.Context, at time.Time, lease *Lease) (Report
 			return rep, nil
 		}
 		page, err := w.Store.DueForCheck(pctx, at, cursor, n)
+		cutOff := outlived(ctx, pctx)
 		cancel()
+		if cutOff {
+			rep.SteppedDown = true
+			return rep, nil
+		}
 		if err != nil {
 			return rep, fmt.Errorf("sweep at %s: %w", at.Format(time.RFC3339), err)
 		}
@@ -182,7 +187,12 @@ func (w *Watcher) sweep(ctx context.Context, at time.Time, lease *Lease) (Report
 			}
 			rep.Checked++
 			err := w.check(dctx, d, at, &rep)
+			cutOff := outlived(ctx, dctx)
 			cancel()
+			if cutOff {
+				rep.SteppedDown = true
+				return rep, nil
+			}
 			if err != nil {
 				return rep, err
 			}
@@ -200,6 +210,14 @@ func (w *Watcher) underLease(ctx context.Context, lease *Lease) (context.Context
 		return ctx, func() {}, true
 	}
 	return lease.bound(ctx, w.Now.Time())
+}
+
+// outlived reports whether bounded, derived from ctx by underLease, ended
+// because the lease's trust ran out rather than because ctx did: the
+// store call was cut off by the lease, which is a step-down, not a store
+// failure. Call it before cancelling bounded.
+func outlived(ctx, bounded context.Context) bool {
+	return errors.Is(bounded.Err(), context.DeadlineExceeded) && ctx.Err() == nil
 }
 
 // check checks one dossier; it returns an error only when the store
