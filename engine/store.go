@@ -68,6 +68,12 @@ type Store interface {
 	// holder. It reports whether holder has it.
 	AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
 
+	// ReleaseLease gives up the named lease if holder has it, so that
+	// another holder can take it at once instead of after it expires (a
+	// process stopping hands its lease on). It reports whether holder had
+	// it; a lease held by another holder, or no lease, is left as it is.
+	ReleaseLease(ctx context.Context, name, holder string) (bool, error)
+
 	// Close releases the store's resources.
 	Close() error
 }

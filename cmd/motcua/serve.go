@@ -188,9 +188,9 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	}
 	// One dispatcher among the processes sharing a store, elected like the
 	// sweeper, so a message is not sent once per process.
-	dispatchLease := &watch.Lease{Store: store, Name: "dispatch", Holder: watch.HolderID()}
+	dispatchLease := &watch.Lease{Store: store, Name: "dispatch", Holder: watch.HolderID(), Logger: log, Now: now}
 	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: now, Logger: log,
-		Elect: dispatchLease.Acquire}
+		Lease: dispatchLease}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {

@@ -53,6 +53,7 @@ func RunStoreSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts 
 		{"UpdateNotification/RecordsDeliveryState", false, testUpdateNotification},
 		{"Notifications/NewestFirstPerDossier", false, testNotifications},
 		{"AcquireLease/FreeHeldRenewedTakenOver", false, testLease},
+		{"ReleaseLease/HandsTheLeaseOnAtOnce", false, testLeaseRelease},
 		{"Concurrency/NextSequenceIsContiguous", true, testConcurrentSequence},
 		{"Concurrency/ApplyFromSamePrevHasOneWinner", true, testConcurrentApply},
 	}

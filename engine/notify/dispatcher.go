@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -56,8 +57,9 @@ type Dispatcher struct {
 	// Templates renders subjects and bodies; nil means the embedded
 	// Vietnamese defaults.
 	Templates *Templates
-	// Now is the clock (default time.Now).
-	Now func() time.Time
+	// Now is the clock (nil: the system clock); a Lease's trust window
+	// is read on it.
+	Now engine.Clock
 	// Backoff returns the wait before the next attempt after the n-th
 	// failed one (n ≥ 1); default DefaultBackoff.
 	Backoff func(n int) time.Duration
@@ -72,13 +74,29 @@ type Dispatcher struct {
 	Interval time.Duration
 	// Logger receives one line per failure; nil discards.
 	Logger *slog.Logger
-	// Elect, if set, is asked before each of Run's rounds whether this
-	// process may dispatch (a lease among processes sharing one store);
-	// a round it refuses is skipped. Several dispatchers on one outbox
-	// would each send a message before either marks it sent: the
+	// Lease, if set, elects the dispatching process among those sharing
+	// one store: Run owns its term (Lease.Run) and skips the rounds it
+	// does not trust, and every send and store call under it is checked
+	// against, and bounded by, the trust left. Several dispatchers on one
+	// outbox would each send a message before either marks it sent: the
 	// idempotency key lets receivers drop the copy, the lease avoids it.
-	Elect func(ctx context.Context, now time.Time) (bool, error)
+	Lease Lease
+
+	skipped atomic.Int64
 }
+
+// Lease is an election among processes sharing one store; watch.Lease is
+// one. Run owns the term until ctx ends, then resigns it; TrustedUntil is
+// the end of the window in which this process may act on it (the zero
+// time: not elected), safe to read while Run runs.
+type Lease interface {
+	Run(ctx context.Context) error
+	TrustedUntil() time.Time
+}
+
+// ErrNotTrusted is returned by DispatchOnce when the Lease's trust ended
+// in the middle of a batch: the rest is left pending for the next holder.
+var ErrNotTrusted = errors.New("dispatch lease no longer trusted")
 
 // DefaultBackoff waits 1 minute after the first failure, doubling up to
 // 4 hours.
@@ -90,11 +108,22 @@ func DefaultBackoff(n int) time.Duration {
 	return min(d, 4*time.Hour)
 }
 
-func (d *Dispatcher) now() time.Time {
-	if d.Now != nil {
-		return d.Now()
+// Skipped returns how many of Run's rounds were skipped because this
+// process held no trusted lease.
+func (d *Dispatcher) Skipped() int64 { return d.skipped.Load() }
+
+// underLease bounds ctx by the Lease's trust left now; ok is false when
+// none is left. Without a Lease ctx is returned as is.
+func (d *Dispatcher) underLease(ctx context.Context) (_ context.Context, _ context.CancelFunc, ok bool) {
+	if d.Lease == nil {
+		return ctx, func() {}, true
 	}
-	return time.Now()
+	left := d.Lease.TrustedUntil().Sub(d.Now.Time())
+	if left <= 0 {
+		return ctx, func() {}, false
+	}
+	bctx, cancel := context.WithTimeout(ctx, left)
+	return bctx, cancel, true
 }
 
 func (d *Dispatcher) logger() *slog.Logger {
@@ -104,16 +133,39 @@ func (d *Dispatcher) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// outlived reports whether bounded, derived from ctx by underLease, ended
+// because the lease's trust ran out rather than because ctx did. Call it
+// before cancelling bounded.
+func outlived(ctx, bounded context.Context) bool {
+	return errors.Is(bounded.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+}
+
 // DispatchOnce sends the notifications pending at now, one batch. It
 // returns how many were sent and how many attempts failed in this round
 // (those are retried later or, past the budget, marked failed). err is
-// set only when the store itself fails.
+// set when the store itself fails, or, with a Lease, when its trust ends
+// before the batch does (ErrNotTrusted).
+//
+// With a Lease, trust is checked again before each message, not once per
+// batch, and the read, each send and each record take their deadline
+// from the trust left: with a 30 s SMTP timeout a batch of 100 can take
+// longer than the lease lives, and a send still going when the next
+// holder starts would go out twice.
 func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, failed int, err error) {
 	batch := d.BatchSize
 	if batch <= 0 {
 		batch = 100
 	}
-	ns, err := d.Store.PendingNotifications(ctx, now, batch)
+	rctx, cancel, ok := d.underLease(ctx)
+	if !ok {
+		return 0, 0, ErrNotTrusted
+	}
+	ns, err := d.Store.PendingNotifications(rctx, now, batch)
+	cutOff := outlived(ctx, rctx)
+	cancel()
+	if cutOff {
+		return 0, 0, ErrNotTrusted
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("pending notifications: %w", err)
 	}
@@ -121,7 +173,18 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 		if ctx.Err() != nil {
 			return sent, failed, ctx.Err()
 		}
-		serr := d.send(ctx, n)
+		sctx, cancel, ok := d.underLease(ctx)
+		if !ok {
+			return sent, failed, ErrNotTrusted
+		}
+		serr := d.send(sctx, n)
+		cutOff = outlived(ctx, sctx)
+		cancel()
+		if serr != nil && cutOff {
+			// Cut off by the end of the trust, not refused by the channel:
+			// not an attempt to count; the next holder sends it.
+			return sent, failed, ErrNotTrusted
+		}
 		n.Attempts++
 		if serr == nil {
 			n.Status, n.SentAt, n.LastError = engine.NotificationSent, new(now.UTC()), ""
@@ -136,7 +199,19 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 			}
 			d.logger().Warn("notification not delivered", "id", n.ID, "attempt", n.Attempts, "status", n.Status, "err", serr)
 		}
-		if err := d.Store.UpdateNotification(ctx, n); err != nil {
+		uctx, cancel, ok := d.underLease(ctx)
+		if !ok {
+			// Sent, or failed, after the trust ended: the next holder
+			// sends it again, with the same idempotency key.
+			return sent, failed, ErrNotTrusted
+		}
+		err := d.Store.UpdateNotification(uctx, n)
+		cutOff = outlived(ctx, uctx)
+		cancel()
+		if err != nil && cutOff {
+			return sent, failed, ErrNotTrusted
+		}
+		if err != nil {
 			// The message may have gone out: it will go again, with the
 			// same idempotency key.
 			return sent, failed, fmt.Errorf("record delivery of %s: %w", n.ID, err)
@@ -187,15 +262,25 @@ func (d *Dispatcher) send(ctx context.Context, n engine.Notification) error {
 }
 
 // Run dispatches until ctx ends: a round every Interval, at once again
-// while rounds come back full.
+// while rounds come back full. With a Lease, Run owns its term and, once
+// the rounds have stopped, resigns it, so that a restarted process can
+// take over at once.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	if d.Lease != nil {
+		lctx, stopLease := context.WithCancel(context.WithoutCancel(ctx))
+		leaseDone := make(chan struct{})
+		go func() {
+			defer close(leaseDone)
+			d.Lease.Run(lctx)
+		}()
+		defer func() {
+			stopLease()
+			<-leaseDone
+		}()
+	}
 	interval := d.Interval
 	if interval <= 0 {
 		interval = 15 * time.Second
-	}
-	batch := d.BatchSize
-	if batch <= 0 {
-		batch = 100
 	}
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -205,27 +290,37 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
-		now := d.now()
-		if d.Elect != nil {
-			ok, err := d.Elect(ctx, now)
-			if err != nil && ctx.Err() == nil {
-				d.logger().Error("dispatch lease", "err", err)
-			}
-			if !ok {
-				t.Reset(interval)
-				continue
-			}
-		}
-		sent, failed, err := d.DispatchOnce(ctx, now)
-		if err != nil && ctx.Err() == nil {
-			d.logger().Error("dispatch", "err", err)
-		}
 		next := interval
-		if err == nil && sent+failed >= batch {
+		if d.runOnce(ctx) {
 			next = 0 // more are waiting
 		}
 		t.Reset(next)
 	}
+}
+
+// runOnce is one of Run's rounds; it reports whether the batch came back
+// full, so more may be waiting.
+func (d *Dispatcher) runOnce(ctx context.Context) (more bool) {
+	now := d.Now.Time()
+	if d.Lease != nil && !now.Before(d.Lease.TrustedUntil()) {
+		// Every round of every process but one: not worth more than debug.
+		d.skipped.Add(1)
+		d.logger().Debug("dispatch round skipped: the lease is not held here")
+		return false
+	}
+	batch := d.BatchSize
+	if batch <= 0 {
+		batch = 100
+	}
+	sent, failed, err := d.DispatchOnce(ctx, now)
+	switch {
+	case errors.Is(err, ErrNotTrusted):
+		d.logger().Warn("dispatch stopped: lease no longer trusted", "sent", sent, "failed", failed)
+		return false
+	case err != nil && ctx.Err() == nil:
+		d.logger().Error("dispatch", "err", err)
+	}
+	return err == nil && sent+failed >= batch
 }
 
 func truncate(s string, n int) string {

@@ -23,6 +23,14 @@
 // can drop duplicates. Run one dispatcher per deployment (next to the
 // elected sweeper) to keep such resends rare.
 //
+// Among processes sharing one store, a Lease (watch.Lease) elects the one
+// that dispatches. Run owns the lease's term and resigns it when it stops,
+// so a restarted process takes over at once. Trust is checked before each
+// message, not once per batch, and each read, send and record takes its
+// deadline from the trust left: a batch of slow sends (30 s SMTP timeout
+// each) stops where the trust ends (ErrNotTrusted) and leaves the rest to
+// the next holder, instead of sending alongside it.
+//
 // Recipients are person ids resolved to e-mail addresses through the
 // directory when the message is sent. Messages are Vietnamese by default
 // (Templates.Lang "en" for English).

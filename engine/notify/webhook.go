@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/motcua/motcua/engine"
 )
 
 // Webhook headers. The signature covers the timestamp and the body, so a
@@ -36,8 +38,8 @@ type Webhook struct {
 	Secret []byte
 	// Client defaults to one with a 30 s timeout.
 	Client *http.Client
-	// Now stamps the requests (default time.Now).
-	Now func() time.Time
+	// Now stamps the requests (nil: the system clock).
+	Now engine.Clock
 	// ChannelName overrides Name (default "webhook"), to tell several
 	// webhooks apart.
 	ChannelName string
@@ -79,11 +81,7 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
-	}
-	ts := strconv.FormatInt(now().Unix(), 10)
+	ts := strconv.FormatInt(w.Now.Time().Unix(), 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
 		return err

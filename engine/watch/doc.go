@@ -26,4 +26,22 @@
 // than its lifetime, measured from before the renewal was asked, and
 // steps down rather than act on a lease it no longer trusts (the scheme of
 // River's internal/leadership).
+//
+// One goroutine owns each lease term, as River's elector does; the jobs
+// only read the trust window it publishes:
+//
+//	Lease.Run ── bid/renew every Interval ──▶ trustedUntil (mutex) ──▶ resign on stop
+//	                                              │ read by
+//	        cron ──▶ tick (sweep) ┐               ▼
+//	        cron ──▶ digestTick   ┴─▶ runJob: previous still running? lease trusted?
+//	                                   │ no: skipped, logged, counted (Skipped, OnSkip)
+//	                                   ▼ yes
+//	                    store calls with deadlines at the end of the trust
+//
+// A renewal, every page and every dossier of a sweep, and the digest take
+// their context deadline from the trust left, so a stuck store call
+// cannot outlive the lease; Run resigns the lease after its jobs stopped,
+// so a restarted process takes it at once instead of a TTL later. Tests
+// call tick, digestTick and Lease.runOnce directly and wait on test
+// signals (internal/testsignal), never on a schedule or a sleep.
 package watch

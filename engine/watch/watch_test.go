@@ -422,7 +422,9 @@ func TestRunSweepsOnSchedule(t *testing.T) {
 	defer cancel()
 	w := &watch.Watcher{
 		Store: b.store, Engine: b.engine, Now: func() time.Time { return reminderAt },
-		SweepSpec: "@every 1s", DigestSpec: "-",
+		// The digest on, on the sweep's schedule: both jobs run side by
+		// side under -race, sharing the lease Run elects.
+		SweepSpec: "@every 1s", DigestSpec: "@every 1s",
 		OnSweep: func(r watch.Report, err error) {
 			if err == nil {
 				done <- r
