@@ -180,7 +180,8 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		channels[i] = &observed{Channel: ch, m: metrics}
 	}
 	watcher := &watch.Watcher{Store: store, Engine: eng, Now: now, Logger: log, SweepSpec: c.sweepSpec,
-		OnSweep: func(_ watch.Report, err error) { metrics.ObserveSweep(err) }}
+		OnSweep: func(_ watch.Report, err error) { metrics.ObserveSweep(err) },
+		OnSkip:  metrics.ObserveSkip}
 	// Messages link to the dossier page when the public address is known.
 	tmpl := &notify.Templates{Dir: c.templatesDir, Lang: c.notifyLang, BaseURL: strings.TrimSuffix(c.baseURL, "/")}
 	if err := tmpl.Check(); err != nil {

@@ -510,6 +510,7 @@ func TestMetrics(t *testing.T) {
 	r.json(t, &got)
 	b.call("POST", "/api/v1/dossiers/"+got.Code+"/actions/chuyen", receiver, nil)
 	b.srv.Metrics().ObserveSweep(nil)
+	b.srv.Metrics().ObserveSkip("digest", "not_trusted")
 	b.srv.Metrics().ObserveNotification("log", nil)
 	b.srv.Metrics().ObserveNotification("smtp", fmt.Errorf("down"))
 	b.clock.Set(enginetest.Monday.AddDate(0, 0, 14))
@@ -521,6 +522,7 @@ func TestMetrics(t *testing.T) {
 		`motcua_dossiers_open{unit="chuyen-mon"} 1`,
 		`motcua_dossiers_overdue{unit="chuyen-mon"} 1`,
 		`motcua_sweeps_total{result="ok"} 1`,
+		`motcua_scheduled_runs_skipped_total{job="digest",reason="not_trusted"} 1`,
 		`motcua_notifications_total{channel="smtp",result="failed"} 1`,
 		`motcua_notifications_total{channel="log",result="sent"} 1`,
 		`motcua_http_requests_total{route="/dossiers",status="201"} 1`,

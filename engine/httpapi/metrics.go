@@ -14,7 +14,7 @@ import (
 
 // Metrics are the server's Prometheus metrics. The watch and the
 // dispatcher live outside this package; cmd feeds their outcomes in
-// through ObserveSweep and ObserveNotification.
+// through ObserveSweep, ObserveSkip and ObserveNotification.
 type Metrics struct {
 	reg           *prometheus.Registry
 	requests      *prometheus.CounterVec
@@ -23,6 +23,7 @@ type Metrics struct {
 	receptions    *prometheus.CounterVec
 	sweeps        *prometheus.CounterVec
 	notifications *prometheus.CounterVec
+	skips         *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, eng *engine.Engine) (*Metrics, error) {
@@ -47,8 +48,11 @@ func newMetrics(reg *prometheus.Registry, eng *engine.Engine) (*Metrics, error) 
 		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_notifications_total", Help: "Notification deliveries by channel and result (sent, failed).",
 		}, []string{"channel", "result"}),
+		skips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "motcua_scheduled_runs_skipped_total", Help: "Scheduled deadline-watch runs that did not run, by job (sweep, digest) and reason (running: the previous run had not finished; not_trusted: another process holds the lease).",
+		}, []string{"job", "reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.transitions, m.receptions, m.sweeps, m.notifications, &dossierCollector{eng: eng}} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.transitions, m.receptions, m.sweeps, m.notifications, m.skips, &dossierCollector{eng: eng}} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -64,6 +68,14 @@ func (m *Metrics) Handler() http.Handler {
 // ObserveSweep counts one deadline-watch sweep.
 func (m *Metrics) ObserveSweep(err error) {
 	m.sweeps.WithLabelValues(result(err, "ok")).Inc()
+}
+
+// ObserveSkip counts one scheduled run of job that was skipped, and why:
+// a skip is normal on every process but the lease holder, and a rising
+// count of "running" on the holder says sweeps take longer than their
+// interval.
+func (m *Metrics) ObserveSkip(job, reason string) {
+	m.skips.WithLabelValues(job, reason).Inc()
 }
 
 // ObserveNotification counts one delivery attempt on channel.
