@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/motcua/motcua/engine/calendar"
 )
@@ -18,18 +17,12 @@ type Engine struct {
 	Catalog   *Catalog
 	Directory *Directory
 	Calendar  *calendar.Calendar
-	// Now is the clock; tests and the simulator replace it.
-	Now func() time.Time
+	// Now is the clock (nil: the system clock); tests and the simulator
+	// replace it.
+	Now Clock
 	// Retries bounds how often a transition is recomputed after losing a
 	// race on the dossier's version (default 8).
 	Retries int
-}
-
-func (e *Engine) now() time.Time {
-	if e.Now != nil {
-		return e.Now()
-	}
-	return time.Now()
 }
 
 func (e *Engine) retries() int {
@@ -63,7 +56,7 @@ func (e *Engine) Receive(ctx context.Context, procedure string, version int, in 
 		}
 	}
 	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}
-	now := e.now()
+	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {
 		return nil, fmt.Errorf("procedure %s: no initial state", p.Key())
@@ -123,7 +116,7 @@ func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64
 		if err != nil {
 			return nil, err
 		}
-		dec, err := Step(env, d, in, e.now())
+		dec, err := Step(env, d, in, e.Now.Time())
 		if err != nil {
 			return nil, err
 		}

@@ -133,10 +133,7 @@ func (c *dossierCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
-	now := time.Now()
-	if c.eng.Now != nil {
-		now = c.eng.Now()
-	}
+	now := c.eng.Now.Time()
 	open, overdue, paused := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, u := range c.eng.Directory.Units() {
 		open[u.ID], overdue[u.ID], paused[u.ID] = 0, 0, 0
