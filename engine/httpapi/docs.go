@@ -13,7 +13,8 @@ import (
 // dossier (domain brief, "Dossier lifecycle"): the process control slip
 // for any dossier, and forms 02 (request for supplementation), 03
 // (refusal) and 04 (apology with a new appointment) when the dossier's
-// history holds the event each one records, and form 01, the receipt
+// history holds the event each one records — the core decides that
+// (engine.Forms); this file only renders — and form 01, the receipt
 // with the appointment, for every dossier. The numbering follows Circular
 // 01/2018/TT-VPCP, whose forms provincial one-stop rules still reproduce
 // under Decree 118/2025.
@@ -164,96 +165,32 @@ type receiptDoc struct {
 	Explain []string
 }
 
-// apology is one reappointment found in the ledger with its history row.
-type apology struct {
-	Row      engine.HistoryRow
-	Original *time.Time
-	New      time.Time
-}
-
-// supplementRows are the rows whose action sent the dossier to wait for
-// the applicant: each is a request for supplementation (form 02).
-func supplementRows(p *engine.Procedure, d *engine.Dossier) []engine.HistoryRow {
-	var out []engine.HistoryRow
-	if p == nil {
-		return nil
-	}
-	for _, h := range d.History {
-		to, ok := p.State(h.ToState)
-		if !ok || !to.IsWaiting() {
-			continue
-		}
-		if from, ok := p.State(h.FromState); ok && from.IsWaiting() {
-			continue
-		}
-		out = append(out, h)
-	}
-	return out
-}
-
-// refusalRow is the row that ended a refused dossier (form 03).
-func refusalRow(p *engine.Procedure, d *engine.Dossier) (engine.HistoryRow, bool) {
-	if p == nil || !d.IsFinished() || d.Result != engine.OutcomeRefused {
-		return engine.HistoryRow{}, false
-	}
-	for i := len(d.History) - 1; i >= 0; i-- {
-		h := d.History[i]
-		if st, ok := p.State(h.ToState); ok && st.IsFinal() && h.FromState != h.ToState {
-			return h, true
-		}
-	}
-	return engine.HistoryRow{}, false
-}
-
-// apologies are the reappointments of the ledger (form 04), each with the
-// appointment it replaced: the ledger replayed up to it, since the event
-// itself keeps only the new date.
-func (w *web) apologies(p *engine.Procedure, d *engine.Dossier) ([]apology, error) {
-	var out []apology
-	if p == nil {
-		return nil, nil
-	}
-	for i, ev := range d.Ledger {
-		if ev.Kind != engine.ClockReappoint || ev.Appointment == nil {
-			continue
-		}
-		a := apology{New: *ev.Appointment}
-		before, err := engine.DeriveClock(p, w.s.eng.Calendar, d.Ledger[:i], "vi")
-		if err != nil {
-			return nil, err
-		}
-		if !before.Appointment.IsZero() {
-			t := before.Appointment
-			a.Original = &t
-		}
-		for _, h := range d.History {
-			if h.Action == ev.Action && h.At.Equal(ev.At) {
-				a.Row = h
-			}
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
 // documents lists the documents that apply to d, for links on its page:
-// the slip always, each form only when its event happened. A form that
-// happened more than once gets one link per occurrence (?seq=).
+// the slip always, each form when the core says it applies
+// (engine.Forms). A form that happened more than once gets one link per
+// occurrence (?seq=). A failed replay of the ledger leaves the apologies
+// out rather than the page.
 func (w *web) documents(p *engine.Procedure, d *engine.Dossier, lang string) []docLink {
 	base := "/dossiers/" + d.Code + "/"
 	out := []docLink{{Path: base + docSlip, Label: tr("control_slip", lang)}}
-	rows := supplementRows(p, d)
-	for _, h := range rows {
-		out = append(out, docLink{Path: base + docSupplement + seqQuery(h.Seq, len(rows)), Label: tr("form02", lang), Form: tr("form02_no", lang)})
+	forms, _ := engine.Forms(p, w.s.eng.Calendar, d)
+	count := map[engine.Form]int{}
+	for _, f := range forms {
+		count[f.Form]++
 	}
-	if _, ok := refusalRow(p, d); ok {
-		out = append(out, docLink{Path: base + docRefusal, Label: tr("form03", lang), Form: tr("form03_no", lang)})
-	}
-	aps, _ := w.apologies(p, d)
-	for _, a := range aps {
-		out = append(out, docLink{Path: base + docApology + seqQuery(a.Row.Seq, len(aps)), Label: tr("form04", lang), Form: tr("form04_no", lang)})
+	for _, f := range forms {
+		l := formLinks[f.Form]
+		out = append(out, docLink{Path: base + l.path + seqQuery(f.Row.Seq, count[f.Form]), Label: tr(l.key, lang), Form: tr(l.key+"_no", lang)})
 	}
 	return out
+}
+
+// formLinks are the page path and label key of each form that records an
+// event.
+var formLinks = map[engine.Form]struct{ path, key string }{
+	engine.FormSupplement: {docSupplement, "form02"},
+	engine.FormRefusal:    {docRefusal, "form03"},
+	engine.FormApology:    {docApology, "form04"},
 }
 
 func seqQuery(seq, n int) string {

@@ -167,7 +167,7 @@ func (w *web) supplementRequest(q *req) error {
 	if err != nil {
 		return err
 	}
-	rows := supplementRows(p, d)
+	rows := engine.SupplementRequests(p, d)
 	seqs := make([]int, len(rows))
 	for i, h := range rows {
 		seqs[i] = h.Seq
@@ -206,7 +206,7 @@ func (w *web) refusal(q *req) error {
 	if err != nil {
 		return err
 	}
-	h, ok := refusalRow(p, d)
+	h, ok := engine.Refusal(p, d)
 	if !ok {
 		return notApplicable(tr("form03", q.lang))
 	}
@@ -240,7 +240,7 @@ func (w *web) apologyLetter(q *req) error {
 	if err != nil {
 		return err
 	}
-	aps, err := w.apologies(p, d)
+	aps, err := engine.Apologies(p, w.s.eng.Calendar, d)
 	if err != nil {
 		return err
 	}
