@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -113,21 +114,20 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt
 	}
-	if key != "" {
-		// A reception key is global: make sure a replay only ever hands
-		// the dossier back to someone who may read it.
-		if d, err := s.eng.Store.GetByReceiveKey(r.Context(), key); err == nil {
-			if !auth.CanRead(p, d) {
-				return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
-			}
-			return d, nil
-		}
+	// A reception key is global: the engine hands a replay's dossier
+	// back only to someone who may read it, and says the key is used to
+	// anyone else, in words that name no dossier.
+	d, fresh, err := s.eng.ReceiveOnce(r.Context(), req.Procedure, req.Version, in)
+	var dup *engine.DuplicateError
+	if errors.As(err, &dup) && dup.Key != "" {
+		return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
 	}
-	d, err := s.eng.Receive(r.Context(), req.Procedure, req.Version, in)
 	if err != nil {
 		return nil, err
 	}
-	s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
+	if fresh {
+		s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
+	}
 	return d, nil
 }
 
@@ -179,19 +179,14 @@ func ifMatch(r *http.Request) (int64, error) {
 	return v, nil
 }
 
-// readable loads dossier code if p may read it.
+// readable loads dossier code if p may read it (engine.Read).
 func (s *Server) readable(r *http.Request, p *engine.Person, code string) (*engine.Dossier, error) {
-	d, err := s.eng.Store.Get(r.Context(), code)
-	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return nil, &engine.NotFoundError{What: "dossier", ID: code}
-		}
-		return nil, err
-	}
-	if !auth.CanRead(p, d) {
+	d, err := s.eng.Read(r.Context(), p, code)
+	var rf *engine.ReadForbiddenError
+	if errors.As(err, &rf) {
 		return nil, errorf(engine.EFORBIDDEN, "Bạn không được xem hồ sơ của đơn vị khác.", "You may not read another unit's dossier.")
 	}
-	return d, nil
+	return d, err
 }
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
@@ -320,13 +315,14 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 	return q, nil
 }
 
-func (s *Server) page(r *http.Request, q engine.Query) (Page, error) {
+// page reads one page of q as p may list it (engine.List).
+func (s *Server) page(r *http.Request, p *engine.Person, q engine.Query) (Page, error) {
 	page, per, err := paging(r)
 	if err != nil {
 		return Page{}, err
 	}
 	q.Offset, q.Limit = (page-1)*per, per+1
-	ds, err := s.eng.Store.List(r.Context(), q)
+	ds, err := s.eng.List(r.Context(), p, q)
 	if err != nil {
 		return Page{}, err
 	}
@@ -346,7 +342,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request, p *engine.Perso
 	if err != nil {
 		return err
 	}
-	pg, err := s.page(r, q)
+	pg, err := s.page(r, p, q)
 	if err != nil {
 		return err
 	}
@@ -368,7 +364,7 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Pers
 		writeJSON(w, http.StatusOK, Page{Items: []Summary{}, Page: page, PerPage: per})
 		return nil
 	}
-	pg, err := s.page(r, s.inboxQuery(p))
+	pg, err := s.page(r, p, s.inboxQuery(p))
 	if err != nil {
 		return err
 	}
@@ -417,11 +413,9 @@ func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
 	if code == "" || len(code) > 64 {
 		return LookupView{}, &engine.InvalidInputError{Field: "code", Reason: "want a dossier code such as UBND-XA-260302-0001"}
 	}
-	d, err := s.eng.Store.Get(r.Context(), code)
+	// The public reads any dossier, and sees only the LookupView of it.
+	d, err := s.eng.Get(r.Context(), code)
 	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return LookupView{}, &engine.NotFoundError{What: "dossier", ID: code}
-		}
 		return LookupView{}, err
 	}
 	l := lang(r)

@@ -140,7 +140,7 @@ func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := c.eng.Store.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}}, func(d *engine.Dossier) error {
+	err := c.eng.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}}, func(d *engine.Dossier) error {
 		open[d.Unit]++
 		if d.Status == engine.StatusPaused {
 			paused[d.Unit]++

@@ -79,7 +79,7 @@ func (w *web) inbox(q *req) error {
 	pg := Page{Items: []Summary{}, Page: 1, PerPage: defaultPerPage}
 	if len(q.person.Units) > 0 {
 		var err error
-		if pg, err = w.s.page(q.r, w.s.inboxQuery(q.person)); err != nil {
+		if pg, err = w.s.page(q.r, q.person, w.s.inboxQuery(q.person)); err != nil {
 			return err
 		}
 	}
@@ -96,7 +96,7 @@ func (w *web) list(q *req) error {
 	if err != nil {
 		return err
 	}
-	pg, err := w.s.page(q.r, query)
+	pg, err := w.s.page(q.r, q.person, query)
 	if err != nil {
 		return err
 	}
