@@ -26,8 +26,12 @@ func ReadsAll(p *Person) bool {
 	return p.HasRole(RoleAdmin) || p.HasRole(RoleViewer)
 }
 
-// CanRead reports whether p may read dossier d.
+// CanRead reports whether p may read dossier d; nobody (nil) reads
+// nothing.
 func CanRead(p *Person, d *Dossier) bool {
+	if p == nil {
+		return false
+	}
 	if ReadsAll(p) {
 		return true
 	}
@@ -95,7 +99,11 @@ func (e *Engine) Read(ctx context.Context, reader *Person, code string) (*Dossie
 		return nil, err
 	}
 	if !CanRead(reader, d) {
-		return nil, &ReadForbiddenError{Person: reader.ID, Code: code}
+		who := ""
+		if reader != nil {
+			who = reader.ID
+		}
+		return nil, &ReadForbiddenError{Person: who, Code: code}
 	}
 	return d, nil
 }

@@ -125,6 +125,7 @@ func TestReadRights(t *testing.T) {
 		{"an admin reads everything", person([]Role{RoleAdmin}), true},
 		{"a viewer reads everything", person([]Role{RoleViewer}), true},
 		{"a member without a reading role reads nothing", person(nil, "tu-phap"), false},
+		{"nobody reads nothing", nil, false},
 	}
 	for _, c := range cases {
 		if got := CanRead(c.p, d); got != c.read {
@@ -143,6 +144,86 @@ func TestReadRights(t *testing.T) {
 	for _, c := range lists {
 		if got := narrow(c.asked, c.mine); !slices.Equal(got, c.want) {
 			t.Errorf("%s: narrow(%v, %v) = %v, want %v", c.rule, c.asked, c.mine, got, c.want)
+		}
+	}
+}
+
+// queryStore holds one dossier and records the last List query.
+type queryStore struct {
+	Store
+	d      *Dossier
+	listed *Query
+}
+
+func (s *queryStore) Get(_ context.Context, code string) (*Dossier, error) {
+	if code != s.d.Code {
+		return nil, &NotFoundError{What: "row", ID: code}
+	}
+	return s.d, nil
+}
+
+func (s *queryStore) List(_ context.Context, q Query) ([]*Dossier, error) {
+	s.listed = &q
+	return nil, nil
+}
+
+// TestEngineReads: the engine's reads apply the read rules, one rule a
+// case: what Read answers, and which units List asks the store for.
+func TestEngineReads(t *testing.T) {
+	t.Parallel()
+	env := envOf(t, birthProc(t))
+	d := receive(t, env, "2026-03-09T09:00:00+07:00")
+	officer := func(units ...string) *Person {
+		return &Person{ID: "x", Roles: []Role{RoleOfficer}, Units: units, Active: true}
+	}
+	admin := &Person{ID: "ad", Roles: []Role{RoleAdmin}}
+	reads := []struct {
+		rule   string
+		reader *Person
+		code   string
+		want   Code // "": the dossier comes back
+	}{
+		{"the receiving desk reads its dossier", officer("tiep-nhan"), d.Code, ""},
+		{"another unit's officer is refused as forbidden", officer("kinh-te"), d.Code, EFORBIDDEN},
+		{"a missing dossier is not found, whoever asks", admin, "UBND-260309-9999", ENOTFOUND},
+	}
+	for _, c := range reads {
+		e := &Engine{Store: &queryStore{d: d}}
+		got, err := e.Read(t.Context(), c.reader, c.code)
+		switch {
+		case c.want == "" && (err != nil || got != d):
+			t.Errorf("%s: Read = %v, %v", c.rule, got, err)
+		case c.want != "" && (ErrorCode(err) != c.want || got != nil):
+			t.Errorf("%s: Read = %v, %v; want %s", c.rule, got, err, c.want)
+		case c.want == EFORBIDDEN && !errors.As(err, new(*ReadForbiddenError)):
+			t.Errorf("%s: %T, want *ReadForbiddenError", c.rule, err)
+		case c.want == ENOTFOUND && err.Error() != `dossier "UBND-260309-9999" not found`:
+			t.Errorf("%s: %v, want the dossier named", c.rule, err)
+		}
+	}
+	lists := []struct {
+		rule   string
+		reader *Person
+		asked  []string
+		want   []string // nil with asked == nil: every unit
+		store  bool     // whether the store is asked at all
+	}{
+		{"an officer lists their own units", officer("tu-phap", "kinh-te"), nil, []string{"tu-phap", "kinh-te"}, true},
+		{"an officer asking for another unit lists nothing", officer("tu-phap"), []string{"thanh-tra"}, nil, false},
+		{"an admin lists every unit", admin, nil, nil, true},
+		{"the system lists what it asks", nil, []string{"thanh-tra"}, []string{"thanh-tra"}, true},
+	}
+	for _, c := range lists {
+		st := &queryStore{d: d}
+		e := &Engine{Store: st}
+		if _, err := e.List(t.Context(), c.reader, Query{Units: c.asked}); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case (st.listed != nil) != c.store:
+			t.Errorf("%s: store asked = %v, want %v", c.rule, st.listed != nil, c.store)
+		case st.listed != nil && !slices.Equal(st.listed.Units, c.want):
+			t.Errorf("%s: store asked for units %v, want %v", c.rule, st.listed.Units, c.want)
 		}
 	}
 }
