@@ -128,27 +128,17 @@ func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary 
 	}
 }
 
-// actionsFor lists the actions person may fire on d now: exactly what the
-// engine would accept, short of inputs.
+// actionsFor lists the actions person may fire on d now, as the core
+// answers it (engine.Available), for a role that may act at all.
 func actionsFor(p *engine.Procedure, d *engine.Dossier, person *engine.Person, lang string) []ActionView {
 	out := []ActionView{}
-	if p == nil || person == nil || d.IsFinished() || !auth.CanAct(person) {
+	if person == nil || !auth.CanAct(person) {
 		return out
 	}
-	for _, a := range p.ActionsFor(d.State, person.Units) {
-		if (!a.Extend.IsZero() || a.Reappoint) && d.Uses[a.ID] >= limitOf(a) {
-			continue
-		}
+	for _, a := range engine.Available(p, d, person) {
 		out = append(out, ActionView{ID: a.ID, Name: pick(a.Name, a.NameEN, lang), Requires: a.Requires, Moves: a.To != ""})
 	}
 	return out
-}
-
-func limitOf(a *engine.Action) int {
-	if a.Reappoint && a.Max == 0 {
-		return 1
-	}
-	return a.Max
 }
 
 func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, lang string) (*DossierView, error) {
