@@ -224,13 +224,19 @@ func (p *Procedure) CheckMachine() error {
 			next, err := p.Next(s.ID, a.ID)
 			moves := err == nil && a.To != ""
 			m.SetState(s.ID)
-			ferr := m.Event(ctx, a.ID)
-			// An action to the state it fires from is a transition the
-			// machine reports as none.
-			fired := ferr == nil || errors.As(ferr, new(fsm.NoTransitionError))
+			// Can first: most pairs are no transition, and firing one
+			// that is costs a context and an event.
+			var ferr error
+			fired := m.Can(a.ID)
+			if fired {
+				ferr = m.Event(ctx, a.ID)
+				// An action to the state it fires from is a transition
+				// the machine reports as none.
+				fired = ferr == nil || errors.As(ferr, new(fsm.NoTransitionError))
+			}
 			switch {
 			case moves && !fired:
-				return fmt.Errorf("procedure %s: in state %q the compiled table moves %q to %q, looplab/fsm refuses it: %v", p.Key(), s.ID, a.ID, next, ferr)
+				return fmt.Errorf("procedure %s: in state %q the compiled table moves %q to %q, looplab/fsm refuses it", p.Key(), s.ID, a.ID, next)
 			case !moves && fired:
 				return fmt.Errorf("procedure %s: in state %q looplab/fsm moves %q to %q, the compiled table does not", p.Key(), s.ID, a.ID, m.Current())
 			case moves && m.Current() != next:
