@@ -221,6 +221,7 @@ func (w *web) dashboard(q *req) error {
 // not the size of the unit's backlog.
 func (w *web) dueWalk(ctx context.Context, viewer *engine.Person, st *unitStats, now, endOfToday time.Time) error {
 	open := []engine.Status{engine.StatusInProgress, engine.StatusPaused}
+	loc := w.s.eng.Calendar.Location()
 	for off := 0; off < dueWalkMax; off += dueWalkPage {
 		page, err := w.s.eng.List(ctx, viewer, engine.Query{Units: []string{st.Unit}, Status: open, OrderByDue: true, Offset: off, Limit: dueWalkPage})
 		if err != nil {
@@ -230,7 +231,9 @@ func (w *web) dueWalk(ctx context.Context, viewer *engine.Person, st *unitStats,
 			if d.DueAt == nil || !d.DueAt.Before(endOfToday) {
 				return nil
 			}
-			if d.DueAt.Before(now) {
+			// Due before the end of today: overdue or due today, as the
+			// core says (engine.DueFlags), like the inbox's rows.
+			if od, _ := engine.DueFlags(d, now, loc); od {
 				st.Overdue++
 			} else {
 				st.DueToday++

@@ -133,7 +133,7 @@ func (c *dossierCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
-	now := c.eng.Now.Time()
+	now, loc := c.eng.Now.Time(), c.eng.Calendar.Location()
 	open, overdue, paused := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, u := range c.eng.Directory.Units() {
 		open[u.ID], overdue[u.ID], paused[u.ID] = 0, 0, 0
@@ -145,7 +145,7 @@ func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
 		if d.Status == engine.StatusPaused {
 			paused[d.Unit]++
 		}
-		if d.DueAt != nil && d.DueAt.Before(now) {
+		if od, _ := engine.DueFlags(d, now, loc); od {
 			overdue[d.Unit]++
 		}
 		return nil

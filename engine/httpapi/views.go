@@ -104,21 +104,9 @@ func stateName(p *engine.Procedure, id, lang string) string {
 	return id
 }
 
-// flags computes overdue / due today for d at now in cal's zone.
-func flags(d *engine.Dossier, now time.Time, cal *calendar.Calendar) (overdue, dueToday bool) {
-	if d.IsFinished() || d.DueAt == nil {
-		return false, false
-	}
-	if d.DueAt.Before(now) {
-		return true, false
-	}
-	loc := cal.Location()
-	return false, calendar.DateOf(*d.DueAt, loc) == calendar.DateOf(now, loc)
-}
-
 func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary {
 	p, pname := s.procName(d, lang)
-	od, today := flags(d, now, s.eng.Calendar)
+	od, today := engine.DueFlags(d, now, s.eng.Calendar.Location())
 	d = d.In(s.eng.Calendar.Location())
 	return Summary{
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
@@ -147,7 +135,7 @@ func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, l
 	if err != nil {
 		return nil, err
 	}
-	od, today := flags(d, now, s.eng.Calendar)
+	od, today := engine.DueFlags(d, now, s.eng.Calendar.Location())
 	return &DossierView{
 		Dossier: d.In(s.eng.Calendar.Location()), ProcedureName: pname, StateName: stateName(p, d.State, lang),
 		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
