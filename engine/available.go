@@ -32,3 +32,20 @@ func Available(p *Procedure, d *Dossier, person *Person) []*Action {
 	}
 	return out
 }
+
+// Receivable returns the latest version of every procedure person may
+// receive dossiers under, ordered by code: those whose initial state is
+// with one of their units, as Receive checks. A deactivated person or
+// nobody (nil) may receive none.
+func (c *Catalog) Receivable(person *Person) []*Procedure {
+	if person == nil || !person.Active {
+		return nil
+	}
+	var out []*Procedure
+	for _, p := range c.Latest() {
+		if st, ok := p.State(p.Initial); ok && person.InUnit(st.Unit) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

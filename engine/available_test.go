@@ -93,3 +93,31 @@ func TestAvailableIsWhatStepAccepts(t *testing.T) {
 		}
 	}
 }
+
+// TestReceivable: the procedures offered at the desk are exactly those
+// Receive accepts from the person.
+func TestReceivable(t *testing.T) {
+	t.Parallel()
+	dir := testDirectory(t)
+	cat, err := NewCatalog(birthProc(t), businessProc(t, SupplementPause), complaintProc(t), denunciationProc(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-03-09T09:00:00+07:00")
+	for _, person := range dir.People() {
+		offered := map[string]bool{}
+		for _, p := range cat.Receivable(person) {
+			offered[p.Code] = true
+		}
+		for _, p := range cat.Latest() {
+			env := Env{Procedure: p, Directory: dir, Calendar: vnCal}
+			err := CheckReception(env, ReceiveInput{Actor: person.ID, Applicant: Applicant{Name: "A"}}, now)
+			if accepted := err == nil; accepted != offered[p.Code] {
+				t.Errorf("%s by %s: offered %v, Receive accepts %v (%v)", p.Code, person.ID, offered[p.Code], accepted, err)
+			}
+		}
+	}
+	if got := cat.Receivable(nil); got != nil {
+		t.Errorf("nobody may receive %v", got)
+	}
+}

@@ -15,13 +15,12 @@ type receiveView struct {
 	Values     url.Values
 }
 
-// receivable lists the procedures whose first step is with one of p's units.
+// receivable lists the procedures p may receive dossiers under, as the
+// core answers it (Catalog.Receivable).
 func (w *web) receivable(p *engine.Person, lang string) []ProcedureSummary {
 	var out []ProcedureSummary
-	for _, pr := range w.s.eng.Catalog.Latest() {
-		if st, ok := pr.State(pr.Initial); ok && p.InUnit(st.Unit) {
-			out = append(out, procSummary(pr, lang))
-		}
+	for _, pr := range w.s.eng.Catalog.Receivable(p) {
+		out = append(out, procSummary(pr, lang))
 	}
 	return out
 }
