@@ -10,7 +10,9 @@
 //	watch, sync   │   • clock ledger → DeriveClock (clock.go)              │
 //	              │   • ladder: Alarms, NextCheck (ladder.go)              │
 //	              │   • forms 02–04: Forms (forms.go)                      │
-//	              │   • rights: CanRead, ListUnits (read.go); membership   │
+//	              │   • rights: CanRead, ListUnits (read.go), membership,  │
+//	              │     what may be fired or received now (available.go)   │
+//	              │   • overdue and due today: DueFlags (urgency.go)       │
 //	              │   • typed errors with codes (errors.go)                │
 //	              │   • compiled table, vouched for by looplab/fsm         │
 //	              └────────────────────────────────────────────────────────┘
