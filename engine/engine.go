@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/motcua/motcua/engine/calendar"
 )
@@ -18,18 +17,12 @@ type Engine struct {
 	Catalog   *Catalog
 	Directory *Directory
 	Calendar  *calendar.Calendar
-	// Now is the clock; tests and the simulator replace it.
-	Now func() time.Time
+	// Now is the clock (nil: the system clock); tests and the simulator
+	// replace it.
+	Now Clock
 	// Retries bounds how often a transition is recomputed after losing a
 	// race on the dossier's version (default 8).
 	Retries int
-}
-
-func (e *Engine) now() time.Time {
-	if e.Now != nil {
-		return e.Now()
-	}
-	return time.Now()
 }
 
 func (e *Engine) retries() int {
@@ -49,28 +42,48 @@ func (e *Engine) EnvFor(d *Dossier) (Env, error) {
 }
 
 // Receive registers a new dossier under the given procedure (version 0:
-// the latest) and returns it with its code and due instant.
+// the latest) and returns it with its code and due instant. A reception
+// whose idempotency key was already used returns the dossier received
+// with it when in.Actor may read that dossier (CanRead), and a
+// *DuplicateError otherwise: keys are global, and the answer is the same
+// whether the first reception finished long ago or won a race a moment
+// ago.
 func (e *Engine) Receive(ctx context.Context, procedure string, version int, in ReceiveInput) (*Dossier, error) {
-	p, err := e.Catalog.Get(procedure, version)
-	if err != nil {
-		return nil, err
-	}
+	d, _, err := e.ReceiveOnce(ctx, procedure, version, in)
+	return d, err
+}
+
+// ReceiveOnce is Receive that also reports whether this call received
+// the dossier (true) or handed back the one its key had received (false),
+// for callers that count receptions.
+func (e *Engine) ReceiveOnce(ctx context.Context, procedure string, version int, in ReceiveInput) (*Dossier, bool, error) {
+	// A retried reception is answered before anything else, even the
+	// procedure's lookup: the first answer stands, whatever changed since.
 	if in.IdempotencyKey != "" {
-		if d, err := e.Store.GetByReceiveKey(ctx, in.IdempotencyKey); err == nil {
-			return d, nil
-		} else if ErrorCode(err) != ENOTFOUND {
-			return nil, err
+		if d, err := e.replayReception(ctx, in); err == nil || ErrorCode(err) != ENOTFOUND {
+			return d, false, err
 		}
 	}
+	return e.receive(ctx, procedure, version, in)
+}
+
+// receive takes a number and inserts the new dossier, retrying on a
+// number handed out twice; a lost race on the key returns the winner
+// (replayReception).
+func (e *Engine) receive(ctx context.Context, procedure string, version int, in ReceiveInput) (*Dossier, bool, error) {
+	p, err := e.Catalog.Get(procedure, version)
+	if err != nil {
+		return nil, false, err
+	}
 	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}
-	now := e.now()
+	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {
-		return nil, fmt.Errorf("procedure %s: no initial state", p.Key())
+		return nil, false, fmt.Errorf("procedure %s: no initial state", p.Key())
 	}
 	unit, ok := e.Directory.Unit(init.Unit)
 	if !ok {
-		return nil, &NotFoundError{What: "unit", ID: init.Unit}
+		return nil, false, &NotFoundError{What: "unit", ID: init.Unit}
 	}
 	received := in.ReceivedAt
 	if received.IsZero() {
@@ -80,33 +93,36 @@ func (e *Engine) Receive(ctx context.Context, procedure string, version int, in 
 	// Check the input before taking a number: a rejected reception must
 	// change nothing stored, not even the day's sequence.
 	if err := CheckReception(env, in, now); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for attempt := 0; attempt < e.retries(); attempt++ {
 		seq, err := e.Store.NextSequence(ctx, unit.Code, day.Format("060102"))
 		if err != nil {
-			return nil, fmt.Errorf("receive %s: %w", p.Code, err)
+			return nil, false, fmt.Errorf("receive %s: %w", p.Code, err)
 		}
 		code := FormatCode(unit.Code, day, seq)
 		dec, err := Receive(env, in, code, now)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		dec.Dossier.Version = 1
 		err = e.Store.Insert(ctx, dec.Dossier, dec.Notifications)
 		var dup *DuplicateError
 		switch {
 		case err == nil:
-			return dec.Dossier, nil
+			return dec.Dossier, true, nil
 		case errors.As(err, &dup) && dup.Key != "":
-			return e.Store.GetByReceiveKey(ctx, in.IdempotencyKey)
+			// A concurrent reception with the same key won: hand its
+			// dossier back under the same rule as a plain retry.
+			d, err := e.replayReception(ctx, in)
+			return d, false, err
 		case errors.As(err, &dup):
 			continue // a sequence handed out twice by a weak store: take the next
 		default:
-			return nil, fmt.Errorf("receive %s: %w", code, err)
+			return nil, false, fmt.Errorf("receive %s: %w", code, err)
 		}
 	}
-	return nil, fmt.Errorf("receive %s: no free dossier code after %d attempts", p.Code, e.retries())
+	return nil, false, fmt.Errorf("receive %s: no free dossier code after %d attempts", p.Code, e.retries())
 }
 
 // Act fires an action on the dossier code. With expect > 0 the caller
@@ -123,7 +139,7 @@ func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64
 		if err != nil {
 			return nil, err
 		}
-		dec, err := Step(env, d, in, e.now())
+		dec, err := Step(env, d, in, e.Now.Time())
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -183,8 +185,10 @@ type Rung struct {
 	OffHours bool
 }
 
-// Index builds the lookup tables; procedures.Compile calls it. It returns
-// an error when ids repeat.
+// Index builds the lookup tables the pure step reads and checks them
+// through looplab/fsm (CheckMachine); procedures.Parse calls it, so every
+// procedure is checked before it can be published or run. It returns an
+// error when ids repeat or the machine disagrees with the tables.
 func (p *Procedure) Index() error {
 	p.states = make(map[string]*State, len(p.States))
 	p.actions = make(map[string]*Action, len(p.Actions))
@@ -199,6 +203,49 @@ func (p *Procedure) Index() error {
 			return fmt.Errorf("procedure %s: action %q defined twice", p.Code, a.ID)
 		}
 		p.actions[a.ID] = a
+	}
+	return p.CheckMachine()
+}
+
+// CheckMachine asks looplab/fsm, built from the declared actions, where
+// every action leads from every state, and returns an error at the first
+// answer that differs from the compiled table's (Next): a different
+// target, a move the table refuses or one it allows that the machine does
+// not, or a final state the machine can leave. The step itself reads the
+// compiled table — a map lookup, no locks, no callbacks — and fsm, a
+// second and independent reading of the same declarations, vouches for
+// it once, when the procedure is compiled. In-place actions (extend,
+// reappoint), which leave the state unchanged, are the engine's alone.
+func (p *Procedure) CheckMachine() error {
+	m := p.FSM(p.Initial)
+	ctx := context.Background()
+	for _, s := range p.States {
+		for _, a := range p.Actions {
+			next, err := p.Next(s.ID, a.ID)
+			moves := err == nil && a.To != ""
+			m.SetState(s.ID)
+			// Can first: most pairs are no transition, and firing one
+			// that is costs a context and an event.
+			var ferr error
+			fired := m.Can(a.ID)
+			if fired {
+				ferr = m.Event(ctx, a.ID)
+				// An action to the state it fires from is a transition
+				// the machine reports as none.
+				fired = ferr == nil || errors.As(ferr, new(fsm.NoTransitionError))
+			}
+			switch {
+			case moves && !fired:
+				return fmt.Errorf("procedure %s: in state %q the compiled table moves %q to %q, looplab/fsm refuses it", p.Key(), s.ID, a.ID, next)
+			case !moves && fired:
+				return fmt.Errorf("procedure %s: in state %q looplab/fsm moves %q to %q, the compiled table does not", p.Key(), s.ID, a.ID, m.Current())
+			case moves && m.Current() != next:
+				return fmt.Errorf("procedure %s: in state %q action %q leads to %q in the compiled table, to %q in looplab/fsm", p.Key(), s.ID, a.ID, next, m.Current())
+			}
+		}
+		if m.SetState(s.ID); s.IsFinal() && len(m.AvailableTransitions()) > 0 {
+			return fmt.Errorf("procedure %s: final state %q can be left by %v", p.Key(), s.ID, m.AvailableTransitions())
+		}
 	}
 	return nil
 }
@@ -293,9 +340,10 @@ func (p *Procedure) Budget(state string) calendar.Duration {
 	return calendar.Duration{}
 }
 
-// FSM builds a fresh looplab/fsm machine positioned at current. Build one
-// per step: machines are cheap and never shared, which keeps callbacks
-// and their locks out of the engine's hot path.
+// FSM builds a fresh looplab/fsm machine positioned at current from the
+// declared actions, without callbacks. CheckMachine reads the compiled
+// table through it; the step never builds one, which keeps the machine's
+// locks and callbacks out of the hot path.
 func (p *Procedure) FSM(current string) *fsm.FSM {
 	var evs fsm.Events
 	for _, a := range p.Actions {

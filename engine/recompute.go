@@ -112,7 +112,7 @@ func (e *Engine) recompute(ctx context.Context, d *Dossier) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("recompute %s: %w", d.Code, err)
 	}
-	dec, changed, err := Recompute(env, d, e.now())
+	dec, changed, err := Recompute(env, d, e.Now.Time())
 	if err != nil || !changed {
 		return false, err
 	}

@@ -173,15 +173,8 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	if missing := missingInputs(a.Requires, in.Inputs); len(missing) > 0 {
 		return nil, &MissingInputError{Action: a.ID, Inputs: missing}
 	}
-	limited := !a.Extend.IsZero() || a.Reappoint
-	if limited {
-		max := a.Max
-		if a.Reappoint && max == 0 {
-			max = 1 // the appointment may be re-set only once (Decree 61/2018 Art 19)
-		}
-		if d.Uses[a.ID] >= max {
-			return nil, &LimitReachedError{Action: a.ID, Max: max}
-		}
+	if max, limited := a.Limit(); limited && d.Uses[a.ID] >= max {
+		return nil, &LimitReachedError{Action: a.ID, Max: max}
 	}
 	var appointment time.Time
 	if a.Reappoint {
@@ -260,7 +253,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	if a.Reappoint {
 		nd.Ledger = append(nd.Ledger, ClockEvent{Kind: ClockReappoint, At: now, Appointment: &appointment, Action: a.ID})
 	}
-	if limited {
+	if _, limited := a.Limit(); limited {
 		if nd.Uses == nil {
 			nd.Uses = map[string]int{}
 		}

@@ -32,8 +32,8 @@ type Service struct {
 	// a MemorySessionStore of this Service.
 	Sessions  engine.SessionStore
 	Directory *engine.Directory
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	// Now is the clock (nil: the system clock); tests replace it.
+	Now engine.Clock
 	// Cost is the bcrypt cost; 0 means bcrypt.DefaultCost. Tests lower it.
 	Cost int
 	// Limiter rate-limits failed sign-ins; nil means 5 failures per 15
@@ -99,12 +99,7 @@ func (s *Service) init() {
 	})
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *Service) now() time.Time { return s.Now.Time() }
 
 func (s *Service) cost() int {
 	if s.Cost > 0 {

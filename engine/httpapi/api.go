@@ -2,15 +2,14 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
-	"github.com/motcua/motcua/engine/calendar"
 )
 
 // Paging defaults and bounds of lists.
@@ -115,21 +114,20 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt
 	}
-	if key != "" {
-		// A reception key is global: make sure a replay only ever hands
-		// the dossier back to someone who may read it.
-		if d, err := s.eng.Store.GetByReceiveKey(r.Context(), key); err == nil {
-			if !auth.CanRead(p, d) {
-				return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
-			}
-			return d, nil
-		}
+	// A reception key is global: the engine hands a replay's dossier
+	// back only to someone who may read it, and says the key is used to
+	// anyone else, in words that name no dossier.
+	d, fresh, err := s.eng.ReceiveOnce(r.Context(), req.Procedure, req.Version, in)
+	var dup *engine.DuplicateError
+	if errors.As(err, &dup) && dup.Key != "" {
+		return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
 	}
-	d, err := s.eng.Receive(r.Context(), req.Procedure, req.Version, in)
 	if err != nil {
 		return nil, err
 	}
-	s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
+	if fresh {
+		s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
+	}
 	return d, nil
 }
 
@@ -181,19 +179,14 @@ func ifMatch(r *http.Request) (int64, error) {
 	return v, nil
 }
 
-// readable loads dossier code if p may read it.
+// readable loads dossier code if p may read it (engine.Read).
 func (s *Server) readable(r *http.Request, p *engine.Person, code string) (*engine.Dossier, error) {
-	d, err := s.eng.Store.Get(r.Context(), code)
-	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return nil, &engine.NotFoundError{What: "dossier", ID: code}
-		}
-		return nil, err
-	}
-	if !auth.CanRead(p, d) {
+	d, err := s.eng.Read(r.Context(), p, code)
+	var rf *engine.ReadForbiddenError
+	if errors.As(err, &rf) {
 		return nil, errorf(engine.EFORBIDDEN, "Bạn không được xem hồ sơ của đơn vị khác.", "You may not read another unit's dossier.")
 	}
-	return d, nil
+	return d, err
 }
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
@@ -263,14 +256,6 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person
 	return s.writeDossier(w, r, d, p)
 }
 
-// Page is one page of a list.
-type Page struct {
-	Items   []Summary `json:"items"`
-	Page    int       `json:"page"`
-	PerPage int       `json:"per_page"`
-	HasMore bool      `json:"has_more"`
-}
-
 func paging(r *http.Request) (page, per int, err error) {
 	page, per = 1, defaultPerPage
 	q := r.URL.Query()
@@ -330,13 +315,14 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 	return q, nil
 }
 
-func (s *Server) page(r *http.Request, q engine.Query) (Page, error) {
+// page reads one page of q as p may list it (engine.List).
+func (s *Server) page(r *http.Request, p *engine.Person, q engine.Query) (Page, error) {
 	page, per, err := paging(r)
 	if err != nil {
 		return Page{}, err
 	}
 	q.Offset, q.Limit = (page-1)*per, per+1
-	ds, err := s.eng.Store.List(r.Context(), q)
+	ds, err := s.eng.List(r.Context(), p, q)
 	if err != nil {
 		return Page{}, err
 	}
@@ -356,7 +342,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request, p *engine.Perso
 	if err != nil {
 		return err
 	}
-	pg, err := s.page(r, q)
+	pg, err := s.page(r, p, q)
 	if err != nil {
 		return err
 	}
@@ -378,79 +364,12 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Pers
 		writeJSON(w, http.StatusOK, Page{Items: []Summary{}, Page: page, PerPage: per})
 		return nil
 	}
-	pg, err := s.page(r, s.inboxQuery(p))
+	pg, err := s.page(r, p, s.inboxQuery(p))
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, pg)
 	return nil
-}
-
-// ProcedureSummary is one procedure in GET /procedures.
-type ProcedureSummary struct {
-	Code       string      `json:"code"`
-	Name       string      `json:"name"`
-	Version    int         `json:"version"`
-	Kind       engine.Kind `json:"kind"`
-	TimeLimit  string      `json:"time_limit"`
-	LegalBasis []string    `json:"legal_basis,omitempty"`
-}
-
-// StateView is a procedure state with its step budget.
-type StateView struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Unit      string `json:"unit,omitempty"`
-	TimeLimit string `json:"time_limit,omitempty"`
-	WaitsFor  string `json:"waits_for,omitempty"`
-	Final     string `json:"final,omitempty"`
-}
-
-// TransitionView is a procedure action.
-type TransitionView struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	From     []string `json:"from"`
-	To       string   `json:"to,omitempty"`
-	By       []string `json:"by,omitempty"`
-	Requires []string `json:"requires,omitempty"`
-	System   bool     `json:"system,omitempty"`
-}
-
-// ProcedureView is GET /procedures/{code}.
-type ProcedureView struct {
-	ProcedureSummary
-	Cutoff     string           `json:"cutoff,omitempty"`
-	Supplement string           `json:"supplement,omitempty"`
-	Initial    string           `json:"initial"`
-	States     []StateView      `json:"states"`
-	Actions    []TransitionView `json:"actions"`
-	Mermaid    string           `json:"mermaid,omitempty"`
-}
-
-func procSummary(p *engine.Procedure, l string) ProcedureSummary {
-	return ProcedureSummary{Code: p.Code, Name: pick(p.Name, p.NameEN, l), Version: p.Version, Kind: p.Kind, TimeLimit: p.TimeLimit.Format(l), LegalBasis: p.LegalBasis}
-}
-
-func (s *Server) procView(p *engine.Procedure, l string) ProcedureView {
-	v := ProcedureView{ProcedureSummary: procSummary(p, l), Supplement: string(p.Supplement), Initial: p.Initial, States: []StateView{}, Actions: []TransitionView{}}
-	if p.Cutoff != nil {
-		v.Cutoff = p.Cutoff.String()
-	}
-	for _, st := range p.States {
-		sv := StateView{ID: st.ID, Name: pick(st.Name, st.NameEN, l), Unit: st.Unit, WaitsFor: st.WaitsFor, Final: string(st.Final)}
-		if !st.TimeLimit.IsZero() {
-			sv.TimeLimit = st.TimeLimit.Format(l)
-		}
-		v.States = append(v.States, sv)
-	}
-	for _, a := range p.Actions {
-		v.Actions = append(v.Actions, TransitionView{ID: a.ID, Name: pick(a.Name, a.NameEN, l), From: a.From, To: a.To, By: a.By, Requires: a.Requires, System: a.System})
-	}
-	if s.cfg.Diagram != nil {
-		v.Mermaid = s.cfg.Diagram(p)
-	}
-	return v
 }
 
 func (s *Server) apiProcedures(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
@@ -480,48 +399,6 @@ func (s *Server) apiProcedure(w http.ResponseWriter, r *http.Request, _ *engine.
 	return nil
 }
 
-// DayView is a named day in a calendar year.
-type DayView struct {
-	Date    string `json:"date"`
-	Weekday string `json:"weekday"`
-	Name    string `json:"name"`
-}
-
-// CalendarView is GET /calendar/{year}.
-type CalendarView struct {
-	Year        int       `json:"year"`
-	Calendar    string    `json:"calendar"`
-	Zone        string    `json:"zone"`
-	Sessions    []string  `json:"sessions"`
-	Known       bool      `json:"known"`
-	Provisional bool      `json:"provisional"`
-	Source      string    `json:"source,omitempty"`
-	DaysOff     []DayView `json:"days_off"`
-	WorkingDays []DayView `json:"working_days"`
-	Warning     string    `json:"warning,omitempty"`
-}
-
-func (s *Server) calendarView(year int, l string) CalendarView {
-	cal := s.eng.Calendar
-	v := CalendarView{Year: year, Calendar: cal.Name(), Zone: cal.Location().String(), Sessions: []string{}, DaysOff: []DayView{}, WorkingDays: []DayView{}}
-	for _, ss := range cal.Sessions() {
-		v.Sessions = append(v.Sessions, ss.Start.String()+"–"+ss.End.String())
-	}
-	y, ok := cal.Year(year)
-	v.Known, v.Provisional, v.Source = ok, y.Provisional, y.Source
-	for _, h := range y.DaysOff {
-		v.DaysOff = append(v.DaysOff, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
-	}
-	for _, h := range y.WorkingDays {
-		v.WorkingDays = append(v.WorkingDays, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
-	}
-	sort.Slice(v.DaysOff, func(i, j int) bool { return v.DaysOff[i].Date < v.DaysOff[j].Date })
-	if !ok || y.Provisional {
-		v.Warning = calendar.Warning{Year: year, Provisional: ok}.Message(l)
-	}
-	return v
-}
-
 func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < 1900 || year > 2200 {
@@ -536,11 +413,9 @@ func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
 	if code == "" || len(code) > 64 {
 		return LookupView{}, &engine.InvalidInputError{Field: "code", Reason: "want a dossier code such as UBND-XA-260302-0001"}
 	}
-	d, err := s.eng.Store.Get(r.Context(), code)
+	// The public reads any dossier, and sees only the LookupView of it.
+	d, err := s.eng.Get(r.Context(), code)
 	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return LookupView{}, &engine.NotFoundError{What: "dossier", ID: code}
-		}
 		return LookupView{}, err
 	}
 	l := lang(r)
@@ -560,17 +435,6 @@ func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request, _ *engine.Per
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
-}
-
-// MeView is GET /me.
-type MeView struct {
-	ID    string        `json:"id"`
-	Name  string        `json:"name"`
-	Units []string      `json:"units"`
-	Roles []engine.Role `json:"roles"`
-	// CSRF is the token cookie-authenticated API calls send in
-	// X-CSRF-Token; empty for bearer tokens.
-	CSRF string `json:"csrf,omitempty"`
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *engine.Person) error {

@@ -79,6 +79,21 @@ func TestReceiveIdempotencyKey(t *testing.T) {
 	if r3.status != http.StatusConflict || strings.Contains(string(r3.body), a.Code) {
 		t.Errorf("key replay by an outsider: %d %s", r3.status, r3.body)
 	}
+	// A replay hands a dossier back; it receives none, and counts none.
+	if m := string(b.call("GET", "/metrics", "", nil).body); !strings.Contains(m, `motcua_receptions_total{procedure="TEST.01"} 1`+"\n") {
+		t.Errorf("a replayed reception was counted:\n%s", grepLines(m, "motcua_receptions_total"))
+	}
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func TestGetDossierHasHistoryLedgerExplainAndActions(t *testing.T) {

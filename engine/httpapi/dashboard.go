@@ -28,9 +28,14 @@ import (
 //     paused are the report's "in progress at the period's end", which
 //     equals "now" because nothing after now exists yet;
 //   - overdue and due today: a walk of each unit's open dossiers in due
-//     order (Store.List, OrderByDue, paged), which stops at the first
+//     order (Engine.List, OrderByDue, paged), which stops at the first
 //     dossier due after today, so it reads only what it counts;
-//   - the overdue list: one Store.List with Overdue and a limit.
+//   - the overdue list: one Engine.List with Overdue and a limit.
+//
+// Every read goes through the engine: the lists as the viewer
+// (Engine.List), so a head's lists never hold another unit's dossiers;
+// the report's counts as the system (Engine.Scan), kept to the viewer's
+// units row by row below.
 
 // overdueListLimit is how many overdue dossiers the dashboard lists: the
 // oldest ones, where a head acts first; the count above says how many
@@ -121,7 +126,7 @@ func (w *web) dashboard(q *req) error {
 		v.Units = append(v.Units, st)
 	}
 
-	rep, err := report.Compute(ctx, eng.Store, cal, report.Query{
+	rep, err := report.Compute(ctx, eng, cal, report.Query{
 		From: calendar.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today,
 		By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory,
 	})
@@ -142,7 +147,7 @@ func (w *web) dashboard(q *req) error {
 	}
 	endOfToday := time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
 	for _, st := range v.Units {
-		if err := w.dueWalk(ctx, st, now, endOfToday); err != nil {
+		if err := w.dueWalk(ctx, q.person, st, now, endOfToday); err != nil {
 			return err
 		}
 		st.Rated = st.Early + st.OnTime + st.Late
@@ -180,7 +185,7 @@ func (w *web) dashboard(q *req) error {
 		return v.Units[i].Name < v.Units[j].Name
 	})
 
-	m, err := report.MonthlyRates(ctx, eng.Store, cal, today, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
+	m, err := report.MonthlyRates(ctx, eng, cal, today, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
 	if err != nil {
 		return err
 	}
@@ -214,10 +219,11 @@ func (w *web) dashboard(q *req) error {
 // dossiers in due order until the first one due after today. The store
 // walks an index on (unit, due) for this, so the cost follows the count,
 // not the size of the unit's backlog.
-func (w *web) dueWalk(ctx context.Context, st *unitStats, now, endOfToday time.Time) error {
+func (w *web) dueWalk(ctx context.Context, viewer *engine.Person, st *unitStats, now, endOfToday time.Time) error {
 	open := []engine.Status{engine.StatusInProgress, engine.StatusPaused}
+	loc := w.s.eng.Calendar.Location()
 	for off := 0; off < dueWalkMax; off += dueWalkPage {
-		page, err := w.s.eng.Store.List(ctx, engine.Query{Units: []string{st.Unit}, Status: open, OrderByDue: true, Offset: off, Limit: dueWalkPage})
+		page, err := w.s.eng.List(ctx, viewer, engine.Query{Units: []string{st.Unit}, Status: open, OrderByDue: true, Offset: off, Limit: dueWalkPage})
 		if err != nil {
 			return err
 		}
@@ -225,7 +231,9 @@ func (w *web) dueWalk(ctx context.Context, st *unitStats, now, endOfToday time.T
 			if d.DueAt == nil || !d.DueAt.Before(endOfToday) {
 				return nil
 			}
-			if d.DueAt.Before(now) {
+			// Due before the end of today: overdue or due today, as the
+			// core says (engine.DueFlags), like the inbox's rows.
+			if od, _ := engine.DueFlags(d, now, loc); od {
 				st.Overdue++
 			} else {
 				st.DueToday++
@@ -249,7 +257,7 @@ func (w *web) overdueList(ctx context.Context, q *req, units []string, all bool,
 	if all {
 		query.Units = nil // also dossiers of units gone from the directory
 	}
-	ds, err := w.s.eng.Store.List(ctx, query)
+	ds, err := w.s.eng.List(ctx, q.person, query)
 	if err != nil {
 		return nil, err
 	}

@@ -6,11 +6,14 @@
 // # Requests
 //
 //	request → route (Go 1.22 patterns) → who is asking (bearer token or
-//	session cookie + CSRF) → may they (engine/auth rights) → engine.Engine
-//	→ view (JSON or html/template) │ error → describe → one JSON shape
+//	session cookie + CSRF) → may their role act (engine/auth) →
+//	engine.Engine (reads and writes, with who may read what) → view
+//	(JSON or html/template) │ error → describe → one JSON shape
 //
-// Every handler reads the store through the engine; the server keeps no
-// dossier state, so several processes can serve one MongoDB. Bodies are
+// Every handler reads through the engine (Engine.Read, List, Get, Scan),
+// never the store, so the read rules and the forms that apply (engine.Forms)
+// are decided in the core and this package only renders. The server keeps
+// no dossier state, so several processes can serve one MongoDB. Bodies are
 // decoded strictly (unknown fields, trailing data and oversized bodies are
 // refused) before anything is stored, so bad input changes nothing.
 //
@@ -33,4 +36,16 @@
 // client, since dossier codes are sequential). Vietnamese by default,
 // English with ?lang=en. No JavaScript build step: templates, one CSS file
 // and print styles.
+//
+// # Files
+//
+//	server.go, json.go, errors.go     the server, JSON in and out, the error table
+//	api.go, views.go                  the API's handlers; the views they answer with
+//	web.go                            page plumbing: templates, sessions, rendering
+//	web_signin.go, account.go         signing in and out, one's own password
+//	web_inbox.go, web_dossier.go      the inbox and lists; one dossier and its actions
+//	web_reception.go, web_lookup.go   reception at the desk; the public lookup
+//	web_procedures.go, svg.go         procedures and their diagrams
+//	web_docs.go, docs.go              the printed documents; their shapes and helpers
+//	dashboard.go, metrics.go          the heads' dashboard; Prometheus metrics
 package httpapi

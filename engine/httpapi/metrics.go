@@ -145,22 +145,19 @@ func (c *dossierCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
-	now := time.Now()
-	if c.eng.Now != nil {
-		now = c.eng.Now()
-	}
+	now, loc := c.eng.Now.Time(), c.eng.Calendar.Location()
 	open, overdue, paused := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, u := range c.eng.Directory.Units() {
 		open[u.ID], overdue[u.ID], paused[u.ID] = 0, 0, 0
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := c.eng.Store.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}}, func(d *engine.Dossier) error {
+	err := c.eng.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}}, func(d *engine.Dossier) error {
 		open[d.Unit]++
 		if d.Status == engine.StatusPaused {
 			paused[d.Unit]++
 		}
-		if d.DueAt != nil && d.DueAt.Before(now) {
+		if od, _ := engine.DueFlags(d, now, loc); od {
 			overdue[d.Unit]++
 		}
 		return nil

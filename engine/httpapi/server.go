@@ -133,12 +133,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *Server) now() time.Time {
-	if s.eng.Now != nil {
-		return s.eng.Now()
-	}
-	return time.Now()
-}
+// now is the engine's clock: the pages and the API judge "overdue" at the
+// same instant the engine decides with.
+func (s *Server) now() time.Time { return s.eng.Now.Time() }
 
 // secure reports whether cookies must be Secure for r.
 func (s *Server) secure(r *http.Request) bool {

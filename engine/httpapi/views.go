@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"sort"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -103,21 +104,9 @@ func stateName(p *engine.Procedure, id, lang string) string {
 	return id
 }
 
-// flags computes overdue / due today for d at now in cal's zone.
-func flags(d *engine.Dossier, now time.Time, cal *calendar.Calendar) (overdue, dueToday bool) {
-	if d.IsFinished() || d.DueAt == nil {
-		return false, false
-	}
-	if d.DueAt.Before(now) {
-		return true, false
-	}
-	loc := cal.Location()
-	return false, calendar.DateOf(*d.DueAt, loc) == calendar.DateOf(now, loc)
-}
-
 func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary {
 	p, pname := s.procName(d, lang)
-	od, today := flags(d, now, s.eng.Calendar)
+	od, today := engine.DueFlags(d, now, s.eng.Calendar.Location())
 	d = d.In(s.eng.Calendar.Location())
 	return Summary{
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
@@ -127,27 +116,17 @@ func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary 
 	}
 }
 
-// actionsFor lists the actions person may fire on d now: exactly what the
-// engine would accept, short of inputs.
+// actionsFor lists the actions person may fire on d now, as the core
+// answers it (engine.Available), for a role that may act at all.
 func actionsFor(p *engine.Procedure, d *engine.Dossier, person *engine.Person, lang string) []ActionView {
 	out := []ActionView{}
-	if p == nil || person == nil || d.IsFinished() || !auth.CanAct(person) {
+	if person == nil || !auth.CanAct(person) {
 		return out
 	}
-	for _, a := range p.ActionsFor(d.State, person.Units) {
-		if (!a.Extend.IsZero() || a.Reappoint) && d.Uses[a.ID] >= limitOf(a) {
-			continue
-		}
+	for _, a := range engine.Available(p, d, person) {
 		out = append(out, ActionView{ID: a.ID, Name: pick(a.Name, a.NameEN, lang), Requires: a.Requires, Moves: a.To != ""})
 	}
 	return out
-}
-
-func limitOf(a *engine.Action) int {
-	if a.Reappoint && a.Max == 0 {
-		return 1
-	}
-	return a.Max
 }
 
 func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, lang string) (*DossierView, error) {
@@ -156,7 +135,7 @@ func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, l
 	if err != nil {
 		return nil, err
 	}
-	od, today := flags(d, now, s.eng.Calendar)
+	od, today := engine.DueFlags(d, now, s.eng.Calendar.Location())
 	return &DossierView{
 		Dossier: d.In(s.eng.Calendar.Location()), ProcedureName: pname, StateName: stateName(p, d.State, lang),
 		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
@@ -170,4 +149,132 @@ func (s *Server) receipt(d *engine.Dossier, lang string) Receipt {
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: pname, Applicant: d.Applicant.Name,
 		ReceivedAt: d.ReceivedAt, AppointmentAt: d.AppointmentAt, ReceivedBy: d.ReceivedBy, Unit: d.ReceivingUnit,
 	}
+}
+
+// Page is one page of a list.
+type Page struct {
+	Items   []Summary `json:"items"`
+	Page    int       `json:"page"`
+	PerPage int       `json:"per_page"`
+	HasMore bool      `json:"has_more"`
+}
+
+// ProcedureSummary is one procedure in GET /procedures.
+type ProcedureSummary struct {
+	Code       string      `json:"code"`
+	Name       string      `json:"name"`
+	Version    int         `json:"version"`
+	Kind       engine.Kind `json:"kind"`
+	TimeLimit  string      `json:"time_limit"`
+	LegalBasis []string    `json:"legal_basis,omitempty"`
+}
+
+// StateView is a procedure state with its step budget.
+type StateView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Unit      string `json:"unit,omitempty"`
+	TimeLimit string `json:"time_limit,omitempty"`
+	WaitsFor  string `json:"waits_for,omitempty"`
+	Final     string `json:"final,omitempty"`
+}
+
+// TransitionView is a procedure action.
+type TransitionView struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	From     []string `json:"from"`
+	To       string   `json:"to,omitempty"`
+	By       []string `json:"by,omitempty"`
+	Requires []string `json:"requires,omitempty"`
+	System   bool     `json:"system,omitempty"`
+}
+
+// ProcedureView is GET /procedures/{code}.
+type ProcedureView struct {
+	ProcedureSummary
+	Cutoff     string           `json:"cutoff,omitempty"`
+	Supplement string           `json:"supplement,omitempty"`
+	Initial    string           `json:"initial"`
+	States     []StateView      `json:"states"`
+	Actions    []TransitionView `json:"actions"`
+	Mermaid    string           `json:"mermaid,omitempty"`
+}
+
+func procSummary(p *engine.Procedure, l string) ProcedureSummary {
+	return ProcedureSummary{Code: p.Code, Name: pick(p.Name, p.NameEN, l), Version: p.Version, Kind: p.Kind, TimeLimit: p.TimeLimit.Format(l), LegalBasis: p.LegalBasis}
+}
+
+func (s *Server) procView(p *engine.Procedure, l string) ProcedureView {
+	v := ProcedureView{ProcedureSummary: procSummary(p, l), Supplement: string(p.Supplement), Initial: p.Initial, States: []StateView{}, Actions: []TransitionView{}}
+	if p.Cutoff != nil {
+		v.Cutoff = p.Cutoff.String()
+	}
+	for _, st := range p.States {
+		sv := StateView{ID: st.ID, Name: pick(st.Name, st.NameEN, l), Unit: st.Unit, WaitsFor: st.WaitsFor, Final: string(st.Final)}
+		if !st.TimeLimit.IsZero() {
+			sv.TimeLimit = st.TimeLimit.Format(l)
+		}
+		v.States = append(v.States, sv)
+	}
+	for _, a := range p.Actions {
+		v.Actions = append(v.Actions, TransitionView{ID: a.ID, Name: pick(a.Name, a.NameEN, l), From: a.From, To: a.To, By: a.By, Requires: a.Requires, System: a.System})
+	}
+	if s.cfg.Diagram != nil {
+		v.Mermaid = s.cfg.Diagram(p)
+	}
+	return v
+}
+
+// DayView is a named day in a calendar year.
+type DayView struct {
+	Date    string `json:"date"`
+	Weekday string `json:"weekday"`
+	Name    string `json:"name"`
+}
+
+// CalendarView is GET /calendar/{year}.
+type CalendarView struct {
+	Year        int       `json:"year"`
+	Calendar    string    `json:"calendar"`
+	Zone        string    `json:"zone"`
+	Sessions    []string  `json:"sessions"`
+	Known       bool      `json:"known"`
+	Provisional bool      `json:"provisional"`
+	Source      string    `json:"source,omitempty"`
+	DaysOff     []DayView `json:"days_off"`
+	WorkingDays []DayView `json:"working_days"`
+	Warning     string    `json:"warning,omitempty"`
+}
+
+func (s *Server) calendarView(year int, l string) CalendarView {
+	cal := s.eng.Calendar
+	v := CalendarView{Year: year, Calendar: cal.Name(), Zone: cal.Location().String(), Sessions: []string{}, DaysOff: []DayView{}, WorkingDays: []DayView{}}
+	for _, ss := range cal.Sessions() {
+		v.Sessions = append(v.Sessions, ss.Start.String()+"–"+ss.End.String())
+	}
+	y, ok := cal.Year(year)
+	v.Known, v.Provisional, v.Source = ok, y.Provisional, y.Source
+	for _, h := range y.DaysOff {
+		v.DaysOff = append(v.DaysOff, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
+	}
+	for _, h := range y.WorkingDays {
+		v.WorkingDays = append(v.WorkingDays, DayView{Date: h.Date.String(), Weekday: h.Date.Weekday().String(), Name: h.Name})
+	}
+	sort.Slice(v.DaysOff, func(i, j int) bool { return v.DaysOff[i].Date < v.DaysOff[j].Date })
+	if !ok || y.Provisional {
+		v.Warning = calendar.Warning{Year: year, Provisional: ok}.Message(l)
+	}
+	return v
+}
+
+// MeView is GET /me.
+type MeView struct {
+	ID    string        `json:"id"`
+	Name  string        `json:"name"`
+	Units []string      `json:"units"`
+	Roles []engine.Role `json:"roles"`
+	// CSRF is the token cookie-authenticated API calls send in
+	// X-CSRF-Token; empty for bearer tokens.
+	CSRF string `json:"csrf,omitempty"`
 }

@@ -172,7 +172,7 @@ func Run(ctx context.Context, eng *engine.Engine, clock Clock, sc *Scenario, swe
 	}
 	refOf := map[string]string{}
 	for _, ref := range order {
-		d, err := eng.Store.Get(ctx, codes[ref])
+		d, err := eng.Get(ctx, codes[ref])
 		if err != nil {
 			return nil, fmt.Errorf("read back %s (%s): %w", ref, codes[ref], err)
 		}

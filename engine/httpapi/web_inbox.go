@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/auth"
+)
+
+// row is one dossier in the inbox or a list, with its one-click actions.
+type row struct {
+	Summary
+	Class   string
+	Actions []ActionView
+	Key     string
+}
+
+type listView struct {
+	Rows     []row
+	Page     Page
+	Query    url.Values
+	PrevURL  string
+	NextURL  string
+	Units    []*engine.Unit
+	ShowUnit bool
+}
+
+func rowClass(s Summary) string {
+	switch {
+	case s.Overdue:
+		return "overdue"
+	case s.DueToday:
+		return "due-today"
+	case s.Paused:
+		return "paused"
+	}
+	return ""
+}
+
+func (w *web) rows(q *req, pg Page) []row {
+	var out []row
+	for _, s := range pg.Items {
+		rw := row{Summary: s, Class: rowClass(s), Key: auth.RandomToken()}
+		if p, err := w.s.eng.Catalog.Get(s.Procedure, 0); err == nil {
+			d := &engine.Dossier{State: s.State, Status: s.Status}
+			for _, a := range actionsFor(p, d, q.person, q.lang) {
+				// One click only for actions that need no input.
+				if len(a.Requires) == 0 && a.Moves {
+					rw.Actions = append(rw.Actions, a)
+				}
+			}
+		}
+		out = append(out, rw)
+	}
+	return out
+}
+
+func pageURL(u url.URL, page int) string {
+	v := u.Query()
+	v.Set("page", fmt.Sprint(page))
+	u.RawQuery = v.Encode()
+	return u.RequestURI()
+}
+
+func (w *web) listView(q *req, pg Page) listView {
+	v := listView{Rows: w.rows(q, pg), Page: pg, Query: q.r.URL.Query()}
+	if pg.Page > 1 {
+		v.PrevURL = pageURL(*q.r.URL, pg.Page-1)
+	}
+	if pg.HasMore {
+		v.NextURL = pageURL(*q.r.URL, pg.Page+1)
+	}
+	return v
+}
+
+func (w *web) inbox(q *req) error {
+	pg := Page{Items: []Summary{}, Page: 1, PerPage: defaultPerPage}
+	if len(q.person.Units) > 0 {
+		var err error
+		if pg, err = w.s.page(q.r, q.person, w.s.inboxQuery(q.person)); err != nil {
+			return err
+		}
+	}
+	v := w.listView(q, pg)
+	p := w.data(q, tr("inbox", q.lang), "inbox", v)
+	if done := q.r.URL.Query().Get("done"); done != "" {
+		p.Flash = tr("done", q.lang) + ": " + done
+	}
+	return w.render(q, http.StatusOK, "inbox", p)
+}
+
+func (w *web) list(q *req) error {
+	query, err := w.s.listQuery(q.r, q.person)
+	if err != nil {
+		return err
+	}
+	pg, err := w.s.page(q.r, q.person, query)
+	if err != nil {
+		return err
+	}
+	v := w.listView(q, pg)
+	v.ShowUnit = true
+	if units, all := auth.ListUnits(q.person); all {
+		v.Units = w.s.eng.Directory.Units()
+	} else {
+		for _, u := range units {
+			if un, ok := w.s.eng.Directory.Unit(u); ok {
+				v.Units = append(v.Units, un)
+			}
+		}
+	}
+	return w.render(q, http.StatusOK, "list", w.data(q, tr("all_dossiers", q.lang), "list", v))
+}
