@@ -75,6 +75,16 @@ func (e *ReadForbiddenError) Error() string {
 // ErrorCode implements the application error code interface.
 func (e *ReadForbiddenError) ErrorCode() Code { return EFORBIDDEN }
 
+// Message implements Localized. It names neither the person nor the
+// code: the reader knows both, and a refusal must not confirm to anyone
+// else whose dossier it is.
+func (e *ReadForbiddenError) Message(lang string) string {
+	if lang == "en" {
+		return "You may not read another unit's dossier."
+	}
+	return "Bạn không được xem hồ sơ của đơn vị khác."
+}
+
 // Get returns the dossier with code as the system reads it, whoever it
 // belongs to: for the deadline watch, the public lookup (which shows only
 // what the public may see) and the command line. A missing dossier is a

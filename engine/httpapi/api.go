@@ -179,14 +179,10 @@ func ifMatch(r *http.Request) (int64, error) {
 	return v, nil
 }
 
-// readable loads dossier code if p may read it (engine.Read).
+// readable loads dossier code if p may read it (engine.Read; a refusal is
+// a *engine.ReadForbiddenError with its own words).
 func (s *Server) readable(r *http.Request, p *engine.Person, code string) (*engine.Dossier, error) {
-	d, err := s.eng.Read(r.Context(), p, code)
-	var rf *engine.ReadForbiddenError
-	if errors.As(err, &rf) {
-		return nil, errorf(engine.EFORBIDDEN, "Bạn không được xem hồ sơ của đơn vị khác.", "You may not read another unit's dossier.")
-	}
-	return d, err
+	return s.eng.Read(r.Context(), p, code)
 }
 
 func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
