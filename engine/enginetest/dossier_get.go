@@ -10,6 +10,7 @@ import (
 var dossierGetTests = []storeTest{
 	{"Get/UnknownIsNotFound", false, testGetUnknown},
 	{"GetByReceiveKey/FindsTheDossier", false, testGetByReceiveKey},
+	{"GetByReceiveKey/EmptyKeyIsNotFound", false, testGetByEmptyKey},
 }
 
 func testGetUnknown(t *testing.T, s engine.Store) {
@@ -33,5 +34,15 @@ func testGetByReceiveKey(t *testing.T, s engine.Store) {
 	}
 	if diff := Diff(d, got); diff != "" {
 		t.Errorf("GetByReceiveKey: %s", diff)
+	}
+}
+
+// testGetByEmptyKey: "no key" is not a key, even when dossiers without
+// one are stored.
+func testGetByEmptyKey(t *testing.T, s engine.Store) {
+	mustInsert(t, s, NewDossier("XA01-260302-0001", func(d *engine.Dossier) { d.ReceiveKey = "" }))
+	_, err := s.GetByReceiveKey(t.Context(), "")
+	if engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("GetByReceiveKey(\"\"): got %v, want not_found", err)
 	}
 }

@@ -12,9 +12,15 @@ import (
 	"github.com/motcua/motcua/engine"
 )
 
-// AddNotification inserts n; false when its ID exists already.
+// AddNotification relays, then inserts n; false when its ID exists
+// already. The relay first, so that a notification still waiting in a
+// dossier's outbox counts as stored: otherwise n would be inserted and
+// the relayed one dropped as "already relayed".
 func (s *Store) AddNotification(ctx context.Context, n engine.Notification) (bool, error) {
-	_, err := s.notifications.InsertOne(ctx, n)
+	if _, err := s.Relay(ctx); err != nil {
+		return false, err
+	}
+	_, err := s.notifications.InsertOne(ctx, notificationDocOf(n))
 	switch {
 	case err == nil:
 		return true, nil
@@ -77,7 +83,7 @@ func (s *Store) Relay(ctx context.Context) (int, error) {
 }
 
 // PendingNotifications relays, then returns up to limit pending
-// notifications due at now, by next attempt.
+// notifications due at now, by next attempt, then ID.
 func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit int) ([]engine.Notification, error) {
 	if _, err := s.Relay(ctx); err != nil {
 		return nil, err
@@ -86,7 +92,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 		{Key: "status", Value: engine.NotificationPending},
 		{Key: "next_attempt", Value: bson.D{{Key: "$lte", Value: now}}},
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "at", Value: 1}, {Key: "_id", Value: 1}})
+	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "_id", Value: 1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
@@ -94,7 +100,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 }
 
 // Notifications relays, then lists notifications newest first,
-// optionally of one dossier.
+// (ties by ID, descending), optionally of one dossier.
 func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([]engine.Notification, error) {
 	if _, err := s.Relay(ctx); err != nil {
 		return nil, err
@@ -115,9 +121,13 @@ func (s *Store) findNotifications(ctx context.Context, filter bson.D, opts *opti
 	if err != nil {
 		return nil, interpretError(err, "notification", "")
 	}
-	out := []engine.Notification{}
-	if err := cur.All(ctx, &out); err != nil {
+	var docs []notificationDoc
+	if err := cur.All(ctx, &docs); err != nil {
 		return nil, interpretError(err, "notification", "")
+	}
+	out := make([]engine.Notification, len(docs))
+	for i := range docs {
+		out[i] = docs[i].notification()
 	}
 	return out, nil
 }

@@ -37,11 +37,11 @@ func filterOf(q engine.Query) bson.D {
 		add("status", bson.D{{Key: "$ne", Value: engine.StatusFinished}})
 		add("due_at", bson.D{{Key: "$lt", Value: q.Now}})
 	}
-	if q.Text != "" {
+	if text := strings.TrimSpace(q.Text); text != "" {
 		// Quoted: the user's text is matched literally, never as a pattern.
 		and = append(and, bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(q.Text)}, {Key: "$options", Value: "i"}}}},
-			bson.D{{Key: "applicant_name_lc", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(strings.ToLower(q.Text))}}}},
+			bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(text)}, {Key: "$options", Value: "i"}}}},
+			bson.D{{Key: "applicant_name_lc", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(strings.ToLower(text))}}}},
 		}}})
 	}
 	if !q.ReceivedFrom.IsZero() {
@@ -112,11 +112,11 @@ func (s *Store) each(ctx context.Context, filter bson.D, opts *options.FindOptio
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
-		d := new(engine.Dossier)
-		if err := cur.Decode(d); err != nil {
+		var doc dossierDoc
+		if err := cur.Decode(&doc); err != nil {
 			return fmt.Errorf("mongostore: decode dossier: %w", err)
 		}
-		if err := fn(d); err != nil {
+		if err := fn(doc.dossier()); err != nil {
 			return err
 		}
 	}

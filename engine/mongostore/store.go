@@ -178,15 +178,3 @@ func interpretError(err error, what, id string) error {
 	}
 	return fmt.Errorf("mongostore: %s: %w", what, err)
 }
-
-func marshalAll[T any](xs []T) ([]bson.Raw, error) {
-	out := make([]bson.Raw, 0, len(xs))
-	for _, x := range xs {
-		b, err := bson.Marshal(x)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, nil
-}

@@ -23,21 +23,13 @@ func (s *Store) NextSequence(ctx context.Context, unit, day string) (int, error)
 	return n, nil
 }
 
-// doc is what the JSON document holds: the dossier plus its reception
-// key, which the domain type keeps out of JSON.
-func encodeDossier(d *engine.Dossier) ([]byte, error) { return json.Marshal(d) }
-
-func decodeDossier(doc []byte, key sql.NullString) (*engine.Dossier, error) {
-	var d engine.Dossier
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("dossier document: %w", err)
-	}
-	d.ReceiveKey = key.String
-	return &d, nil
-}
-
-// Insert implements engine.Store.
+// Insert implements engine.Store: the row and the outbox rows commit
+// together or not at all.
 func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.Notification) error {
+	if d.Version != 1 {
+		return &engine.InvalidInputError{Field: "version",
+			Reason: fmt.Sprintf("dossier %s: a new dossier is stored at version 1, not %d", d.Code, d.Version)}
+	}
 	doc, err := encodeDossier(d)
 	if err != nil {
 		return err
@@ -56,10 +48,23 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 	if err != nil {
 		err = interpretError(err, "dossier", d.Code)
 		var dup *engine.DuplicateError
-		if errors.As(err, &dup) && dup.Code == "" {
-			dup.Key = d.ReceiveKey
+		if !errors.As(err, &dup) {
+			return err
 		}
-		return err
+		// Which key collided decides what the engine does: a used
+		// reception key is answered with the first reception, so it wins
+		// when the code collides too (SQLite reports whichever index it
+		// checked first).
+		if d.ReceiveKey != "" {
+			var one int
+			switch kerr := tx.QueryRowContext(ctx, "SELECT 1 FROM dossiers WHERE receive_key = ?", d.ReceiveKey).Scan(&one); {
+			case kerr == nil:
+				return &engine.DuplicateError{Key: d.ReceiveKey}
+			case !errors.Is(kerr, sql.ErrNoRows):
+				return kerr
+			}
+		}
+		return &engine.DuplicateError{Code: d.Code}
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
 		return err
@@ -67,14 +72,89 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 	return tx.Commit()
 }
 
-// Apply implements engine.Store: the conditional update and the outbox
-// rows commit together or not at all.
-func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+// follows checks the version rule shared by Apply and ApplyAlarms.
+func follows(d *engine.Dossier, prev int64) error {
 	if d.Version != prev+1 {
-		return fmt.Errorf("apply %s: version %d does not follow %d", d.Code, d.Version, prev)
+		return &engine.InvalidInputError{Field: "version",
+			Reason: fmt.Sprintf("dossier %s: new version %d does not follow %d", d.Code, d.Version, prev)}
 	}
-	doc, err := encodeDossier(d)
+	return nil
+}
+
+// current reads the stored document of code inside the write
+// transaction, provided it is at version prev: a missing dossier is a
+// *engine.NotFoundError, another version a *engine.ConflictError. The
+// writer is one connection in an immediate transaction, so nothing
+// changes the row between this read and the update that follows.
+func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, sql.NullString, error) {
+	var version int64
+	var doc []byte
+	var key sql.NullString
+	err := tx.QueryRowContext(ctx, "SELECT version, doc, receive_key FROM dossiers WHERE code = ?", code).Scan(&version, &doc, &key)
 	if err != nil {
+		return nil, key, interpretError(err, "dossier", code)
+	}
+	if version != prev {
+		return nil, key, &engine.ConflictError{Code: code, Version: prev}
+	}
+	return doc, key, nil
+}
+
+// Apply implements engine.Store: the stored rows of the history are kept
+// as stored and d's last row appended; the update and the outbox rows
+// commit together or not at all.
+func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	if err := follows(d, prev); err != nil {
+		return err
+	}
+	if len(d.History) == 0 {
+		return &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	raw, _, err := current(ctx, tx, d.Code, prev)
+	if err != nil {
+		return err
+	}
+	var stored struct {
+		History []historyRowDoc `json:"history"`
+	}
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	if len(stored.History) != len(d.History)-1 {
+		return &engine.InvalidInputError{Field: "history",
+			Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
+	}
+	doc := docOf(d)
+	doc.History = append(stored.History, doc.History[len(doc.History)-1])
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
+		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
+		applicant_name = ?, doc = ?
+		WHERE code = ? AND version = ?`,
+		d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
+		msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
+		d.Code, prev)
+	if err != nil {
+		return interpretError(err, "dossier", d.Code)
+	}
+	if err := insertNotifications(ctx, tx, outbox); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ApplyAlarms implements engine.Store: the stored document with only
+// the alarm fields replaced, in the same transaction as the outbox rows.
+func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	if err := follows(d, prev); err != nil {
 		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -82,20 +162,24 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
-		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
-		applicant_name = ?, doc = ?
-		WHERE code = ? AND version = ?`,
-		d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
-		msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), doc,
-		d.Code, prev)
+	raw, _, err := current(ctx, tx, d.Code, prev)
+	if err != nil {
+		return err
+	}
+	var doc dossierDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	doc.Fired, doc.NextCheckAt = d.Fired, storeTimePtr(d.NextCheckAt)
+	doc.UpdatedAt, doc.Version = storeTime(d.UpdatedAt), d.Version
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ? WHERE code = ? AND version = ?`,
+		d.Version, msPtr(d.NextCheckAt), b, d.Code, prev)
 	if err != nil {
 		return interpretError(err, "dossier", d.Code)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return &engine.ConflictError{Code: d.Code, Version: prev}
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
 		return err
@@ -128,5 +212,5 @@ func (s *Store) getBy(ctx context.Context, column, v string) (*engine.Dossier, e
 		}
 		return nil, interpretError(err, what, v)
 	}
-	return decodeDossier(doc, key)
+	return decodeDossier(doc, key.String)
 }

@@ -21,7 +21,7 @@ func insertNotifications(ctx context.Context, tx execer, outbox []engine.Notific
 // addNotification inserts n unless its ID exists: the ID is the
 // at-most-once key (a re-decision after a crash finds the same ID).
 func addNotification(ctx context.Context, tx execer, n engine.Notification) (bool, error) {
-	doc, err := json.Marshal(n)
+	doc, err := json.Marshal(notificationDocOf(n))
 	if err != nil {
 		return false, err
 	}
@@ -74,30 +74,41 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 		if err := rows.Scan(&doc); err != nil {
 			return nil, err
 		}
-		var n engine.Notification
-		if err := json.Unmarshal(doc, &n); err != nil {
-			return nil, fmt.Errorf("notification document: %w", err)
+		n, err := decodeNotification(doc)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, n)
 	}
 	return out, rows.Err()
 }
 
-// UpdateNotification implements engine.Store.
+// UpdateNotification implements engine.Store: the stored document with
+// only the delivery fields replaced.
 func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) error {
-	doc, err := json.Marshal(n)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt = ?, doc = ? WHERE id = ?`,
-		n.Status, ms(n.NextAttempt), doc, n.ID)
+	defer tx.Rollback()
+	var raw []byte
+	if err := tx.QueryRowContext(ctx, "SELECT doc FROM notifications WHERE id = ?", n.ID).Scan(&raw); err != nil {
+		return interpretError(err, "notification", n.ID)
+	}
+	var doc notificationDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("notification document: %w", err)
+	}
+	doc.Status, doc.Attempts, doc.NextAttempt = n.Status, n.Attempts, storeTime(n.NextAttempt)
+	doc.SentAt, doc.LastError = storeTimePtr(n.SentAt), n.LastError
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt = ?, doc = ? WHERE id = ?`,
+		n.Status, ms(n.NextAttempt), b, n.ID)
 	if err != nil {
 		return interpretError(err, "notification", n.ID)
 	}
-	if k, err := res.RowsAffected(); err != nil {
-		return err
-	} else if k == 0 {
-		return &engine.NotFoundError{What: "notification", ID: n.ID}
-	}
-	return nil
+	return tx.Commit()
 }

@@ -217,7 +217,7 @@ func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*eng
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		d, err := decodeDossier(doc, key)
+		d, err := decodeDossier(doc, key.String)
 		if err != nil {
 			return err
 		}
