@@ -25,8 +25,9 @@ func testLease(t *testing.T, s engine.Store) {
 		{"still held a millisecond before expiry", "node-b", at(time.Minute - time.Millisecond), at(90 * time.Second), false},
 		{"the holder renews", "node-a", at(50 * time.Second), at(2 * time.Minute), true},
 		{"renewal moved the expiry", "node-b", at(90 * time.Second), at(3 * time.Minute), false},
-		{"taken over after expiry", "node-b", at(2*time.Minute + time.Millisecond), at(4 * time.Minute), true},
+		{"free exactly at its until", "node-b", at(2 * time.Minute), at(4 * time.Minute), true},
 		{"the old holder lost it", "node-a", at(3 * time.Minute), at(5 * time.Minute), false},
+		{"taken back after the new holder's expiry", "node-a", at(4*time.Minute + time.Millisecond), at(6 * time.Minute), true},
 	}
 	for _, st := range steps {
 		ok, err := s.AcquireLease(ctx, "watch", st.holder, st.now, st.until)

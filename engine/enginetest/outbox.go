@@ -14,6 +14,10 @@ var outboxTests = []storeTest{
 	{"PendingNotifications/DueOldestFirst", false, testPending},
 	{"UpdateNotification/RecordsDeliveryState", false, testUpdateNotification},
 	{"Notifications/NewestFirstPerDossier", false, testNotifications},
+	{"AddNotification/IDWrittenWithADossierIsTaken", false, testAddNotificationAfterApply},
+	{"PendingNotifications/TiesByID", false, testPendingTies},
+	{"Notifications/TiesByIDDescending", false, testNotificationTies},
+	{"UpdateNotification/WritesOnlyTheDeliveryState", false, testUpdateNotificationOnly},
 }
 
 func testAddNotification(t *testing.T, s engine.Store) {
@@ -156,5 +160,112 @@ func testNotifications(t *testing.T, s engine.Store) {
 		if ids := idsOf(got); !slices.Equal(ids, c.want) {
 			t.Errorf("%s: got %v, want %v", c.rule, ids, c.want)
 		}
+	}
+}
+
+// testAddNotificationAfterApply: the ID is the at-most-once key across
+// the outbox, including notifications written with a dossier (which
+// MongoDB keeps in the dossier's document until relayed).
+func testAddNotificationAfterApply(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	d := NewDossier("XA01-260302-0001")
+	first := NewNotification(d.Code+"/1/handover", d.Code, at(0))
+	mustInsert(t, s, d, first)
+	second := NewNotification(d.Code+"/2/handover", d.Code, at(hour))
+	if err := s.Apply(ctx, next(d, "phe_duyet", at(hour)), 1, []engine.Notification{second}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []engine.Notification{first, second} {
+		again := NewNotification(n.ID, "", at(day))
+		again.Kind = "digest"
+		ok, err := s.AddNotification(ctx, again)
+		if err != nil || ok {
+			t.Errorf("AddNotification of %s, written with the dossier: %v %v, want false, nil", n.ID, ok, err)
+		}
+	}
+	ns, err := s.Notifications(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 2 || Diff(second, ns[0]) != "" || Diff(first, ns[1]) != "" {
+		t.Errorf("the notifications written with the dossier must be kept as they were: %v", idsOf(ns))
+	}
+}
+
+// testPendingTies: notifications due at the same instant come by ID,
+// whatever their decision instants (MongoDB once sorted those first).
+func testPendingTies(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	for _, n := range []struct {
+		id      string
+		decided time.Time
+	}{{"t-c", at(time.Minute)}, {"t-a", at(3 * time.Minute)}, {"t-b", at(2 * time.Minute)}} {
+		note := NewNotification(n.id, "", n.decided)
+		note.NextAttempt = at(5 * time.Minute)
+		if _, err := s.AddNotification(ctx, note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{0, -1, 10} {
+		got, err := s.PendingNotifications(ctx, at(hour), limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, []string{"t-a", "t-b", "t-c"}) {
+			t.Errorf("limit %d: got %v, want [t-a t-b t-c] (by next attempt, then ID)", limit, ids)
+		}
+	}
+}
+
+func testNotificationTies(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	for _, id := range []string{"t-b", "t-c", "t-a"} {
+		if _, err := s.AddNotification(ctx, NewNotification(id, "A", at(time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{0, -1} {
+		got, err := s.Notifications(ctx, "A", limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, []string{"t-c", "t-b", "t-a"}) {
+			t.Errorf("limit %d: got %v, want [t-c t-b t-a] (newest first, then ID descending)", limit, ids)
+		}
+	}
+}
+
+// testUpdateNotificationOnly: UpdateNotification records a delivery
+// attempt and nothing else (SQLite once rewrote the whole document).
+func testUpdateNotificationOnly(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("XA01-260302-0001/2/handover", "XA01-260302-0001", at(0))
+	if _, err := s.AddNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	upd := n
+	upd.Status, upd.Attempts, upd.NextAttempt = engine.NotificationFailed, 3, at(hour)
+	upd.SentAt, upd.LastError = ptr(at(time.Minute)), "webhook: 500"
+	upd.Kind, upd.To, upd.Data, upd.At, upd.Dossier = "reminder", []string{"someone"}, nil, at(day), "other"
+	if err := s.UpdateNotification(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	want := n
+	want.Status, want.Attempts, want.NextAttempt, want.SentAt, want.LastError = upd.Status, upd.Attempts, upd.NextAttempt, upd.SentAt, upd.LastError
+	ns, err := s.Notifications(ctx, n.Dossier, 0)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("Notifications: %v %v", idsOf(ns), err)
+	}
+	if diff := Diff(want, ns[0]); diff != "" {
+		t.Errorf("after UpdateNotification: %s", diff)
+	}
+	// A nil SentAt and an empty LastError clear them.
+	upd.SentAt, upd.LastError, upd.Status = nil, "", engine.NotificationPending
+	if err := s.UpdateNotification(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ = s.Notifications(ctx, n.Dossier, 0)
+	if len(ns) != 1 || ns[0].SentAt != nil || ns[0].LastError != "" || ns[0].Status != engine.NotificationPending {
+		t.Errorf("clearing the sent instant and the last error: %+v", ns)
 	}
 }

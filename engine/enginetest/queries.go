@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -93,6 +92,11 @@ func testList(t *testing.T, s engine.Store) {
 		{"text: code case-insensitive", engine.Query{Text: "xa02"}, []string{E}},
 		{"text: pattern characters are literal", engine.Query{Text: "(văn)"}, []string{F}},
 		{"text: a dot is not a wildcard", engine.Query{Text: "n.uy"}, nil},
+		{"text: a percent sign is not a wildcard", engine.Query{Text: "%"}, nil},
+		{"text: an underscore is not a wildcard", engine.Query{Text: "_"}, nil},
+		{"text: spaces around it are not part of it", engine.Query{Text: "  bình "}, []string{B}},
+		{"text: blank does not filter", engine.Query{Text: "   "}, []string{A, B, C, D, F, E}},
+		{"text: a code in another case", engine.Query{Text: "xa02"}, []string{E}},
 		{"received range [from, to)", engine.Query{ReceivedFrom: at(day), ReceivedTo: at(2 * day)}, []string{C, D}},
 		{"received from only", engine.Query{ReceivedFrom: at(2 * day)}, []string{F, E}},
 		{"received to only", engine.Query{ReceivedTo: at(day)}, []string{A, B}},
@@ -101,6 +105,8 @@ func testList(t *testing.T, s engine.Store) {
 		{"offset and limit", engine.Query{Offset: 1, Limit: 2}, []string{B, C}},
 		{"offset and limit by due", engine.Query{OrderByDue: true, Offset: 4, Limit: 5}, []string{A, C}},
 		{"offset past the end", engine.Query{Offset: 10}, nil},
+		{"offset alone: the rest of the order", engine.Query{Offset: 4}, []string{F, E}},
+		{"order by due over several units, merged", engine.Query{OrderByDue: true, Units: []string{UnitOffice, UnitLeader}}, []string{B, F, E, A}},
 		{"filters combine", engine.Query{Units: []string{UnitOffice}, State: "tham_dinh", Text: "án"}, []string{A, F}},
 	}
 	for _, c := range cases {
@@ -210,9 +216,21 @@ func testScan(t *testing.T, s engine.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sort.Strings(seen)
 	if want := []string{"XA01-260302-0001", "XA01-260304-0001", "XA02-260304-0001"}; !slices.Equal(seen, want) {
-		t.Errorf("Scan units=[chuyen-mon]: got %v, want %v", seen, want)
+		t.Errorf("Scan units=[chuyen-mon] visits in List's order (by code): got %v, want %v", seen, want)
+	}
+	for _, q := range []engine.Query{{OrderByDue: true}, {OrderByDue: true, Units: []string{UnitOffice, UnitLeader}}, {Offset: 2, Limit: 3}} {
+		listed, err := s.List(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var scanned []*engine.Dossier
+		if err := s.Scan(t.Context(), q, func(d *engine.Dossier) error { scanned = append(scanned, d); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(codesOf(scanned), codesOf(listed)) {
+			t.Errorf("Scan(%+v) visits %v, List returns %v: the same order", q, codesOf(scanned), codesOf(listed))
+		}
 	}
 	stop := errors.New("stop")
 	calls := 0
@@ -269,5 +287,19 @@ func testDueForCheck(t *testing.T, s engine.Store) {
 	want := [][]string{{"P1", "P2"}, {"P7", "P3"}, {}}
 	if fmt.Sprint(pages) != fmt.Sprint(want) {
 		t.Errorf("pages of 2 with the cursor: got %v, want %v", pages, want)
+	}
+	for _, limit := range []int{0, -1} {
+		all, err := s.DueForCheck(ctx, at(3*hour), engine.Cursor{}, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := codesOf(all), []string{"P1", "P2", "P7", "P3"}; !slices.Equal(got, want) {
+			t.Errorf("limit %d is no limit: got %v, want %v", limit, got, want)
+		}
+	}
+	// A cursor on the tie P1/P2: after P1 comes P2, at the same instant.
+	after, err := s.DueForCheck(ctx, at(3*hour), engine.Cursor{At: at(hour), Code: "P1"}, 1)
+	if err != nil || !slices.Equal(codesOf(after), []string{"P2"}) {
+		t.Errorf("after (+1h, P1): got %v %v, want [P2]", codesOf(after), err)
 	}
 }
