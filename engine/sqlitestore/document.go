@@ -36,12 +36,12 @@ type dossierDoc struct {
 	Status           string          `json:"status"`
 	ReceivedAt       time.Time       `json:"received_at"`
 	StartAt          time.Time       `json:"start_at"`
-	DueAt            *time.Time      `json:"due_at,omitempty"`
-	AppointmentAt    *time.Time      `json:"appointment_at,omitempty"`
+	DueAt            time.Time       `json:"due_at,omitzero"`
+	AppointmentAt    time.Time       `json:"appointment_at,omitzero"`
 	StepStartedAt    time.Time       `json:"step_started_at"`
-	StepDueAt        *time.Time      `json:"step_due_at,omitempty"`
+	StepDueAt        time.Time       `json:"step_due_at,omitzero"`
 	StepVisit        int             `json:"step_visit"`
-	FinishedAt       *time.Time      `json:"finished_at,omitempty"` // also the finished_at column (schema 3 reads it from here)
+	FinishedAt       time.Time       `json:"finished_at,omitzero"` // also the finished_at column (schema 3 reads it from here)
 	Result           string          `json:"result,omitempty"`
 	Timeliness       string          `json:"timeliness,omitempty"`
 	WorkTaken        int64           `json:"work_taken,omitempty"` // nanoseconds
@@ -49,7 +49,7 @@ type dossierDoc struct {
 	History          []historyRowDoc `json:"history"`
 	Uses             map[string]int  `json:"uses,omitempty"`
 	Fired            []string        `json:"fired,omitempty"`
-	NextCheckAt      *time.Time      `json:"next_check_at,omitempty"`
+	NextCheckAt      time.Time       `json:"next_check_at,omitzero"`
 	Version          int64           `json:"version"`
 	UpdatedAt        time.Time       `json:"updated_at"`
 }
@@ -63,11 +63,11 @@ type applicantDoc struct {
 }
 
 type clockEventDoc struct {
-	Kind        string     `json:"kind"`
-	At          time.Time  `json:"at"`
-	Limit       string     `json:"limit,omitempty"`
-	Appointment *time.Time `json:"appointment,omitempty"`
-	Action      string     `json:"action,omitempty"`
+	Kind        string    `json:"kind"`
+	At          time.Time `json:"at"`
+	Limit       string    `json:"limit,omitempty"`
+	Appointment time.Time `json:"appointment,omitzero"`
+	Action      string    `json:"action,omitempty"`
 }
 
 type historyRowDoc struct {
@@ -80,8 +80,8 @@ type historyRowDoc struct {
 	FromUnit       string            `json:"from_unit,omitempty"`
 	ToUnit         string            `json:"to_unit,omitempty"`
 	Inputs         map[string]string `json:"inputs,omitempty"`
-	StepStartedAt  *time.Time        `json:"step_started_at,omitempty"`
-	StepDueAt      *time.Time        `json:"step_due_at,omitempty"`
+	StepStartedAt  time.Time         `json:"step_started_at,omitzero"`
+	StepDueAt      time.Time         `json:"step_due_at,omitzero"`
 	StepResult     string            `json:"step_result,omitempty"`
 	IdempotencyKey string            `json:"idempotency_key,omitempty"`
 }
@@ -99,30 +99,33 @@ type notificationDoc struct {
 	Status      string            `json:"status"`
 	Attempts    int               `json:"attempts"`
 	NextAttempt time.Time         `json:"next_attempt"`
-	SentAt      *time.Time        `json:"sent_at,omitempty"`
+	SentAt      time.Time         `json:"sent_at,omitzero"`
 	LastError   string            `json:"last_error,omitempty"`
 }
 
 // storeTime is an instant as stored: UTC, whole milliseconds.
 func storeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
-func storeTimePtr(t *time.Time) *time.Time {
+// storeTimePtr is an optional instant as stored: the zero time, which
+// omitzero leaves out of the document, for none. The optional instants
+// are values in the documents, so that encoding them allocates nothing.
+func storeTimePtr(t *time.Time) time.Time {
 	if t == nil {
-		return nil
+		return time.Time{}
 	}
-	v := storeTime(*t)
-	return &v
+	return storeTime(*t)
 }
 
 // readTime is a stored instant as returned: UTC (documents written
 // before this type kept the caller's offset).
 func readTime(t time.Time) time.Time { return t.UTC() }
 
-func readTimePtr(t *time.Time) *time.Time {
-	if t == nil {
+// readTimePtr is an optional stored instant as returned: nil for none.
+func readTimePtr(t time.Time) *time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	v := readTime(*t)
+	v := t.UTC()
 	return &v
 }
 

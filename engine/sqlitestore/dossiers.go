@@ -72,6 +72,13 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 	return tx.Commit()
 }
 
+// appliedDoc is a dossierDoc whose history is given as encoded rows:
+// the outer History hides the embedded one from encoding/json.
+type appliedDoc struct {
+	dossierDoc
+	History []json.RawMessage `json:"history"`
+}
+
 // follows checks the version rule shared by Apply and ApplyAlarms.
 func follows(d *engine.Dossier, prev int64) error {
 	if d.Version != prev+1 {
@@ -86,18 +93,17 @@ func follows(d *engine.Dossier, prev int64) error {
 // *engine.NotFoundError, another version a *engine.ConflictError. The
 // writer is one connection in an immediate transaction, so nothing
 // changes the row between this read and the update that follows.
-func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, sql.NullString, error) {
+func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
 	var version int64
 	var doc []byte
-	var key sql.NullString
-	err := tx.QueryRowContext(ctx, "SELECT version, doc, receive_key FROM dossiers WHERE code = ?", code).Scan(&version, &doc, &key)
+	err := tx.QueryRowContext(ctx, "SELECT version, doc FROM dossiers WHERE code = ?", code).Scan(&version, &doc)
 	if err != nil {
-		return nil, key, interpretError(err, "dossier", code)
+		return nil, interpretError(err, "dossier", code)
 	}
 	if version != prev {
-		return nil, key, &engine.ConflictError{Code: code, Version: prev}
+		return nil, &engine.ConflictError{Code: code, Version: prev}
 	}
-	return doc, key, nil
+	return doc, nil
 }
 
 // Apply implements engine.Store: the stored rows of the history are kept
@@ -115,12 +121,14 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		return err
 	}
 	defer tx.Rollback()
-	raw, _, err := current(ctx, tx, d.Code, prev)
+	raw, err := current(ctx, tx, d.Code, prev)
 	if err != nil {
 		return err
 	}
+	// The stored rows are kept byte for byte: read as raw JSON, never
+	// decoded and re-encoded.
 	var stored struct {
-		History []historyRowDoc `json:"history"`
+		History []json.RawMessage `json:"history"`
 	}
 	if err := json.Unmarshal(raw, &stored); err != nil {
 		return fmt.Errorf("dossier %s document: %w", d.Code, err)
@@ -129,9 +137,13 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		return &engine.InvalidInputError{Field: "history",
 			Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
 	}
-	doc := docOf(d)
-	doc.History = append(stored.History, doc.History[len(doc.History)-1])
-	b, err := json.Marshal(doc)
+	row, err := json.Marshal(historyDocOf(d.History[len(d.History)-1]))
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	rest := *d // a shallow copy: d itself is not modified
+	rest.History = nil
+	b, err := json.Marshal(appliedDoc{dossierDoc: docOf(&rest), History: append(stored.History, row)})
 	if err != nil {
 		return fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
@@ -162,7 +174,7 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 		return err
 	}
 	defer tx.Rollback()
-	raw, _, err := current(ctx, tx, d.Code, prev)
+	raw, err := current(ctx, tx, d.Code, prev)
 	if err != nil {
 		return err
 	}
