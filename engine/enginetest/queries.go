@@ -14,6 +14,7 @@ import (
 var queryTests = []storeTest{
 	{"List/Filters", false, testList},
 	{"Scan/VisitsEveryMatchAndStopsOnError", false, testScan},
+	{"Scan/FnMayWriteThroughTheStore", false, testScanWrites},
 	{"List/FinishedRangeAndOpenAt", false, testFinishedBounds},
 	{"DueForCheck/OrderCursorLimitAndExclusions", false, testDueForCheck},
 }
@@ -301,5 +302,31 @@ func testDueForCheck(t *testing.T, s engine.Store) {
 	after, err := s.DueForCheck(ctx, at(3*hour), engine.Cursor{At: at(hour), Code: "P1"}, 1)
 	if err != nil || !slices.Equal(codesOf(after), []string{"P2"}) {
 		t.Errorf("after (+1h, P1): got %v %v, want [P2]", codesOf(after), err)
+	}
+}
+
+// testScanWrites: fn may write through the store while the scan is open
+// (reports and recomputations do), on the dossier just read.
+func testScanWrites(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	codes := Codes("XA01", 5)
+	for _, c := range codes {
+		mustInsert(t, s, NewDossier(c, func(d *engine.Dossier) { d.ReceiveKey = "" }))
+	}
+	var seen []string
+	err := s.Scan(ctx, engine.Query{}, func(d *engine.Dossier) error {
+		seen = append(seen, d.Code)
+		return s.Apply(ctx, next(d, "phe_duyet", at(hour)), d.Version, []engine.Notification{NewNotification(d.Code+"/scan", d.Code, at(hour))})
+	})
+	if err != nil {
+		t.Fatalf("Scan writing in fn: %v", err)
+	}
+	if !slices.Equal(seen, codes) {
+		t.Errorf("Scan visited %v, want each once: %v", seen, codes)
+	}
+	for _, c := range codes {
+		if got := mustGet(t, s, c); got.Version != 2 || got.State != "phe_duyet" {
+			t.Errorf("%s after the scan: version %d state %s, want 2 phe_duyet", c, got.Version, got.State)
+		}
 	}
 }
