@@ -63,7 +63,8 @@ type Store interface {
 	// Insert writes. The cases, checked in this order, each writing
 	// nothing:
 	//
-	//   - d.Version is not prev+1: *InvalidInputError;
+	//   - d.Version is not prev+1, or d.History is empty:
+	//     *InvalidInputError;
 	//   - no dossier d.Code: *NotFoundError;
 	//   - the stored version is not prev: *ConflictError;
 	//   - d.History is not the stored rows plus one: *InvalidInputError.
