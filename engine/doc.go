@@ -27,7 +27,7 @@
 //	                                       │
 //	Store interface (store.go) ── sqlitestore (default) │ mongostore (production)
 //	  Insert, Apply (a transition: state, history row, outbox),
-//	  SetAlarms (the watch's alarm-only write, no history row), leases
+//	  ApplyAlarms (the watch's alarm-only write, no history row), leases
 //	  one conformance suite, split per area: enginetest
 //
 //	Around it, each with one owner:

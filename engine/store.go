@@ -7,65 +7,122 @@ import (
 )
 
 // Store keeps dossiers, their history and the notification outbox. Every
-// implementation passes the conformance suite in engine/enginetest.
+// implementation passes the conformance suite in engine/enginetest, which
+// pins each rule below (one file per area: dossier_insert.go,
+// dossier_apply.go, queries.go, outbox.go, …); docs/stores.md lists it.
 //
-// Errors: a missing record is a *NotFoundError (ErrorCode ENOTFOUND); a
-// write against a stale version is a *ConflictError (ECONFLICT); an
-// insert of an existing code or reception key is a *DuplicateError.
+// Rules for every method:
+//
+//   - Errors are the engine's typed errors. A missing record is a
+//     *NotFoundError (ENOTFOUND); a write against a stale version a
+//     *ConflictError (ECONFLICT); an insert of a code or reception key
+//     already stored a *DuplicateError (ECONFLICT); an argument that
+//     breaks this contract (a version that does not follow, a history
+//     that does not follow the stored one) an *InvalidInputError
+//     (EINVALID). A refused write writes nothing, notifications included.
+//   - A store never modifies the dossier or notifications it is given,
+//     and never keeps a reference to them.
+//   - Instants are kept to the millisecond (truncated) and come back in
+//     UTC.
+//   - None is none: a nil and an empty slice or map are the same value,
+//     and either may come back.
+//   - Every list has a total order: ties are broken by code or ID, as
+//     each method says, so that two stores list the same rows alike.
+//   - The stored document is the store's own: renaming a JSON or BSON
+//     field of the engine's types changes no stored document.
 type Store interface {
 	// NextSequence returns the next number (1, 2, …) of the daily series
 	// of unit on day (YYMMDD). Numbers are never handed out twice for the
 	// same series, also under concurrent callers.
 	NextSequence(ctx context.Context, unit, day string) (int, error)
 
-	// Insert stores a new dossier at version 1 together with its first
-	// history row and notifications (d.History, outbox).
+	// Insert stores the new dossier d with its history as given and the
+	// notifications of outbox, in one atomic step. d.Version must be 1
+	// (otherwise *InvalidInputError). A code already stored, or a
+	// reception key (d.ReceiveKey, when not empty) already used, is a
+	// *DuplicateError: with Key set when the reception key is taken, even
+	// if the code is too (the engine answers a used key with the first
+	// reception), and Code set otherwise. Any number of dossiers may have
+	// no reception key.
 	Insert(ctx context.Context, d *Dossier, outbox []Notification) error
 
-	// Get returns the dossier with code.
+	// Get returns the dossier with code, its reception key included; an
+	// unknown code is a *NotFoundError.
 	Get(ctx context.Context, code string) (*Dossier, error)
 
-	// GetByReceiveKey returns the dossier received with the idempotency key.
+	// GetByReceiveKey returns the dossier received with the idempotency
+	// key. An unknown or empty key is a *NotFoundError.
 	GetByReceiveKey(ctx context.Context, key string) (*Dossier, error)
 
-	// Apply writes a transition in one atomic step: the new dossier
-	// (d.Version must be prev+1), whose History ends with the new row,
-	// and the notifications decided with it, provided the stored version
-	// is still prev. Otherwise it returns a *ConflictError and writes
-	// nothing.
+	// Apply writes a transition in one atomic step, provided the stored
+	// version is still prev: the dossier d at version prev+1, its history
+	// the stored rows followed by d's last row (a transition adds exactly
+	// one row; the stored rows are kept as stored, whatever d's earlier
+	// rows say), and the notifications decided with it. Every other field
+	// is written as d has it, except the reception key, which only
+	// Insert writes. The cases, checked in this order, each writing
+	// nothing:
+	//
+	//   - d.Version is not prev+1, or d.History is empty:
+	//     *InvalidInputError;
+	//   - no dossier d.Code: *NotFoundError;
+	//   - the stored version is not prev: *ConflictError;
+	//   - d.History is not the stored rows plus one: *InvalidInputError.
 	Apply(ctx context.Context, d *Dossier, prev int64, outbox []Notification) error
 
-	// List returns dossiers matching q, ordered as q says, one page.
+	// ApplyAlarms is the deadline watch's write when it fires alarms
+	// without a transition (Check's decision has no history row): it
+	// writes d.Fired, d.NextCheckAt and d.UpdatedAt at version prev+1,
+	// and the notifications, in one atomic step, provided the stored
+	// version is still prev. Every other field of d is ignored: the
+	// stored ones stay, and the history gets no row. The cases are
+	// Apply's but the last: a version that is not prev+1 is a
+	// *InvalidInputError, no dossier a *NotFoundError, a stored version
+	// other than prev a *ConflictError, each writing nothing.
+	ApplyAlarms(ctx context.Context, d *Dossier, prev int64, outbox []Notification) error
+
+	// List returns one page of the dossiers matching q, in q's order (see
+	// Query): by code, or by due instant with ties by code.
 	List(ctx context.Context, q Query) ([]*Dossier, error)
 
-	// Scan calls fn for every dossier matching q, streaming (reports).
+	// Scan calls fn for every dossier matching q, streaming (reports), in
+	// the order List would return them. An error from fn stops the scan
+	// and is returned as is. fn may write through the store.
 	Scan(ctx context.Context, q Query, fn func(*Dossier) error) error
 
-	// DueForCheck returns open dossiers whose NextCheckAt is at or before
-	// at, ordered by (NextCheckAt, Code), starting after the cursor
-	// (zero values: from the start), at most limit of them.
+	// DueForCheck returns the dossiers not finished whose NextCheckAt is
+	// set and at or before at, ordered by (NextCheckAt, Code), starting
+	// after the cursor (zero value: from the start), at most limit of
+	// them (limit <= 0: all).
 	DueForCheck(ctx context.Context, at time.Time, after Cursor, limit int) ([]*Dossier, error)
 
 	// AddNotification stores a notification not tied to a transition
-	// (digests). It returns false, without error, when one with the same
-	// ID exists: the ID is the at-most-once key.
+	// (digests). It returns false, without error, when a notification
+	// with the same ID is stored, also one written by Insert or Apply:
+	// the ID is the at-most-once key, and the stored one is kept.
 	AddNotification(ctx context.Context, n Notification) (bool, error)
 
-	// PendingNotifications returns up to limit notifications with status
-	// pending and NextAttempt at or before now, oldest first.
+	// PendingNotifications returns the notifications with status pending
+	// and NextAttempt at or before now, ordered by (NextAttempt, ID), at
+	// most limit of them (limit <= 0: all).
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 
-	// UpdateNotification records a delivery attempt (status, attempts,
-	// next attempt, sent time, last error) of the notification n.ID.
+	// UpdateNotification records a delivery attempt of the stored
+	// notification n.ID: its Status, Attempts, NextAttempt, SentAt and
+	// LastError become n's (a nil SentAt or empty LastError clears
+	// them); every other field of n is ignored. An unknown ID is a
+	// *NotFoundError.
 	UpdateNotification(ctx context.Context, n Notification) error
 
-	// Notifications lists notifications, newest first, optionally of one
-	// dossier (empty: all), at most limit.
+	// Notifications lists notifications, newest first: by At descending,
+	// ties by ID descending; of one dossier, or all when dossier is
+	// empty; at most limit of them (limit <= 0: all).
 	Notifications(ctx context.Context, dossier string, limit int) ([]Notification, error)
 
 	// AcquireLease takes or renews the named lease for holder until the
-	// given instant, if it is free, expired at now, or already held by
-	// holder. It reports whether holder has it.
+	// given instant, if it is free, expired at now (its until at or
+	// before now), or already held by holder. It reports whether holder
+	// has it. Leases of different names are independent.
 	AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
 
 	// ReleaseLease gives up the named lease if holder has it, so that
@@ -94,7 +151,9 @@ type Query struct {
 	// Overdue selects unfinished dossiers whose due instant is before Now.
 	Overdue bool
 	Now     time.Time
-	// Text matches the code or the applicant's name (case-insensitive).
+	// Text matches the code or the applicant's name, case-insensitively
+	// and literally (no wildcard or pattern), without the spaces around
+	// it; blank does not filter.
 	Text string
 	// ReceivedFrom/To select by reception instant [From, To).
 	ReceivedFrom, ReceivedTo time.Time
@@ -112,8 +171,10 @@ type Query struct {
 	// OrderByDue orders by due instant (nil last) then code; otherwise by
 	// code.
 	OrderByDue bool
-	Offset     int
-	Limit      int // 0: no limit
+	// Offset skips that many matches of the order; Limit, when positive,
+	// bounds the page.
+	Offset int
+	Limit  int
 }
 
 // DuplicateError reports an insert of an existing dossier code or

@@ -262,18 +262,25 @@ func testEngineWatched(t *testing.T, s engine.Store) {
 	}
 }
 
+// clientRetries bounds actRetrying: far more conflicts than the racing
+// tests can cause (each attempt is itself Engine.Retries conditional
+// writes), few enough that a store whose writes never succeed fails the
+// test instead of hanging the run.
+const clientRetries = 50
+
 // actRetrying fires in until it is applied: a conflict left after the
 // engine's own retries is retried with the same idempotency key, as a
-// client would.
-func actRetrying(e *engine.Engine, code string, in engine.ActInput) error {
-	for {
-		_, err := e.Act(context.Background(), code, in, 0)
+// client would, at most clientRetries times.
+func actRetrying(ctx context.Context, e *engine.Engine, code string, in engine.ActInput) error {
+	var err error
+	for range clientRetries {
+		_, err = e.Act(ctx, code, in, 0)
 		var conflict *engine.ConflictError
-		if errors.As(err, &conflict) {
-			continue
+		if !errors.As(err, &conflict) {
+			return err
 		}
-		return err
 	}
+	return fmt.Errorf("%s on %s: still conflicting after %d client retries: %w", in.Action, code, clientRetries, err)
 }
 
 func testEngineConcurrentActs(t *testing.T, s engine.Store) {
@@ -293,7 +300,7 @@ func testEngineConcurrentActs(t *testing.T, s engine.Store) {
 				key := fmt.Sprintf("w%d-%d", w, i)
 				in := engine.ActInput{Action: "ghi_chu", Actor: actors[w], IdempotencyKey: key,
 					Inputs: map[string]string{"note": key}}
-				errs[w*each+i] = actRetrying(e, d.Code, in)
+				errs[w*each+i] = actRetrying(t.Context(), e, d.Code, in)
 			}
 		})
 	}
@@ -371,7 +378,7 @@ func testEngineConcurrentRetry(t *testing.T, s engine.Store) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			errs[i] = actRetrying(e, d.Code, in)
+			errs[i] = actRetrying(t.Context(), e, d.Code, in)
 		})
 	}
 	close(start)

@@ -21,6 +21,16 @@
 //	          {$set: changed fields, $unset: cleared fields,
 //	           $push: {history: new row, outbox: {$each: notifications}}})
 //
+// The deadline watch's alarm-only write (ApplyAlarms) is one
+// updateOne({_id: code, version: prev}) that sets the fired keys, the
+// next check, the update instant and the version, and pushes its
+// notifications; it adds no history row.
+//
+// The documents are this package's own types (document.go), with the
+// field names and BSON types written since the store began, never
+// engine.Dossier's tags; testdata holds a document of that first shape
+// that every version must still read.
+//
 // Notifications decided by a transition therefore start inside the
 // dossier. Relay (also run by PendingNotifications and Notifications)
 // copies them into the notifications collection (insert by id; a
@@ -36,4 +46,10 @@
 // updates, partial indexes, $elemMatch or distinct, and no $pull with a
 // condition (FerretDB compares the condition as a literal value and
 // silently removes nothing).
+//
+// Files: store.go (opening, indexes, errors), document.go (the stored
+// documents), dossiers.go (numbers, insert, transitions, reads by key),
+// queries.go (lists, scans, the watch's index), outbox.go (the relay and
+// the notifications), leases.go, credentials.go, procedures.go,
+// sessions.go.
 package mongostore

@@ -144,37 +144,6 @@ func TestApplyAppendsOneRowAndClearsFields(t *testing.T) {
 	}
 }
 
-func TestApplyHistoryIsExactWhateverTheCallerHolds(t *testing.T) {
-	t.Parallel()
-	s := newStore(t)
-	d := dossier("MC-260302-0003")
-	mustInsert(t, s, d)
-	// Two rows at once (more than the usual one) and then none: the
-	// stored history must equal the caller's, never double or skip a row.
-	two := next(next(d, "transfer", "review", t0.Add(time.Hour)), "assign", "assigned", t0.Add(2*time.Hour))
-	two.Version = 2
-	if err := s.Apply(ctxT(t), two, 1, nil); err != nil {
-		t.Fatal(err)
-	}
-	none := two.Clone()
-	none.Version = 3
-	none.Fired = []string{"v3/g1/r1"}
-	if err := s.Apply(ctxT(t), none, 2, nil); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Get(ctxT(t), d.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seqs []int
-	for _, h := range got.History {
-		seqs = append(seqs, h.Seq)
-	}
-	if !reflect.DeepEqual(seqs, []int{1, 2, 3}) || got.Version != 3 || len(got.Fired) != 1 {
-		t.Errorf("history seqs %v version %d fired %v; want [1 2 3], 3, one key", seqs, got.Version, got.Fired)
-	}
-}
-
 func TestApplyOnADossierStoredWithoutHistory(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
@@ -185,8 +154,8 @@ func TestApplyOnADossierStoredWithoutHistory(t *testing.T) {
 	mustInsert(t, s, d)
 	same := d.Clone()
 	same.Version = 2
-	if err := s.Apply(ctxT(t), same, 1, nil); err != nil {
-		t.Fatalf("Apply without rows: %v", err)
+	if err := s.ApplyAlarms(ctxT(t), same, 1, nil); err != nil {
+		t.Fatalf("ApplyAlarms without rows: %v", err)
 	}
 	n := next(same, "transfer", "review", t0.Add(time.Hour))
 	if err := s.Apply(ctxT(t), n, 2, nil); err != nil {

@@ -65,6 +65,11 @@ func (s *memStore) Apply(_ context.Context, d *engine.Dossier, prev int64, _ []e
 	return nil
 }
 
+// ApplyAlarms is Apply: the figures never read the alarm fields.
+func (s *memStore) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	return s.Apply(ctx, d, prev, outbox)
+}
+
 func (s *memStore) List(context.Context, engine.Query) ([]*engine.Dossier, error) { return nil, nil }
 
 func (s *memStore) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {

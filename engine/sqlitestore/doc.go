@@ -18,11 +18,20 @@
 //     read-only connections and never block the writer.
 //
 // Layout: one row per dossier with the indexed fields as columns and the
-// whole dossier as a JSON document; a transition is one transaction that
-// updates the row where its version is still the expected one and adds
-// the notifications decided with it. Instants are stored as UTC unix
-// milliseconds in columns (for indexes) and as RFC 3339 in documents.
-// Lists by due instant read the generated column due_order (the due
-// instant, nil last) through indexes that deliver their order, so a page
-// of an inbox reads and decodes only its own rows.
+// whole dossier as a JSON document of this package's own type
+// (document.go), never engine.Dossier's API shape; testdata holds a
+// document of the first schema that every version must still read. A
+// transition is one immediate transaction that reads the row, checks its
+// version and history, updates it and adds the notifications decided
+// with it; the deadline watch's alarm-only write (ApplyAlarms) replaces
+// only the alarm fields. Instants are stored as UTC unix milliseconds in
+// columns (for indexes) and as RFC 3339 in UTC, to the millisecond, in
+// documents. Lists by due instant read the generated column due_order
+// (the due instant, nil last) through indexes that deliver their order,
+// so a page of an inbox reads and decodes only its own rows.
+//
+// Files: store.go (opening, the lock, errors), document.go (the stored
+// documents), dossiers.go (numbers, insert, transitions, reads by key),
+// queries.go (lists, scans, the watch's index), outbox.go, leases.go,
+// procedures.go, sessions.go, schema.go (migrations).
 package sqlitestore

@@ -5,10 +5,12 @@
 // A sweep reads only the "next check" index (engine.Store.DueForCheck),
 // page by page, so its cost follows the number of due dossiers, not the
 // number of open ones. For each dossier it asks the pure engine.Check
-// what to do and writes the answer with one conditional write
-// (engine.Store.Apply on the version it read):
+// what to do and writes the answer with one conditional write on the
+// version it read: engine.Store.Apply when a timed action fired (a new
+// history row), engine.Store.ApplyAlarms when only reminders did (the
+// fired rungs and the next check, no history row):
 //
-//	DueForCheck(at) ──▶ engine.Check(env, d, at) ──▶ Apply(nd, d.Version, notifications)
+//	DueForCheck(at) ──▶ engine.Check(env, d, at) ──▶ Apply / ApplyAlarms(nd, d.Version, notifications)
 //	                                                   │
 //	                         ConflictError: someone else changed the dossier;
 //	                         skip it, the next sweep recomputes from the new version

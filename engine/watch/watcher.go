@@ -240,7 +240,13 @@ func (w *Watcher) check(ctx context.Context, d *engine.Dossier, at time.Time, re
 	}
 	nd := dec.Dossier
 	nd.Version = d.Version + 1
-	err = w.Store.Apply(ctx, nd, d.Version, dec.Notifications)
+	if dec.Row.Seq > 0 {
+		err = w.Store.Apply(ctx, nd, d.Version, dec.Notifications)
+	} else {
+		// Alarms only, no history row: the store's write of the alarm
+		// fields alone (Apply's contract wants exactly one new row).
+		err = w.Store.ApplyAlarms(ctx, nd, d.Version, dec.Notifications)
+	}
 	var conflict *engine.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -1,0 +1,271 @@
+package enginetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+)
+
+// outboxTests pin the contract of the notification outbox.
+var outboxTests = []storeTest{
+	{"AddNotification/AtMostOncePerID", false, testAddNotification},
+	{"PendingNotifications/DueOldestFirst", false, testPending},
+	{"UpdateNotification/RecordsDeliveryState", false, testUpdateNotification},
+	{"Notifications/NewestFirstPerDossier", false, testNotifications},
+	{"AddNotification/IDWrittenWithADossierIsTaken", false, testAddNotificationAfterApply},
+	{"PendingNotifications/TiesByID", false, testPendingTies},
+	{"Notifications/TiesByIDDescending", false, testNotificationTies},
+	{"UpdateNotification/WritesOnlyTheDeliveryState", false, testUpdateNotificationOnly},
+}
+
+func testAddNotification(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("digest/2026-03-02/truong-phong", "", at(0))
+	n.Kind = "digest"
+	ok, err := s.AddNotification(ctx, n)
+	if err != nil || !ok {
+		t.Fatalf("first AddNotification: %v %v, want true", ok, err)
+	}
+	again := n
+	again.Kind, again.To = "reminder", []string{"someone-else"}
+	ok, err = s.AddNotification(ctx, again)
+	if err != nil || ok {
+		t.Fatalf("AddNotification with a used ID: %v %v, want false, nil", ok, err)
+	}
+	ns, err := s.Notifications(ctx, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 1 {
+		t.Fatalf("one notification stored, got %v", idsOf(ns))
+	}
+	if diff := Diff(n, ns[0]); diff != "" {
+		t.Errorf("the first notification must be kept: %s", diff)
+	}
+}
+
+func testPending(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	note := func(id string, when time.Time, status string) engine.Notification {
+		n := NewNotification(id, "XA01-260302-0001", when)
+		n.Status = status
+		return n
+	}
+	d := NewDossier("XA01-260302-0001")
+	mustInsert(t, s, d, note("by-insert", at(time.Minute), engine.NotificationPending))
+	if err := s.Apply(ctx, next(d, "phe_duyet", at(2*time.Minute)), 1,
+		[]engine.Notification{note("by-apply", at(2*time.Minute), engine.NotificationPending)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []engine.Notification{
+		note("n1", at(10*time.Minute), engine.NotificationPending),
+		note("n2", at(5*time.Minute), engine.NotificationPending),
+		note("sent", at(0), engine.NotificationSent),
+		note("failed", at(0), engine.NotificationFailed),
+		note("later", at(hour), engine.NotificationPending),
+	} {
+		if _, err := s.AddNotification(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		rule  string
+		now   time.Time
+		limit int
+		want  []string
+	}{
+		{"pending, next attempt at or before now, oldest first", at(30 * time.Minute), 10, []string{"by-insert", "by-apply", "n2", "n1"}},
+		{"limit", at(30 * time.Minute), 2, []string{"by-insert", "by-apply"}},
+		{"next attempt exactly now is due", at(10 * time.Minute), 10, []string{"by-insert", "by-apply", "n2", "n1"}},
+		{"nothing due yet", at(0), 10, nil},
+	}
+	for _, c := range cases {
+		got, err := s.PendingNotifications(ctx, c.now, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, c.want) {
+			t.Errorf("%s: got %v, want %v", c.rule, ids, c.want)
+		}
+	}
+}
+
+func testUpdateNotification(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("XA01-260302-0001/2/handover", "XA01-260302-0001", at(0))
+	if _, err := s.AddNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	n.Attempts, n.LastError, n.NextAttempt = 1, "smtp: 451 thử lại sau", at(5*time.Minute)
+	if err := s.UpdateNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := s.Notifications(ctx, n.Dossier, 10)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("Notifications: %v %v", idsOf(ns), err)
+	}
+	if diff := Diff(n, ns[0]); diff != "" {
+		t.Errorf("after a failed attempt: %s", diff)
+	}
+	if p, _ := s.PendingNotifications(ctx, at(time.Minute), 10); len(p) != 0 {
+		t.Errorf("a retry scheduled at +5m is not due at +1m: got %v", idsOf(p))
+	}
+	n.Status, n.Attempts, n.SentAt, n.LastError = engine.NotificationSent, 2, ptr(at(5*time.Minute)), ""
+	if err := s.UpdateNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ = s.Notifications(ctx, n.Dossier, 10)
+	if len(ns) != 1 || Diff(n, ns[0]) != "" {
+		t.Errorf("after sending: %v", Diff(n, ns[0]))
+	}
+	if p, _ := s.PendingNotifications(ctx, at(hour), 10); len(p) != 0 {
+		t.Errorf("a sent notification is not pending: got %v", idsOf(p))
+	}
+	err = s.UpdateNotification(ctx, NewNotification("no-such-id", "", at(0)))
+	if engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Errorf("UpdateNotification of an unknown id: got %v, want not_found", err)
+	}
+}
+
+func testNotifications(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	add := func(id, dossier string, when time.Time) {
+		if _, err := s.AddNotification(ctx, NewNotification(id, dossier, when)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("a1", "A", at(time.Minute))
+	add("b1", "B", at(2*time.Minute))
+	add("a2", "A", at(3*time.Minute))
+	add("digest", "", at(4*time.Minute))
+	add("a3", "A", at(5*time.Minute))
+	cases := []struct {
+		rule    string
+		dossier string
+		limit   int
+		want    []string
+	}{
+		{"one dossier, newest first", "A", 10, []string{"a3", "a2", "a1"}},
+		{"limit", "A", 2, []string{"a3", "a2"}},
+		{"all", "", 10, []string{"a3", "digest", "a2", "b1", "a1"}},
+		{"unknown dossier", "Z", 10, nil},
+	}
+	for _, c := range cases {
+		got, err := s.Notifications(ctx, c.dossier, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, c.want) {
+			t.Errorf("%s: got %v, want %v", c.rule, ids, c.want)
+		}
+	}
+}
+
+// testAddNotificationAfterApply: the ID is the at-most-once key across
+// the outbox, including notifications written with a dossier (which
+// MongoDB keeps in the dossier's document until relayed).
+func testAddNotificationAfterApply(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	d := NewDossier("XA01-260302-0001")
+	first := NewNotification(d.Code+"/1/handover", d.Code, at(0))
+	mustInsert(t, s, d, first)
+	second := NewNotification(d.Code+"/2/handover", d.Code, at(hour))
+	if err := s.Apply(ctx, next(d, "phe_duyet", at(hour)), 1, []engine.Notification{second}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []engine.Notification{first, second} {
+		again := NewNotification(n.ID, "", at(day))
+		again.Kind = "digest"
+		ok, err := s.AddNotification(ctx, again)
+		if err != nil || ok {
+			t.Errorf("AddNotification of %s, written with the dossier: %v %v, want false, nil", n.ID, ok, err)
+		}
+	}
+	ns, err := s.Notifications(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 2 || Diff(second, ns[0]) != "" || Diff(first, ns[1]) != "" {
+		t.Errorf("the notifications written with the dossier must be kept as they were: %v", idsOf(ns))
+	}
+}
+
+// testPendingTies: notifications due at the same instant come by ID,
+// whatever their decision instants (MongoDB once sorted those first).
+func testPendingTies(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	for _, n := range []struct {
+		id      string
+		decided time.Time
+	}{{"t-c", at(time.Minute)}, {"t-a", at(3 * time.Minute)}, {"t-b", at(2 * time.Minute)}} {
+		note := NewNotification(n.id, "", n.decided)
+		note.NextAttempt = at(5 * time.Minute)
+		if _, err := s.AddNotification(ctx, note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{0, -1, 10} {
+		got, err := s.PendingNotifications(ctx, at(hour), limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, []string{"t-a", "t-b", "t-c"}) {
+			t.Errorf("limit %d: got %v, want [t-a t-b t-c] (by next attempt, then ID)", limit, ids)
+		}
+	}
+}
+
+func testNotificationTies(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	for _, id := range []string{"t-b", "t-c", "t-a"} {
+		if _, err := s.AddNotification(ctx, NewNotification(id, "A", at(time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{0, -1} {
+		got, err := s.Notifications(ctx, "A", limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := idsOf(got); !slices.Equal(ids, []string{"t-c", "t-b", "t-a"}) {
+			t.Errorf("limit %d: got %v, want [t-c t-b t-a] (newest first, then ID descending)", limit, ids)
+		}
+	}
+}
+
+// testUpdateNotificationOnly: UpdateNotification records a delivery
+// attempt and nothing else (SQLite once rewrote the whole document).
+func testUpdateNotificationOnly(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("XA01-260302-0001/2/handover", "XA01-260302-0001", at(0))
+	if _, err := s.AddNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	upd := n
+	upd.Status, upd.Attempts, upd.NextAttempt = engine.NotificationFailed, 3, at(hour)
+	upd.SentAt, upd.LastError = ptr(at(time.Minute)), "webhook: 500"
+	upd.Kind, upd.To, upd.Data, upd.At, upd.Dossier = "reminder", []string{"someone"}, nil, at(day), "other"
+	if err := s.UpdateNotification(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	want := n
+	want.Status, want.Attempts, want.NextAttempt, want.SentAt, want.LastError = upd.Status, upd.Attempts, upd.NextAttempt, upd.SentAt, upd.LastError
+	ns, err := s.Notifications(ctx, n.Dossier, 0)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("Notifications: %v %v", idsOf(ns), err)
+	}
+	if diff := Diff(want, ns[0]); diff != "" {
+		t.Errorf("after UpdateNotification: %s", diff)
+	}
+	// A nil SentAt and an empty LastError clear them.
+	upd.SentAt, upd.LastError, upd.Status = nil, "", engine.NotificationPending
+	if err := s.UpdateNotification(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ = s.Notifications(ctx, n.Dossier, 0)
+	if len(ns) != 1 || ns[0].SentAt != nil || ns[0].LastError != "" || ns[0].Status != engine.NotificationPending {
+		t.Errorf("clearing the sent instant and the last error: %+v", ns)
+	}
+}

@@ -1,0 +1,228 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/motcua/motcua/engine"
+)
+
+// NextSequence implements engine.Store: an upsert that returns the
+// incremented counter, atomic because writes are serialised.
+func (s *Store) NextSequence(ctx context.Context, unit, day string) (int, error) {
+	var n int
+	err := s.w.QueryRowContext(ctx, `INSERT INTO sequences (unit, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (unit, day) DO UPDATE SET n = n + 1 RETURNING n`, unit, day).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sequence %s/%s: %w", unit, day, interpretError(err, "sequence", unit))
+	}
+	return n, nil
+}
+
+// Insert implements engine.Store: the row and the outbox rows commit
+// together or not at all.
+func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.Notification) error {
+	if d.Version != 1 {
+		return &engine.InvalidInputError{Field: "version",
+			Reason: fmt.Sprintf("dossier %s: a new dossier is stored at version 1, not %d", d.Code, d.Version)}
+	}
+	doc, err := encodeDossier(d)
+	if err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
+		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Code, d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind),
+		ms(d.ReceivedAt), msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name),
+		nullString(d.ReceiveKey), doc)
+	if err != nil {
+		err = interpretError(err, "dossier", d.Code)
+		var dup *engine.DuplicateError
+		if !errors.As(err, &dup) {
+			return err
+		}
+		// Which key collided decides what the engine does: a used
+		// reception key is answered with the first reception, so it wins
+		// when the code collides too (SQLite reports whichever index it
+		// checked first).
+		if d.ReceiveKey != "" {
+			var one int
+			switch kerr := tx.QueryRowContext(ctx, "SELECT 1 FROM dossiers WHERE receive_key = ?", d.ReceiveKey).Scan(&one); {
+			case kerr == nil:
+				return &engine.DuplicateError{Key: d.ReceiveKey}
+			case !errors.Is(kerr, sql.ErrNoRows):
+				return kerr
+			}
+		}
+		return &engine.DuplicateError{Code: d.Code}
+	}
+	if err := insertNotifications(ctx, tx, outbox); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// appliedDoc is a dossierDoc whose history is given as encoded rows:
+// the outer History hides the embedded one from encoding/json.
+type appliedDoc struct {
+	dossierDoc
+	History []json.RawMessage `json:"history"`
+}
+
+// follows checks the version rule shared by Apply and ApplyAlarms.
+func follows(d *engine.Dossier, prev int64) error {
+	if d.Version != prev+1 {
+		return &engine.InvalidInputError{Field: "version",
+			Reason: fmt.Sprintf("dossier %s: new version %d does not follow %d", d.Code, d.Version, prev)}
+	}
+	return nil
+}
+
+// current reads the stored document of code inside the write
+// transaction, provided it is at version prev: a missing dossier is a
+// *engine.NotFoundError, another version a *engine.ConflictError. The
+// writer is one connection in an immediate transaction, so nothing
+// changes the row between this read and the update that follows.
+func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
+	var version int64
+	var doc []byte
+	err := tx.QueryRowContext(ctx, "SELECT version, doc FROM dossiers WHERE code = ?", code).Scan(&version, &doc)
+	if err != nil {
+		return nil, interpretError(err, "dossier", code)
+	}
+	if version != prev {
+		return nil, &engine.ConflictError{Code: code, Version: prev}
+	}
+	return doc, nil
+}
+
+// Apply implements engine.Store: the stored rows of the history are kept
+// as stored and d's last row appended; the update and the outbox rows
+// commit together or not at all.
+func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	if err := follows(d, prev); err != nil {
+		return err
+	}
+	if len(d.History) == 0 {
+		return &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	raw, err := current(ctx, tx, d.Code, prev)
+	if err != nil {
+		return err
+	}
+	// The stored rows are kept byte for byte: read as raw JSON, never
+	// decoded and re-encoded.
+	var stored struct {
+		History []json.RawMessage `json:"history"`
+	}
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	if len(stored.History) != len(d.History)-1 {
+		return &engine.InvalidInputError{Field: "history",
+			Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
+	}
+	row, err := json.Marshal(historyDocOf(d.History[len(d.History)-1]))
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	rest := *d // a shallow copy: d itself is not modified
+	rest.History = nil
+	b, err := json.Marshal(appliedDoc{dossierDoc: docOf(&rest), History: append(stored.History, row)})
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
+		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
+		applicant_name = ?, doc = ?
+		WHERE code = ? AND version = ?`,
+		d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
+		msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
+		d.Code, prev)
+	if err != nil {
+		return interpretError(err, "dossier", d.Code)
+	}
+	if err := insertNotifications(ctx, tx, outbox); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ApplyAlarms implements engine.Store: the stored document with only
+// the alarm fields replaced, in the same transaction as the outbox rows.
+func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	if err := follows(d, prev); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	raw, err := current(ctx, tx, d.Code, prev)
+	if err != nil {
+		return err
+	}
+	var doc dossierDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	doc.Fired, doc.NextCheckAt = d.Fired, storeTimePtr(d.NextCheckAt)
+	doc.UpdatedAt, doc.Version = storeTime(d.UpdatedAt), d.Version
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ? WHERE code = ? AND version = ?`,
+		d.Version, msPtr(d.NextCheckAt), b, d.Code, prev)
+	if err != nil {
+		return interpretError(err, "dossier", d.Code)
+	}
+	if err := insertNotifications(ctx, tx, outbox); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Get implements engine.Store.
+func (s *Store) Get(ctx context.Context, code string) (*engine.Dossier, error) {
+	return s.getBy(ctx, "code", code)
+}
+
+// GetByReceiveKey implements engine.Store.
+func (s *Store) GetByReceiveKey(ctx context.Context, key string) (*engine.Dossier, error) {
+	if key == "" {
+		return nil, &engine.NotFoundError{What: "reception key", ID: key}
+	}
+	return s.getBy(ctx, "receive_key", key)
+}
+
+func (s *Store) getBy(ctx context.Context, column, v string) (*engine.Dossier, error) {
+	var doc []byte
+	var key sql.NullString
+	// column is one of two constants above, never input.
+	err := s.r.QueryRowContext(ctx, "SELECT doc, receive_key FROM dossiers WHERE "+column+" = ?", v).Scan(&doc, &key)
+	if err != nil {
+		what := "dossier"
+		if column == "receive_key" {
+			what = "reception key"
+		}
+		return nil, interpretError(err, what, v)
+	}
+	return decodeDossier(doc, key.String)
+}

@@ -1,0 +1,252 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+)
+
+// likeEscape makes s a literal LIKE pattern fragment (escape char \).
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// maxMerge is the most units whose by-due lists are merged (one index
+// walk per unit, UNION ALL); more units are read together and sorted.
+const maxMerge = 64
+
+// openOnly is the condition of the partial index dossiers_open_due,
+// written exactly as there: SQLite uses a partial index only when the
+// query's WHERE contains its condition.
+const openOnly = "status <> 'finished'"
+
+// filter builds the conditions of q other than its units.
+func filter(q engine.Query) ([]string, []any) {
+	var conds []string
+	var args []any
+	if q.State != "" {
+		conds, args = append(conds, "state = ?"), append(args, q.State)
+	}
+	if q.Procedure != "" {
+		conds, args = append(conds, "procedure = ?"), append(args, q.Procedure)
+	}
+	if q.Kind != "" {
+		conds, args = append(conds, "kind = ?"), append(args, string(q.Kind))
+	}
+	if len(q.Status) > 0 {
+		open := true
+		ph := make([]string, len(q.Status))
+		for i, v := range q.Status {
+			ph[i] = "?"
+			args = append(args, string(v))
+			open = open && v != engine.StatusFinished
+		}
+		conds = append(conds, "status IN ("+strings.Join(ph, ",")+")")
+		if open && !q.Overdue {
+			conds = append(conds, openOnly) // implied; lets SQLite use dossiers_open_due
+		}
+	}
+	if q.Overdue {
+		// due_order < now excludes dossiers without a due instant (noDue).
+		conds, args = append(conds, openOnly, "due_order < ?"), append(args, ms(q.Now))
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		// Lower-cased in Go on both sides, so "NGUYỄN" finds "Nguyễn";
+		// diacritics are kept as typed. LIKE folds ASCII case of codes.
+		pat := "%" + likeEscape(strings.ToLower(t)) + "%"
+		conds = append(conds, `(code LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat)
+	}
+	if !q.ReceivedFrom.IsZero() {
+		conds, args = append(conds, "received_at >= ?"), append(args, ms(q.ReceivedFrom))
+	}
+	if !q.ReceivedTo.IsZero() {
+		conds, args = append(conds, "received_at < ?"), append(args, ms(q.ReceivedTo))
+	}
+	// A NULL finished_at fails both comparisons: a dossier not finished
+	// is never "finished in" a range.
+	if !q.FinishedFrom.IsZero() {
+		conds, args = append(conds, "finished_at >= ?"), append(args, ms(q.FinishedFrom))
+	}
+	if !q.FinishedTo.IsZero() {
+		conds, args = append(conds, "finished_at < ?"), append(args, ms(q.FinishedTo))
+	}
+	if !q.OpenAt.IsZero() {
+		conds, args = append(conds, "(finished_at IS NULL OR finished_at >= ?)"), append(args, ms(q.OpenAt))
+	}
+	return conds, args
+}
+
+// whereClause joins conditions into a WHERE clause ("" when none).
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// limitClause pushes q's page down to SQLite.
+func limitClause(q engine.Query) (string, []any) {
+	if q.Limit <= 0 && q.Offset <= 0 {
+		return "", nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	return " LIMIT ? OFFSET ?", []any{limit, max(q.Offset, 0)}
+}
+
+// selectDossiers builds the SELECT of q's page: doc and receive_key.
+//
+// By code (the default), SQLite walks the primary key. By due instant it
+// walks an index on (unit, due_order, code, …) in order, so a page reads
+// its own rows and stops: for one unit (an inbox) or none directly; for
+// several units one walk per unit, merged (a compound SELECT whose
+// ORDER BY SQLite runs as a merge of the arms, each reading rows only as
+// the merge asks for them). The alternative for several units, one
+// unit IN (…) walk and a sort, would read and sort every matching row
+// with its document for each page.
+func selectDossiers(q engine.Query) (string, []any) {
+	const cols = "SELECT doc, receive_key"
+	// A unit named twice would be merged twice.
+	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
+	conds, args := filter(q)
+	lim, limArgs := limitClause(q)
+	from := " FROM dossiers"
+	if len(q.Units) > 0 && slices.Contains(conds, openOnly) {
+		// Without statistics SQLite rates dossiers_unit_due as good as
+		// the partial index, but walking it passes over every finished
+		// dossier of the unit: years of them.
+		from += " INDEXED BY dossiers_open_due"
+	} else if !q.OrderByDue && finishedBounds(q) {
+		// Without statistics SQLite rates a one-sided range (or the OR of
+		// "open at") at a quarter of the table and prefers walking the
+		// primary key in code order to sorting what the index finds. But
+		// a finished range is narrow (a digest's day, a report's quarter)
+		// and "open at t" is the open dossiers plus those finished since
+		// t: both a small part of years of finished dossiers. Lists by
+		// due instant keep walking their index page by page.
+		from += " INDEXED BY dossiers_finished"
+	}
+	switch {
+	case !q.OrderByDue:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
+		}
+		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
+	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
+		}
+		return cols + from + whereClause(conds) + " ORDER BY due_order, code" + lim, append(args, limArgs...)
+	}
+	arms := make([]string, len(q.Units))
+	var all []any
+	for i, u := range q.Units {
+		arms[i] = cols + ", due_order, code" + from + whereClause(append([]string{"unit = ?"}, conds...))
+		all = append(append(all, u), args...)
+	}
+	return strings.Join(arms, " UNION ALL ") + " ORDER BY due_order, code" + lim, append(all, limArgs...)
+}
+
+// finishedBounds reports whether q filters on the finished instant.
+func finishedBounds(q engine.Query) bool {
+	return !q.FinishedFrom.IsZero() || !q.FinishedTo.IsZero() || !q.OpenAt.IsZero()
+}
+
+// inUnits is the condition on n units: unit = ? for one, so that SQLite
+// seeks one range of an index.
+func inUnits(n int) string {
+	if n == 1 {
+		return "unit = ?"
+	}
+	return "unit IN (" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+}
+
+func unitArgs(units []string) []any {
+	out := make([]any, len(units))
+	for i, u := range units {
+		out[i] = u
+	}
+	return out
+}
+
+// List implements engine.Store.
+func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+	var out []*engine.Dossier
+	err := s.Scan(ctx, q, func(d *engine.Dossier) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// Scan implements engine.Store. fn runs while the read is open; it may
+// write through the store (writes do not wait for readers in WAL mode).
+func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
+	query, args := selectDossiers(q)
+	return s.scan(ctx, query, args, fn)
+}
+
+func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*engine.Dossier) error) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return interpretError(err, "dossier", "")
+	}
+	defer rows.Close()
+	// doc and receive_key come first; a merged list adds its sort keys.
+	var doc []byte
+	var key sql.NullString
+	dest := []any{&doc, &key}
+	names, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	for range names[2:] {
+		dest = append(dest, new(any))
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		d, err := decodeDossier(doc, key.String)
+		if err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// DueForCheck implements engine.Store, reading the partial index
+// dossiers_watch in order.
+func (s *Store) DueForCheck(ctx context.Context, at time.Time, after engine.Cursor, limit int) ([]*engine.Dossier, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	query := `SELECT doc, receive_key FROM dossiers
+		WHERE next_check_at IS NOT NULL AND status <> 'finished' AND next_check_at <= ?`
+	args := []any{ms(at)}
+	if !after.At.IsZero() || after.Code != "" {
+		query += " AND (next_check_at > ? OR (next_check_at = ? AND code > ?))"
+		args = append(args, ms(after.At), ms(after.At), after.Code)
+	}
+	query += " ORDER BY next_check_at, code LIMIT ?"
+	args = append(args, limit)
+	var out []*engine.Dossier
+	err := s.scan(ctx, query, args, func(d *engine.Dossier) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
