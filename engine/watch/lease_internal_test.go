@@ -57,6 +57,11 @@ func (s *deadlines) Apply(ctx context.Context, d *engine.Dossier, prev int64, ou
 	return s.Store.Apply(ctx, d, prev, outbox)
 }
 
+func (s *deadlines) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
+	s.note(ctx, "ApplyAlarms")
+	return s.Store.ApplyAlarms(ctx, d, prev, outbox)
+}
+
 func (s *deadlines) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
 	s.note(ctx, "Scan")
 	return s.Store.Scan(ctx, q, fn)
@@ -175,7 +180,7 @@ func TestStoreCallsUnderTheLeaseEndWithTheTrust(t *testing.T) {
 		max  time.Duration
 	}{
 		{"DueForCheck", 36 * time.Second},
-		{"Apply", 36 * time.Second},
+		{"ApplyAlarms", 36 * time.Second}, // a reminder: the alarm-only write
 		{"Scan", 36 * time.Second},
 		{"AddNotification", 36 * time.Second},
 		{"AcquireLease", attemptTimeout}, // the first bid: no trust yet
