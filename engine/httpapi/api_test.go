@@ -181,6 +181,12 @@ func TestRights(t *testing.T) {
 	atDesk := b.receive("Ở bộ phận một cửa")
 	atOffice := b.receive("Ở chuyên môn", "chuyen")
 	everyone := []string{receiver, officer, head, chairman, outsider, Admin, Viewer, ""}
+	// Minting a token asks for the caller's password (issue 15).
+	for _, who := range everyone[:len(everyone)-1] {
+		if err := b.auth.SetPassword(t.Context(), who, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
 	type cell map[string]int
 	rows := []struct {
 		rule   string
@@ -216,7 +222,7 @@ func TestRights(t *testing.T) {
 		{"calendar: everyone", "GET", func() string { return "/api/v1/calendar/2026" }, nil,
 			cell{receiver: 200, officer: 200, head: 200, chairman: 200, outsider: 200, Admin: 200, Viewer: 200, "": 200}},
 		{"issue a token for someone else: admin only", "POST", func() string { return "/api/v1/tokens" },
-			map[string]string{"person": receiver, "name": "máy"},
+			map[string]string{"person": receiver, "name": "máy", "password": testPassword},
 			cell{receiver: 201, officer: 403, head: 403, chairman: 403, outsider: 403, Admin: 201, Viewer: 403, "": 401}},
 	}
 	for _, row := range rows {

@@ -110,6 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.web = w
 	w.routes()
+	w.accountRoutes()
 	return s, nil
 }
 
@@ -128,8 +129,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "same-origin")
+	s.secureHeaders(w)
+	if listsDirectory(r) {
+		http.NotFound(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
