@@ -299,7 +299,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	}
 	stopBG()
 	wg.Wait()
-	fmt.Fprintln(m.Stdout, "motcua: stopped")
+	fmt.Fprintln(m.Stdout, "motcua: stopped"+stopNote(store))
 	return nil
 }
 

@@ -122,6 +122,7 @@ var genericVI = map[engine.Code]string{
 	engine.ECONFLICT:     "Xung đột dữ liệu; hãy tải lại.",
 	engine.EFORBIDDEN:    "Bạn không có quyền.",
 	engine.EUNAUTHORIZED: "Cần đăng nhập.",
+	engine.ESTORAGEFULL:  "Bộ nhớ lưu trữ đã đầy: chưa ghi được gì; cần giải phóng dung lượng đĩa.",
 }
 
 // engineWords fills d with the core's own words for its typed errors.

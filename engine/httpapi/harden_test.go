@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -188,4 +189,43 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Errorf("https base URL: HSTS %q", r.header.Get("Strict-Transport-Security"))
 	}
 	_ = enginetest.SampleCode
+}
+
+// fullStore is a store on a full disk: every write and the readiness
+// probe fail as sqlitestore fails them (TestFullDatabaseIsStorageFull
+// there checks the mapping from SQLITE_FULL itself).
+type fullStore struct{ engine.Store }
+
+func (fullStore) Insert(context.Context, *engine.Dossier, []engine.Notification) error {
+	return &engine.StorageFullError{Where: "database", Err: errors.New("database or disk is full (13)")}
+}
+
+func (fullStore) Ready(context.Context) error {
+	return &engine.StorageFullError{Where: "database", Err: errors.New("write /data/.ready-probe: no space left on device")}
+}
+
+// TestFullDiskIsVisible (issue 15 item 9): a write on a full disk answers
+// 507 storage_full instead of 500 internal, /readyz fails with the same
+// code while /healthz, which only says the process answers, stays ok.
+func TestFullDiskIsVisible(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if r := b.call("GET", "/api/v1/readyz", "", nil); r.status != http.StatusOK {
+		t.Fatalf("readyz on a healthy store: %d %s", r.status, r.body)
+	}
+	b.eng.Store = fullStore{b.eng.Store}
+	r := b.call("POST", "/api/v1/dossiers", receiver, receiveBody("Đĩa đầy"))
+	if r.status != http.StatusInsufficientStorage || r.errCode(t) != engine.ESTORAGEFULL {
+		t.Errorf("receive on a full disk: %d %s, want 507 storage_full", r.status, r.body)
+	}
+	if strings.Contains(string(r.body), "/data") {
+		t.Errorf("the answer leaks a path: %s", r.body)
+	}
+	r = b.call("GET", "/api/v1/readyz", "", nil)
+	if r.status != http.StatusServiceUnavailable || r.errCode(t) != engine.ESTORAGEFULL {
+		t.Errorf("readyz on a full disk: %d %s, want 503 storage_full", r.status, r.body)
+	}
+	if r := b.call("GET", "/api/v1/healthz", "", nil); r.status != http.StatusOK {
+		t.Errorf("healthz: %d", r.status)
+	}
 }

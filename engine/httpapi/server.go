@@ -57,6 +57,10 @@ type Config struct {
 	// client can send them; behind a proxy every citizen then shares the
 	// proxy's sign-in and lookup limits.
 	TrustedProxies []netip.Prefix
+	// ReadyProbe, if set, is checked by /readyz after the store's own
+	// Ready: cmd points it at the folders beside the store that must take
+	// writes (sqlitestore.ProbeDir on the files' folder).
+	ReadyProbe func(context.Context) error
 }
 
 // Server serves the JSON API under /api/v1 and the web pages. It holds no
@@ -104,6 +108,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.routesAPI(); err != nil {
 		return nil, err
 	}
+	s.hardenRoutes()
 	w, err := newWeb(s)
 	if err != nil {
 		return nil, err

@@ -173,6 +173,9 @@ func interpretError(err error, what, id string) error {
 	if err == nil {
 		return nil
 	}
+	if full := storageFull(err); engine.ErrorCode(full) == engine.ESTORAGEFULL {
+		return full
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return &engine.NotFoundError{What: what, ID: id}
 	}
@@ -274,9 +277,9 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 		return err
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }
 
 // Apply implements engine.Store: the conditional update and the outbox
@@ -310,9 +313,9 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		return &engine.ConflictError{Code: d.Code, Version: prev}
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }
 
 // Get implements engine.Store.
