@@ -156,7 +156,7 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	}
 	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
 	w.Header().Set("ETag", etag(d.Version))
-	writeJSON(w, http.StatusCreated, receiveResponse{Code: d.Code, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, Receipt: s.receipt(d, l), Dossier: v})
+	writeJSON(w, http.StatusCreated, receiveResponse{Code: d.Code, DueAt: s.inZone(d.DueAt), AppointmentAt: s.inZone(d.AppointmentAt), Receipt: s.receipt(d, l), Dossier: v})
 	return nil
 }
 

@@ -553,7 +553,10 @@ func TestReportsAreMountedBehindSignInAndRoles(t *testing.T) {
 		if p := PersonFrom(r.Context()); p != nil {
 			seen = p.ID
 		}
-		w.WriteHeader(http.StatusOK)
+		// Answers as the reports package does, since every answer is
+		// checked against openapi.json.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"from":"2026-03-01","to":"2026-03-31","by":"unit","calendar":"vn","rows":[],"total":{},"petitions":[]}`))
 	})
 	b := setup(t, setupOpts{reports: stub})
 	want := map[string]int{head: 200, chairman: 200, Admin: 200, Viewer: 200, receiver: 403, officer: 403, outsider: 403, "": 401}

@@ -181,6 +181,7 @@ func (b *bundle) call(method, path, person string, body any, hdr ...string) resp
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
+	checkAgainstDoc(b.t, req, res.StatusCode, res.Header, data)
 	return resp{status: res.StatusCode, header: res.Header, body: data}
 }
 
