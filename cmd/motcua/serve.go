@@ -100,6 +100,7 @@ type serveConfig struct {
 	lookupPerMinute                                     int
 	trustedProxies                                      prefixList
 	templatesDir, notifyLang                            string
+	tokenTTL, tokenMaxTTL                               time.Duration
 }
 
 func runServe(ctx context.Context, m *Main, args []string) error {
@@ -107,6 +108,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.SetOutput(io.Discard)
 	var c serveConfig
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	fs.DurationVar(&c.tokenTTL, "token-ttl", auth.DefaultTokenTTL, "lifetime of a new API token when its minter asks for none")
+	fs.DurationVar(&c.tokenMaxTTL, "token-max-ttl", auth.MaxTokenTTL, "longest lifetime of any API token, also applied to tokens already issued")
 	c.store = addStoreFlags(fs) // --data also holds credentials.json; MongoDB holds its own
 	fs.Var(&c.procs, "procedures", "procedure files or folders (repeatable; default examples/procedures)")
 	fs.StringVar(&c.dirPath, "directory", "examples/directory.yaml", "directory file: units, heads, people")
@@ -210,7 +213,7 @@ func serve(ctx context.Context, m *Main, c serveConfig) error {
 	if err != nil {
 		return err
 	}
-	as := &auth.Service{Store: creds, Sessions: sessions, Directory: dir, Now: time.Now}
+	as := &auth.Service{Store: creds, Sessions: sessions, Directory: dir, Now: time.Now, TokenTTL: c.tokenTTL, TokenMaxTTL: c.tokenMaxTTL}
 	if c.demo {
 		if err := seedDemo(ctx, m, eng, as); err != nil {
 			return err
