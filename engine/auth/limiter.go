@@ -21,11 +21,16 @@ import (
 // length, at most MaxKeys of them; when full, forgotten keys are swept
 // and then idle ones evicted, oldest first seen by map order.
 type Limiter struct {
-	Free     int
-	Base     time.Duration
+	// Free is how many failures a key gets before waits start.
+	Free int
+	// Base is the first wait; each further failure doubles it.
+	Base time.Duration
+	// MaxDelay caps the wait.
 	MaxDelay time.Duration
-	Forget   time.Duration
-	MaxKeys  int
+	// Forget is how long a key must stay quiet to start afresh.
+	Forget time.Duration
+	// MaxKeys bounds how many keys are remembered (0: no bound).
+	MaxKeys int
 
 	mu sync.Mutex
 	m  map[limiterKey]*limiterEntry
