@@ -46,6 +46,10 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 100 {
 		return &engine.InvalidInputError{Field: "name", Reason: "required, at most 100 characters"}
 	}
+	if req.Person != "" && req.Person != p.ID && !auth.CanManage(p) {
+		// auth.IssueToken refuses too; this says it in the page's words.
+		return errorf(engine.EFORBIDDEN, "Chỉ quản trị viên được cấp mã truy cập cho người khác.", "Only admins may issue tokens for others.")
+	}
 	if req.TTLDays < 0 || req.TTLDays > 3660 {
 		return &engine.InvalidInputError{Field: "ttl_days", Reason: "between 0 and the maximum lifetime"}
 	}
