@@ -565,7 +565,7 @@ func TestReportsAreMountedBehindSignInAndRoles(t *testing.T) {
 			t.Errorf("reports as %q: %d, want %d", who, r.status, status)
 		}
 	}
-	b.call("GET", "/api/v1/reports/on-time", head, nil)
+	b.call("GET", "/api/v1/reports/on-time?from=2026-03-01&to=2026-03-31", head, nil)
 	if seen != head {
 		t.Errorf("the reports handler saw person %q, want %q", seen, head)
 	}

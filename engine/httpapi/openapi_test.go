@@ -64,11 +64,12 @@ func apiRoute(doc *openapi3.T, method, path string) (*routers.Route, map[string]
 
 // checkAgainstDoc validates one answer of the API against openapi.json: its
 // status must be declared for the operation, a JSON body must have a
-// declared schema, and the body must match it. Paths the document does
+// declared schema, and the body must match it; a request answered 2xx
+// (sent is its body) must be one the document allows. Paths the document does
 // not know (unknown routes answering 404) are not checked here;
 // TestOpenAPIDescribesEveryRoute holds the routes and the document
 // together.
-func checkAgainstDoc(t testing.TB, req *http.Request, status int, header http.Header, body []byte) {
+func checkAgainstDoc(t testing.TB, req *http.Request, sent []byte, status int, header http.Header, body []byte) {
 	t.Helper()
 	path, ok := strings.CutPrefix(req.URL.Path, "/api/v1")
 	if !ok {
@@ -81,6 +82,17 @@ func checkAgainstDoc(t testing.TB, req *http.Request, status int, header http.He
 	route, params := apiRoute(doc, req.Method, path)
 	if route == nil {
 		return
+	}
+	if status/100 == 2 {
+		// A request the server accepted must be one the document allows,
+		// or a client generated from it could not send it.
+		r := req.Clone(context.Background())
+		r.Body = io.NopCloser(bytes.NewReader(sent))
+		rin := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+		if err := openapi3filter.ValidateRequest(context.Background(), rin); err != nil {
+			t.Errorf("%s %s was accepted (%d), but openapi.json does not allow the request: %v", req.Method, req.URL.Path, status, err)
+		}
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
