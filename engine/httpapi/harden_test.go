@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/engine"
-	"github.com/motcua/motcua/engine/enginetest"
 )
 
 // TestTokensNeedThePasswordAndSayWhoIssuedThem (issue 15 item 1): the
@@ -188,7 +187,6 @@ func TestSecurityHeaders(t *testing.T) {
 	if r := b.call("GET", "/api/v1/lookup/NOPE", "", nil); !strings.HasPrefix(r.header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("https base URL: HSTS %q", r.header.Get("Strict-Transport-Security"))
 	}
-	_ = enginetest.SampleCode
 }
 
 // fullStore is a store on a full disk: every write and the readiness
