@@ -204,6 +204,14 @@ type Credential struct {
 	// Tokens are the person's API tokens, by id.
 	Tokens    []Token   `json:"tokens,omitempty" bson:"tokens,omitempty"`
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
+	// SessionsValidFrom is when the password last changed: a web session
+	// created before it is refused wherever it is kept, so a change made
+	// by another process ("motcua users passwd" beside serve) still ends
+	// the sessions opened with the old password.
+	SessionsValidFrom time.Time `json:"sessions_valid_from,omitzero" bson:"sessions_valid_from,omitempty"`
+	// KeepSession is the id hash of the one session the person changed
+	// their password from, which survives SessionsValidFrom.
+	KeepSession string `json:"keep_session,omitempty" bson:"keep_session,omitempty"`
 }
 
 // Token is one API token. Only a hash of its secret is kept.
@@ -213,6 +221,17 @@ type Token struct {
 	Hash      string    `json:"hash" bson:"hash"`
 	Name      string    `json:"name,omitempty" bson:"name,omitempty"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+	// ExpiresAt is the first instant the token no longer works; zero
+	// (tokens minted before expiry existed) counts as CreatedAt plus the
+	// longest lifetime allowed.
+	ExpiresAt time.Time `json:"expires_at,omitzero" bson:"expires_at,omitempty"`
+	// Issuer is who minted the token when it is not its owner (an admin
+	// minting for someone else); actions taken with it record it.
+	Issuer string `json:"issuer,omitempty" bson:"issuer,omitempty"`
+	// FromSession marks a token minted from a web session with the
+	// password: a password change revokes it, since whoever stole the
+	// password could have minted it.
+	FromSession bool `json:"from_session,omitempty" bson:"from_session,omitempty"`
 }
 
 // CredentialStore keeps credentials (auth.CredentialStore is this

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -24,7 +25,7 @@ func LoadCalendar(path string) (*calendar.Calendar, error) {
 // ParseCalendar compiles a calendar definition:
 //
 //	name: vn-hcm
-//	extends: vn                  # optional: start from the built-in calendar
+//	extends: vn                  # the default; "none" starts from nothing
 //	zone: Asia/Ho_Chi_Minh
 //	weekdays: [mon, tue, wed, thu, fri]
 //	sessions: ["07:00-11:30", "13:30-17:00"]
@@ -35,10 +36,16 @@ func LoadCalendar(path string) (*calendar.Calendar, error) {
 //	    days_off: [{date: 2026-01-01, name: Tết Dương lịch}, {from: 2026-02-14, to: 2026-02-22, name: Tết Nguyên đán}]
 //	    working_days: [{date: 2026-01-10, name: Làm bù}]
 //
-// With extends, keys given replace the built-in ones and a year listed
-// replaces the built-in table of that year wholesale: the Prime Minister
+// A calendar file extends the built-in "vn" calendar unless it says
+// "extends: none": keys given replace the built-in ones and a year listed
+// replaces the built-in table of that year wholesale (the Prime Minister
 // fixes each year's swaps as one decision, so tables are not merged day
-// by day. Errors are *Problems.
+// by day); the years it does not list keep the built-in tables. Extending
+// is the default because a file written for one year used to replace the
+// whole calendar, and a 20-working-day dossier landed on 1 January 2027
+// (issue 15). Whatever the file says, the built-in calendar stays the
+// reference: a due instant on one of its days off that this calendar
+// counts as working carries a warning. Errors are *Problems.
 func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 	d := &decoder{yamlnode.Decoder{Path: path}}
 	root := d.parseYAML(data)
@@ -48,14 +55,14 @@ func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 	var cfg calendar.Config
 	var years []calendar.Year
 	var yearNodes []*yaml.Node
-	extends := ""
+	extends := "vn"
 	var sessionsNode *yaml.Node
 	d.mapping(root, "calendar", fields{
 		"name": func(_, v *yaml.Node) { cfg.Name, _ = d.nonEmpty(v, "name") },
 		"extends": func(_, v *yaml.Node) {
 			if s, ok := d.str(v, "extends"); ok {
-				if s != "vn" {
-					d.errorf(v, "extends: unknown calendar %q (built in: vn)", s)
+				if s != "vn" && s != "none" {
+					d.errorf(v, "extends: unknown calendar %q (built in: vn; or none to start from nothing)", s)
 				}
 				extends = s
 			}
@@ -135,6 +142,7 @@ func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 		years = merged
 	}
 	cfg.Years = years
+	cfg.Reference = builtinVN()
 	c, err := calendar.New(cfg)
 	if err != nil {
 		// calendar.New catches overlaps and clashes the per-node checks do
@@ -148,6 +156,10 @@ func ParseCalendar(path string, data []byte) (*calendar.Calendar, error) {
 	}
 	return c, nil
 }
+
+// builtinVN is the built-in calendar, compiled once: every calendar file
+// is checked against it.
+var builtinVN = sync.OnceValue(calendar.VN)
 
 var weekdayNames = map[string]time.Weekday{
 	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,

@@ -156,7 +156,7 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	as := &auth.Service{Store: creds, Sessions: sessions, Directory: dir, Now: now}
+	as := &auth.Service{Store: creds, Sessions: sessions, Directory: dir, Now: now, TokenTTL: c.tokenTTL, TokenMaxTTL: c.tokenMaxTTL}
 	if c.demo {
 		if err := seedDemo(ctx, s.Stdout, eng, as); err != nil {
 			return err
@@ -256,7 +256,7 @@ func (s *ServeMain) Close() error {
 		s.stopBG()
 		s.bg.Wait()
 		s.closeErr = s.store.Close()
-		fmt.Fprintln(s.Stdout, "motcua: stopped")
+		fmt.Fprintln(s.Stdout, "motcua: stopped"+stopNote(s.store, s.closeErr))
 	})
 	return s.closeErr
 }

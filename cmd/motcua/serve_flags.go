@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
+	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/httpapi"
 )
 
@@ -12,6 +14,7 @@ const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-ur
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
        [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
+       [--token-ttl DURATION] [--token-max-ttl DURATION]
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
@@ -69,6 +72,7 @@ type serveConfig struct {
 	lookupPerMinute                                     int
 	trustedProxies                                      prefixList
 	templatesDir, notifyLang                            string
+	tokenTTL, tokenMaxTTL                               time.Duration
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -77,6 +81,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs := newFlags("serve", serveUsage)
 	var c serveConfig
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	fs.DurationVar(&c.tokenTTL, "token-ttl", auth.DefaultTokenTTL, "lifetime of a new API token when its minter asks for none")
+	fs.DurationVar(&c.tokenMaxTTL, "token-max-ttl", auth.MaxTokenTTL, "longest lifetime of any API token, also applied to tokens already issued")
 	c.store = addStoreFlags(fs) // --data also holds credentials.json; MongoDB holds its own
 	c.world = addWorldFlags(fs)
 	fs.BoolVar(&c.demo, "demo", false, "seed demo passwords (printed) and demo dossiers")

@@ -117,9 +117,13 @@ func runUsers(ctx context.Context, m *Main, args []string) error {
 		if err != nil && engine.ErrorCode(err) != engine.ENOTFOUND {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "%-14s %-24s %s\n", "ID", "NAME", "CREATED")
+		fmt.Fprintf(m.Stdout, "%-14s %-24s %-25s %-25s %s\n", "ID", "NAME", "CREATED", "EXPIRES", "ISSUED BY")
 		for _, t := range c.Tokens {
-			fmt.Fprintf(m.Stdout, "%-14s %-24s %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339))
+			exp := "-" // minted before tokens expired: serve ends it --token-max-ttl after its creation
+			if !t.ExpiresAt.IsZero() {
+				exp = t.ExpiresAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(m.Stdout, "%-14s %-24s %-25s %-25s %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339), exp, t.Issuer)
 		}
 		return nil
 	case "revoke":

@@ -164,40 +164,6 @@ func TestPasswordRules(t *testing.T) {
 	}
 }
 
-func TestSignInRateLimitPerPersonAndPerAddress(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, clk := newService(t, NewMemoryStore())
-	s.Limiter = NewLimiter(3, 10*time.Minute)
-	if err := s.SetPassword(ctx, "an", "correct horse"); err != nil {
-		t.Fatal(err)
-	}
-	// Per person: failures from three addresses lock the person out.
-	for i, ip := range []string{"a", "b", "c"} {
-		if _, err := s.CheckPassword(ctx, "an", "nope nope", ip); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
-			t.Fatalf("attempt %d: %v", i, err)
-		}
-	}
-	var rl *RateLimitedError
-	if _, err := s.CheckPassword(ctx, "an", "correct horse", "d"); !errors.As(err, &rl) || engine.ErrorCode(err) != ELIMITED {
-		t.Fatalf("fourth attempt with the right password: err = %v, want rate limited", err)
-	}
-	if rl.RetryAfter <= 0 || rl.RetryAfter > 10*time.Minute {
-		t.Errorf("RetryAfter = %v", rl.RetryAfter)
-	}
-	clk.Add(10*time.Minute + time.Second)
-	if _, err := s.CheckPassword(ctx, "an", "correct horse", "d"); err != nil {
-		t.Fatalf("after the window: %v", err)
-	}
-	// Per address: one address guessing several people is stopped too.
-	for _, who := range []string{"x1", "x2", "x3"} {
-		_, _ = s.CheckPassword(ctx, who, "guess guess", "evil")
-	}
-	if _, err := s.CheckPassword(ctx, "an", "correct horse", "evil"); engine.ErrorCode(err) != ELIMITED {
-		t.Errorf("address past its limit: err = %v, want rate limited", err)
-	}
-}
-
 func TestTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

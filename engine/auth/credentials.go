@@ -169,6 +169,10 @@ func (s *FileStore) PutCredential(_ context.Context, c Credential) error {
 		} else {
 			delete(s.m, c.Person)
 		}
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+			// A full disk is the operator's to fix, not a bug (issue 15).
+			return &engine.StorageFullError{Where: "credentials", Err: err}
+		}
 		return err
 	}
 	if fi, err := os.Stat(s.path); err == nil {

@@ -5,12 +5,18 @@
 //
 //   - Passwords are kept as bcrypt hashes, never in clear, and checked in
 //     constant time by bcrypt itself.
-//   - API tokens for machines look like "mct_<id>_<secret>"; only the
-//     SHA-256 of the secret is kept, looked up by id, compared in constant
-//     time.
+//   - API tokens for machines look like "mct_<person>.<id>.<secret>";
+//     only the SHA-256 of the secret is kept, looked up by id, compared in
+//     constant time. Tokens expire (TokenTTL by default, never later than
+//     TokenMaxTTL, which also caps tokens already issued); people mint
+//     them with their current password (IssueToken), a token an admin
+//     mints for someone else records the issuer, and a password change
+//     revokes the tokens minted from web sessions (tokens.go).
 //   - Web sessions live in an engine.SessionStore (see below) and carry
 //     their own CSRF token.
-//   - Failed sign-ins are rate-limited per person and per client address.
+//   - Failed sign-ins slow down with growing waits per person at one
+//     address and per address, never a lock another person can set off;
+//     the limiters keep fixed-size keys in bounded memory (limiter.go).
 //   - Rights (rights.go) are pure functions of the person and the dossier:
 //     the HTTP layer calls them on every request.
 //
@@ -50,5 +56,9 @@
 //     early, never late. Expired sessions are swept by RunSessionSweeps
 //     (serve) and at most every ten minutes by a sign-in.
 //   - Sign-out deletes the session everywhere; SetPassword ends all of
-//     the person's sessions, ChangePassword all but the caller's.
+//     the person's sessions, ChangePassword all but the caller's. Both
+//     also record the instant in the credential (SessionsValidFrom), and
+//     Session refuses a session created before it: a password set by
+//     "motcua users passwd", whose Service cannot reach the sessions serve
+//     keeps, still ends them.
 package auth

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -36,9 +35,14 @@ type Service struct {
 	Now engine.Clock
 	// Cost is the bcrypt cost; 0 means bcrypt.DefaultCost. Tests lower it.
 	Cost int
-	// Limiter rate-limits failed sign-ins; nil means 5 failures per 15
-	// minutes per person and per address.
+	// Limiter slows down failed sign-ins of one person from one address;
+	// nil means three free failures, then waits from one second doubling
+	// up to fifteen minutes, forgotten after fifteen quiet minutes.
 	Limiter *Limiter
+	// AddressLimiter slows down failed sign-ins from one address whoever
+	// they name; nil means twenty free failures (an office shares one
+	// address), then the same growing waits, forgotten after an hour.
+	AddressLimiter *Limiter
 	// SessionTTL is the idle timeout: how long a session lasts without
 	// use (default 8h, one working day).
 	SessionTTL time.Duration
@@ -46,6 +50,10 @@ type Service struct {
 	// it is used (default 12h): a stolen cookie kept busy still dies, and
 	// an officer signs in once a working day.
 	SessionLifetime time.Duration
+	// TokenTTL is the lifetime of a new API token when none is asked for
+	// (default DefaultTokenTTL); TokenMaxTTL the longest allowed, also
+	// applied to tokens already issued (default MaxTokenTTL).
+	TokenTTL, TokenMaxTTL time.Duration
 
 	once     sync.Once
 	sessions engine.SessionStore
@@ -93,7 +101,10 @@ func (s *Service) init() {
 			}
 		}
 		if s.Limiter == nil {
-			s.Limiter = NewLimiter(5, 15*time.Minute)
+			s.Limiter = NewLimiter(3, time.Second, 15*time.Minute, 15*time.Minute)
+		}
+		if s.AddressLimiter == nil {
+			s.AddressLimiter = NewLimiter(20, time.Second, 15*time.Minute, time.Hour)
 		}
 		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("motcua-dummy-password"), s.cost())
 	})
@@ -193,8 +204,14 @@ func (s *Service) setPassword(ctx context.Context, person, password, keep string
 	if err != nil {
 		return err
 	}
+	now := s.instant()
 	c.PasswordHash = string(h)
-	c.UpdatedAt = s.now().UTC()
+	c.UpdatedAt = now
+	// Sessions are ended twice: deleted below from the store this
+	// Service sees, and refused from now on wherever they are kept (the
+	// store of a serve this command does not share, say).
+	c.SessionsValidFrom, c.KeepSession = now, keep
+	c.Tokens = dropSessionTokens(c.Tokens)
 	if err := s.Store.PutCredential(ctx, c); err != nil {
 		return err
 	}
@@ -210,15 +227,26 @@ func (s *Service) HasPassword(ctx context.Context, person string) bool {
 	return err == nil && c.PasswordHash != ""
 }
 
+// MaxPersonIDLength is the longest person id a sign-in looks up: longer
+// names are refused before they reach a limiter or a store.
+const MaxPersonIDLength = 64
+
 // CheckPassword verifies a sign-in from the client address ip. Failures
-// are counted per person and per address; past the limit every attempt
-// is refused with *RateLimitedError, right password or not, until the
-// window moves on.
+// slow down that person at that address, and that address for anyone,
+// with growing waits (*RateLimitedError) instead of a lock, so nobody
+// can lock another person out by failing in their name.
 func (s *Service) CheckPassword(ctx context.Context, person, password, ip string) (*engine.Person, error) {
 	s.init()
 	now := s.now()
-	kp, ki := "person:"+person, "ip:"+ip
-	if w := max(s.Limiter.Wait(kp, now), s.Limiter.Wait(ki, now)); w > 0 {
+	ki := "ip:" + ip
+	if len(person) > MaxPersonIDLength {
+		// Still pay the hash, so length does not tell a stranger anything.
+		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
+		s.AddressLimiter.Fail(ki, now)
+		return nil, &InvalidCredentialsError{}
+	}
+	kp := "person@ip:" + person + "\x00" + ip
+	if w := max(s.Limiter.Wait(kp, now), s.AddressLimiter.Wait(ki, now)); w > 0 {
 		return nil, &RateLimitedError{RetryAfter: w}
 	}
 	p, ok := s.person(person)
@@ -236,7 +264,7 @@ func (s *Service) CheckPassword(ctx context.Context, person, password, ip string
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok {
 		s.Limiter.Fail(kp, now)
-		s.Limiter.Fail(ki, now)
+		s.AddressLimiter.Fail(ki, now)
 		return nil, &InvalidCredentialsError{}
 	}
 	s.Limiter.Reset(kp)
@@ -258,87 +286,6 @@ func randomString(n int) string {
 func hashSecret(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])
-}
-
-// NewToken issues an API token for person and returns it in clear: the
-// only time it is ever shown.
-func (s *Service) NewToken(ctx context.Context, person, name string) (string, error) {
-	s.init()
-	if _, ok := s.Directory.Person(person); !ok {
-		return "", &engine.NotFoundError{What: "person", ID: person}
-	}
-	c, err := s.credential(ctx, person)
-	if err != nil {
-		return "", err
-	}
-	idb := make([]byte, 6)
-	if _, err := rand.Read(idb); err != nil {
-		return "", err
-	}
-	id := hex.EncodeToString(idb)
-	secret := randomString(24)
-	c.Tokens = append(c.Tokens, Token{ID: id, Hash: hashSecret(secret), Name: name, CreatedAt: s.now().UTC()})
-	c.UpdatedAt = s.now().UTC()
-	if err := s.Store.PutCredential(ctx, c); err != nil {
-		return "", err
-	}
-	// The person id is part of the token so that lookup is one read.
-	return tokenPrefix + person + "." + id + "." + secret, nil
-}
-
-// RevokeToken removes person's token id.
-func (s *Service) RevokeToken(ctx context.Context, person, id string) error {
-	c, err := s.Store.Credential(ctx, person)
-	if err != nil {
-		return err
-	}
-	for i, t := range c.Tokens {
-		if t.ID == id {
-			c.Tokens = append(c.Tokens[:i], c.Tokens[i+1:]...)
-			c.UpdatedAt = s.now().UTC()
-			return s.Store.PutCredential(ctx, c)
-		}
-	}
-	return &engine.NotFoundError{What: "token", ID: id}
-}
-
-// TokenPerson returns the active person a bearer token belongs to.
-func (s *Service) TokenPerson(ctx context.Context, token string) (*engine.Person, error) {
-	s.init()
-	rest, ok := strings.CutPrefix(token, tokenPrefix)
-	if !ok {
-		return nil, &InvalidCredentialsError{}
-	}
-	// person.id.secret: the id is hex and the secret base64url, neither
-	// holds a dot, so splitting from the right is unambiguous.
-	i := strings.LastIndexByte(rest, '.')
-	if i < 0 {
-		return nil, &InvalidCredentialsError{}
-	}
-	head, secret := rest[:i], rest[i+1:]
-	j := strings.LastIndexByte(head, '.')
-	if j < 0 {
-		return nil, &InvalidCredentialsError{}
-	}
-	person, id := head[:j], head[j+1:]
-	p, ok := s.person(person)
-	if !ok {
-		return nil, &InvalidCredentialsError{}
-	}
-	c, err := s.Store.Credential(ctx, person)
-	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return nil, &InvalidCredentialsError{}
-		}
-		return nil, err
-	}
-	want := hashSecret(secret)
-	for _, t := range c.Tokens {
-		if t.ID == id && subtle.ConstantTimeCompare([]byte(t.Hash), []byte(want)) == 1 {
-			return p, nil
-		}
-	}
-	return nil, &InvalidCredentialsError{}
 }
 
 // csrfToken derives a session's CSRF token from its id: a one-way hash
@@ -409,8 +356,18 @@ func (s *Service) RunSessionSweeps(ctx context.Context, every time.Duration, onE
 			if _, err := s.SweepSessions(ctx); err != nil && onError != nil && ctx.Err() == nil {
 				onError(err)
 			}
+			s.SweepLimiters()
 		}
 	}
+}
+
+// SweepLimiters drops the sign-in limiters' forgotten keys, so memory
+// falls back after a flood of failures; RunSessionSweeps calls it.
+func (s *Service) SweepLimiters() {
+	s.init()
+	now := s.now()
+	s.Limiter.Sweep(now)
+	s.AddressLimiter.Sweep(now)
 }
 
 // Session returns the live session behind the cookie value id and the
@@ -434,6 +391,15 @@ func (s *Service) Session(ctx context.Context, id string) (*Session, *engine.Per
 	p, active := s.person(ws.Person)
 	if !active {
 		return nil, nil, nil
+	}
+	if c, err := s.Store.Credential(ctx, ws.Person); err == nil {
+		if ws.CreatedAt.Before(c.SessionsValidFrom) && ws.IDHash != c.KeepSession {
+			// Opened with a password changed since: end it here too.
+			_ = s.sessions.DeleteSession(ctx, h)
+			return nil, nil, nil
+		}
+	} else if engine.ErrorCode(err) != engine.ENOTFOUND {
+		return nil, nil, fmt.Errorf("session: %w", err)
 	}
 	if now.Sub(ws.LastSeen) >= touchEvery {
 		exp := s.expiry(ws.CreatedAt, now)

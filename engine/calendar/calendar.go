@@ -113,6 +113,12 @@ type Config struct {
 	Sessions []Session
 	// Years holds the per-year tables.
 	Years []Year
+	// Reference, when set, is a calendar this one is checked against: a
+	// due instant on a day Reference keeps as a day off, but this one
+	// counts as working, warns (Warning.Holiday). A calendar file that
+	// left out a holiday then says so on the dossier that would land on
+	// it, instead of silently making 1 January a working day.
+	Reference *Calendar
 }
 
 // Calendar is a compiled legal calendar. It is immutable and safe for
@@ -127,6 +133,7 @@ type Calendar struct {
 	off      map[int]string // day number → name of the day off
 	offDays  []offDay       // off in date order, so listing skipped days is a search, not a walk
 	makeup   map[int]string // day number → name of the make-up working day
+	ref      *Calendar      // Config.Reference
 
 	// Working-day prefix sums over [tableStart, tableStart+len(work)):
 	// prefix[i] = working days in [tableStart, tableStart+i). They make
@@ -145,7 +152,7 @@ var (
 
 // New compiles a calendar from cfg.
 func New(cfg Config) (*Calendar, error) {
-	c := &Calendar{name: cfg.Name, years: map[int]*Year{}, off: map[int]string{}, makeup: map[int]string{}}
+	c := &Calendar{name: cfg.Name, years: map[int]*Year{}, off: map[int]string{}, makeup: map[int]string{}, ref: cfg.Reference}
 	zone := cfg.Zone
 	if zone == "" {
 		zone = "Asia/Ho_Chi_Minh"

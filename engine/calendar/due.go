@@ -14,16 +14,26 @@ type Span struct {
 }
 
 // Warning flags a computation that relies on a table that is missing or
-// provisional: the result may move once the official schedule is out.
+// provisional: the result may move once the official schedule is out. With
+// Holiday set it flags instead a due instant on a day the reference
+// calendar (Config.Reference, the built-in vn) keeps as a day off.
 type Warning struct {
 	Year int
 	// Provisional is true for a provisional table, false for a missing one.
 	Provisional bool
+	// Holiday names the reference calendar's day off the due instant
+	// falls on, Date that day; empty for table warnings.
+	Holiday string
+	Date    Date
 }
 
 // Message renders the warning in lang ("vi" or "en").
 func (w Warning) Message(lang string) string {
 	switch {
+	case w.Holiday != "" && lang == "en":
+		return fmt.Sprintf("the due date %s is a day off in the built-in calendar (%s) but a working day in this one: check the calendar file", w.Date, w.Holiday)
+	case w.Holiday != "":
+		return fmt.Sprintf("hạn %s là ngày nghỉ theo lịch có sẵn (%s) nhưng là ngày làm việc theo lịch đang dùng: hãy kiểm tra tệp lịch", w.Date, w.Holiday)
 	case lang == "en" && w.Provisional:
 		return fmt.Sprintf("the %d holiday table is provisional (not yet officially confirmed): dates may move", w.Year)
 	case lang == "en":
@@ -70,7 +80,24 @@ func (c *Calendar) Due(received time.Time, limit Duration, cutoff *Clock) Result
 	r.Due = c.Add(start, limit)
 	r.Skipped = c.SkippedBetween(start, r.Due)
 	r.Warnings = c.WarningsBetween(received, r.Due)
+	if w, ok := c.referenceHoliday(r.Due); ok {
+		r.Warnings = append(r.Warnings, w)
+	}
 	return r
+}
+
+// referenceHoliday returns the warning for a due instant t on a day the
+// reference calendar keeps off while c counts it as working.
+func (c *Calendar) referenceHoliday(t time.Time) (Warning, bool) {
+	if c.ref == nil {
+		return Warning{}, false
+	}
+	d := DateOf(t, c.loc)
+	name, off := c.ref.DayOffName(d)
+	if !off || !c.IsWorkingDay(d) {
+		return Warning{}, false
+	}
+	return Warning{Year: d.Year, Holiday: name, Date: d}, true
 }
 
 // SkippedBetween lists the named days off between a and b, grouped into

@@ -24,6 +24,7 @@ func RunCredentialSuite(t *testing.T, newStore func(t *testing.T) engine.Credent
 		{"PutCredential/ReplacesTheWholeCredential", testCredentialReplace},
 		{"Credential/ReturnsACopy", testCredentialCopy},
 		{"Credentials/EveryPersonOrderedByID", testCredentialsList},
+		{"PutCredential/KeepsTokenExpiryIssuerAndSessionCutoff", testCredentialKeepsExpiryAndIssuer},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -110,7 +110,7 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 	if strings.TrimSpace(req.Procedure) == "" {
 		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required"}
 	}
-	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: req.Inputs, IdempotencyKey: key}
+	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key}
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt
 	}
@@ -144,6 +144,9 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	if err != nil {
 		return err
 	}
+	if err := checkReceptionReplay(key, req, d); err != nil {
+		return err
+	}
 	l := lang(r)
 	v, err := s.view(d, p, s.now(), l)
 	if err != nil {
@@ -151,7 +154,7 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	}
 	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
 	w.Header().Set("ETag", etag(d.Version))
-	writeJSON(w, http.StatusCreated, receiveResponse{Code: d.Code, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, Receipt: s.receipt(d, l), Dossier: v})
+	writeJSON(w, http.StatusCreated, receiveResponse{Code: d.Code, DueAt: s.inZone(d.DueAt), AppointmentAt: s.inZone(d.AppointmentAt), Receipt: s.receipt(d, l), Dossier: v})
 	return nil
 }
 
@@ -222,7 +225,7 @@ func (s *Server) act(r *http.Request, p *engine.Person, code, action string, inp
 		}
 		return nil, err
 	}
-	d, err := s.eng.Act(r.Context(), code, engine.ActInput{Action: action, Actor: p.ID, Inputs: inputs, IdempotencyKey: key}, expect)
+	d, err := s.eng.Act(r.Context(), code, engine.ActInput{Action: action, Actor: p.ID, Inputs: s.stampIssuer(r, inputs), IdempotencyKey: key}, expect)
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +250,9 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person
 	}
 	d, err := s.act(r, p, r.PathValue("code"), r.PathValue("action"), req.Inputs, key, expect)
 	if err != nil {
+		return err
+	}
+	if err := checkActionReplay(key, r.PathValue("action"), req.Inputs, d); err != nil {
 		return err
 	}
 	return s.writeDossier(w, r, d, p)
@@ -442,30 +448,6 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *engine.Person)
 	return nil
 }
 
-type tokenRequest struct {
-	Person string `json:"person,omitempty"`
-	Name   string `json:"name"`
-}
-
 func (s *Server) apiNewToken(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
-	var req tokenRequest
-	if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
-		return err
-	}
-	who := req.Person
-	if who == "" {
-		who = p.ID
-	}
-	if who != p.ID && !auth.CanManage(p) {
-		return errorf(engine.EFORBIDDEN, "Chỉ quản trị viên được cấp mã truy cập cho người khác.", "Only admins may issue tokens for others.")
-	}
-	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 100 {
-		return &engine.InvalidInputError{Field: "name", Reason: "required, at most 100 characters"}
-	}
-	tok, err := s.auth.NewToken(r.Context(), who, req.Name)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]string{"person": who, "token": tok})
-	return nil
+	return s.issueToken(w, r, p)
 }

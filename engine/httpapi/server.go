@@ -57,6 +57,10 @@ type Config struct {
 	// client can send them; behind a proxy every citizen then shares the
 	// proxy's sign-in and lookup limits.
 	TrustedProxies []netip.Prefix
+	// ReadyProbe, if set, is checked by /readyz after the store's own
+	// Ready: cmd points it at the folders beside the store that must take
+	// writes (sqlitestore.ProbeDir on the files' folder).
+	ReadyProbe func(context.Context) error
 }
 
 // Server serves the JSON API under /api/v1 and the web pages. It holds no
@@ -104,12 +108,14 @@ func New(cfg Config) (*Server, error) {
 	if err := s.routesAPI(); err != nil {
 		return nil, err
 	}
+	s.hardenRoutes()
 	w, err := newWeb(s)
 	if err != nil {
 		return nil, err
 	}
 	s.web = w
 	w.routes()
+	w.accountRoutes()
 	return s, nil
 }
 
@@ -128,8 +134,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "same-origin")
+	s.secureHeaders(w)
+	if listsDirectory(r) {
+		http.NotFound(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -162,6 +162,11 @@ func (b *bundle) call(method, path, person string, body any, hdr ...string) resp
 		}
 		rd = bytes.NewReader(data)
 	}
+	var sent []byte
+	if rd != nil {
+		sent, _ = io.ReadAll(rd)
+		rd = bytes.NewReader(sent)
+	}
 	req, err := http.NewRequest(method, b.ts.URL+path, rd)
 	if err != nil {
 		b.t.Fatal(err)
@@ -181,6 +186,7 @@ func (b *bundle) call(method, path, person string, body any, hdr ...string) resp
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
+	checkAgainstDoc(b.t, req, sent, res.StatusCode, res.Header, data)
 	return resp{status: res.StatusCode, header: res.Header, body: data}
 }
 

@@ -20,7 +20,7 @@ type signinView struct {
 
 // safeNext keeps redirects after sign-in on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return "/inbox"
 	}
 	return next

@@ -67,9 +67,9 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 		return &engine.DuplicateError{Code: d.Code}
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }
 
 // appliedDoc is a dossierDoc whose history is given as encoded rows:
@@ -158,9 +158,9 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		return interpretError(err, "dossier", d.Code)
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }
 
 // ApplyAlarms implements engine.Store: the stored document with only
@@ -194,9 +194,9 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 		return interpretError(err, "dossier", d.Code)
 	}
 	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }
 
 // Get implements engine.Store.

@@ -110,5 +110,5 @@ func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) e
 	if err != nil {
 		return interpretError(err, "notification", n.ID)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
 }

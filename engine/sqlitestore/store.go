@@ -172,6 +172,9 @@ func interpretError(err error, what, id string) error {
 	if err == nil {
 		return nil
 	}
+	if full := storageFull(err); engine.ErrorCode(full) == engine.ESTORAGEFULL {
+		return full
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return &engine.NotFoundError{What: what, ID: id}
 	}

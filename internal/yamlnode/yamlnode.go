@@ -39,9 +39,27 @@ func (p Problem) String() string {
 type Decoder struct {
 	// Path names the file in every problem.
 	Path string
-	// Probs collects the problems found, in the order found.
+	// Probs collects the problems found, in the order found: at most
+	// MaxProblems, then one last problem saying how many more there were.
 	Probs []Problem
+	// more counts the problems past MaxProblems.
+	more int
 }
+
+// Limits on one file, so that a small hostile file cannot cost minutes
+// and gigabytes (issue 15: 25 KB of aliases expanded to four million
+// problems). Real procedures, calendars and scenarios are a few
+// kilobytes and a few thousand nodes.
+const (
+	// MaxFileBytes is the largest file Parse reads.
+	MaxFileBytes = 1 << 20
+	// MaxExpandedNodes bounds the nodes of a document with every alias
+	// expanded, which is what walking it visits.
+	MaxExpandedNodes = 200_000
+	// MaxProblems is how many problems one file reports; the rest are
+	// counted in a last problem.
+	MaxProblems = 200
+)
 
 // Errorf records a problem at node n (line 1, column 1 when n has no position).
 func (d *Decoder) Errorf(n *yaml.Node, format string, a ...any) {
@@ -49,7 +67,23 @@ func (d *Decoder) Errorf(n *yaml.Node, format string, a ...any) {
 	if n != nil && n.Line > 0 {
 		line, col = n.Line, n.Column
 	}
-	d.Probs = append(d.Probs, Problem{Path: d.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)})
+	d.add(Problem{Path: d.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)})
+}
+
+// add records p unless MaxProblems are already recorded; past that it
+// counts p in a final "N more problems" entry instead.
+func (d *Decoder) add(p Problem) {
+	if len(d.Probs) < MaxProblems {
+		d.Probs = append(d.Probs, p)
+		return
+	}
+	d.more++
+	msg := fmt.Sprintf("%d more problems not shown", d.more)
+	if d.more == 1 {
+		d.Probs = append(d.Probs, Problem{Path: d.Path, Line: p.Line, Col: p.Col, Msg: msg})
+		return
+	}
+	d.Probs[len(d.Probs)-1].Msg = msg
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
@@ -61,15 +95,19 @@ func (d *Decoder) Parse(data []byte) (doc *yaml.Node) {
 		// yaml.v3 recovers its own panics; this guards against the ones it
 		// misses, so that a broken file is a finding, never a crash.
 		if r := recover(); r != nil {
-			d.Probs = append(d.Probs, Problem{Path: d.Path, Line: 1, Col: 1, Msg: fmt.Sprintf("invalid YAML: %v", r)})
+			d.add(Problem{Path: d.Path, Line: 1, Col: 1, Msg: fmt.Sprintf("invalid YAML: %v", r)})
 			doc = nil
 		}
 	}()
+	if len(data) > MaxFileBytes {
+		d.add(Problem{Path: d.Path, Line: 1, Col: 1, Msg: fmt.Sprintf("file too large: %d bytes, at most %d", len(data), MaxFileBytes)})
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
-			d.Probs = append(d.Probs, Problem{Path: d.Path, Line: 1, Col: 1, Msg: "empty file"})
+			d.add(Problem{Path: d.Path, Line: 1, Col: 1, Msg: "empty file"})
 			return nil
 		}
 		d.syntaxError(err)
@@ -86,7 +124,46 @@ func (d *Decoder) Parse(data []byte) (doc *yaml.Node) {
 		d.Errorf(&root, "empty document")
 		return nil
 	}
+	if n, ok := expandedSize(root.Content[0], MaxExpandedNodes); !ok {
+		d.Errorf(root.Content[0], "aliases expand the document beyond %d nodes (at least %d): use fewer aliases or smaller anchors", MaxExpandedNodes, n)
+		return nil
+	}
 	return root.Content[0]
+}
+
+// expandedSize counts the nodes of n with every alias expanded, as a walk
+// visits them, stopping early once past budget (ok false). Anchored
+// subtrees are measured once and remembered, so the count itself costs
+// no more than the document's literal size.
+func expandedSize(n *yaml.Node, budget int) (int, bool) {
+	memo := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if n == nil {
+			return 0
+		}
+		if n.Kind == yaml.AliasNode {
+			if depth > 64 {
+				return budget + 1 // a chain Resolve would not follow anyway
+			}
+			return 1 + size(n.Alias, depth+1)
+		}
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		memo[n] = budget + 1 // in progress: a cycle counts as too big
+		total := 1
+		for _, c := range n.Content {
+			total += size(c, depth)
+			if total > budget {
+				break
+			}
+		}
+		memo[n] = total
+		return total
+	}
+	total := size(n, 0)
+	return total, total <= budget
 }
 
 func (d *Decoder) syntaxError(err error) {
@@ -98,7 +175,7 @@ func (d *Decoder) syntaxError(err error) {
 		}
 		msg = strings.TrimPrefix(msg, m[0]+": ")
 	}
-	d.Probs = append(d.Probs, Problem{Path: d.Path, Line: line, Col: 1, Msg: "invalid YAML: " + msg})
+	d.add(Problem{Path: d.Path, Line: line, Col: 1, Msg: "invalid YAML: " + msg})
 }
 
 // Resolve follows aliases, so that anchors work anywhere a value does.
