@@ -19,5 +19,23 @@ func (e *StorageFullError) Error() string {
 // ErrorCode implements the application error code interface.
 func (e *StorageFullError) ErrorCode() Code { return ESTORAGEFULL }
 
+// Message implements Localized: what is full and that nothing was saved,
+// never the store's own text (it may name a path).
+func (e *StorageFullError) Message(lang string) string {
+	where := e.Where
+	if lang == "en" {
+		return "Storage is full (" + where + "): nothing was saved; tell the administrator to free disk space."
+	}
+	switch where {
+	case "database":
+		where = "cơ sở dữ liệu"
+	case "credentials":
+		where = "tệp mật khẩu và khóa API"
+	case "files folder":
+		where = "thư mục tệp"
+	}
+	return "Bộ nhớ lưu trữ đã đầy (" + where + "): chưa có gì được lưu; hãy báo quản trị viên giải phóng dung lượng đĩa."
+}
+
 // Unwrap returns the store's error.
 func (e *StorageFullError) Unwrap() error { return e.Err }
