@@ -36,7 +36,7 @@ func (s *Store) AddNotification(ctx context.Context, n engine.Notification) (boo
 // already changes nothing, and the removal from the dossier matches the
 // exact stored values, so it never touches a notification added since.
 func (s *Store) Relay(ctx context.Context) (int, error) {
-	cur, err := s.dossiers.Find(ctx,
+	cur, err := s.outboxReads.Find(ctx,
 		bson.D{{Key: "outbox._id", Value: bson.D{{Key: "$exists", Value: true}}}},
 		options.Find().SetProjection(bson.D{{Key: "outbox", Value: 1}}))
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	return s.findNotifications(ctx, filter, opts)
+	return s.findNotifications(ctx, s.pendingReads, filter, opts)
 }
 
 // Notifications relays, then lists notifications newest first,
@@ -113,11 +113,11 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	return s.findNotifications(ctx, filter, opts)
+	return s.findNotifications(ctx, s.notifications, filter, opts)
 }
 
-func (s *Store) findNotifications(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]engine.Notification, error) {
-	cur, err := s.notifications.Find(ctx, filter, opts)
+func (s *Store) findNotifications(ctx context.Context, c *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder) ([]engine.Notification, error) {
+	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, interpretError(err, "notification", "")
 	}

@@ -25,6 +25,12 @@ type Store struct {
 	credentials   *mongo.Collection
 	procedures    *mongo.Collection
 	sessions      *mongo.Collection
+	// outboxReads and pendingReads read the outbox with read concern
+	// majority (majorityReads); the other handles read the primary's
+	// latest, which a conditional write then checks anyway.
+	outboxReads  *mongo.Collection
+	pendingReads *mongo.Collection
+	warnings     []string
 }
 
 var (
@@ -54,7 +60,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 	if dbName == "" {
 		return nil, &engine.InvalidInputError{Field: "database", Reason: "empty name"}
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	client, err := mongo.Connect(clientOptions(uri))
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: connect: %w", err)
 	}
@@ -73,6 +79,16 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		credentials:   db.Collection(collCredentials),
 		procedures:    db.Collection(collProcedures),
 		sessions:      db.Collection(collSessions),
+		outboxReads:   db.Collection(collDossiers, majorityReads()),
+		pendingReads:  db.Collection(collNotifications, majorityReads()),
+	}
+	warning, err := s.standaloneWarning(ctx)
+	if err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if warning != "" {
+		s.warnings = append(s.warnings, warning)
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -143,6 +159,10 @@ func createIndexes(ctx context.Context, c *mongo.Collection, models []mongo.Inde
 	}
 	return nil
 }
+
+// Warnings returns what Open found worth telling the operator (a
+// standalone server), each in Vietnamese and English; serve logs them.
+func (s *Store) Warnings() []string { return s.warnings }
 
 // Close disconnects from the server.
 func (s *Store) Close() error {
