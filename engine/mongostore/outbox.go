@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -132,8 +133,11 @@ func (s *Store) findNotifications(ctx context.Context, c *mongo.Collection, filt
 	return out, nil
 }
 
-// UpdateNotification records a delivery attempt of n.ID.
-func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) error {
+// UpdateNotification records a delivery attempt of n.ID, conditional on
+// the stored status and attempts being prev's: one updateOne whose filter
+// carries them, so two dispatchers can never both record an attempt read
+// from the same state.
+func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
 	set := bson.D{
 		{Key: "status", Value: n.Status},
 		{Key: "attempts", Value: n.Attempts},
@@ -151,18 +155,26 @@ func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) e
 		unset = append(unset, bson.E{Key: "last_error", Value: ""})
 	}
 	update := bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: unset}}
+	filter := bson.D{{Key: "_id", Value: n.ID}, {Key: "status", Value: prev.Status}, {Key: "attempts", Value: prev.Attempts}}
 	for attempt := 0; ; attempt++ {
-		res, err := s.notifications.UpdateOne(ctx, bson.D{{Key: "_id", Value: n.ID}}, update)
+		res, err := s.notifications.UpdateOne(ctx, filter, update)
 		if err != nil {
 			return interpretError(err, "notification", n.ID)
 		}
 		if res.MatchedCount == 1 {
 			return nil
 		}
-		if attempt > 0 {
+		// Gone, changed, or still in its dossier's outbox: tell which.
+		err = s.notifications.FindOne(ctx, bson.D{{Key: "_id", Value: n.ID}},
+			options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+		switch {
+		case err == nil:
+			return &engine.NotificationChangedError{ID: n.ID, Status: prev.Status, Attempts: prev.Attempts}
+		case !errors.Is(err, mongo.ErrNoDocuments):
+			return interpretError(err, "notification", n.ID)
+		case attempt > 0:
 			return &engine.NotFoundError{What: "notification", ID: n.ID}
 		}
-		// It may still sit in its dossier's outbox.
 		if _, err := s.Relay(ctx); err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ type Store struct {
 	credentials   *mongo.Collection
 	procedures    *mongo.Collection
 	sessions      *mongo.Collection
+	meta          *mongo.Collection
 	// outboxReads and pendingReads read the outbox with read concern
 	// majority (majorityReads); the other handles read the primary's
 	// latest, which a conditional write then checks anyway.
@@ -54,8 +55,8 @@ const (
 var noDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Open connects to the MongoDB at uri, checks that it answers, and
-// creates the indexes of database dbName (idempotent: reopening finds
-// them in place).
+// migrates database dbName forward to SchemaVersion (schema.go), or
+// refuses one written by a newer binary (*engine.SchemaTooNewError).
 func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 	if dbName == "" {
 		return nil, &engine.InvalidInputError{Field: "database", Reason: "empty name"}
@@ -79,6 +80,7 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		credentials:   db.Collection(collCredentials),
 		procedures:    db.Collection(collProcedures),
 		sessions:      db.Collection(collSessions),
+		meta:          db.Collection(collMeta),
 		outboxReads:   db.Collection(collDossiers, majorityReads()),
 		pendingReads:  db.Collection(collNotifications, majorityReads()),
 	}
@@ -90,17 +92,17 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 	if warning != "" {
 		s.warnings = append(s.warnings, warning)
 	}
-	if err := s.ensureIndexes(ctx); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
 	return s, nil
 }
 
-// ensureIndexes creates the indexes the product's queries need. Partial
+// indexesV1 creates the indexes of schema 1 (migration 1). Partial
 // indexes would fit "open dossiers only" better, but FerretDB cannot
 // create them; a sparse index plus a status filter does the same work.
-func (s *Store) ensureIndexes(ctx context.Context) error {
+func (s *Store) indexesV1(ctx context.Context) error {
 	dossiers := []mongo.IndexModel{
 		// The reception idempotency key: one dossier per key. Sparse so
 		// that dossiers received without a key do not collide on null.
