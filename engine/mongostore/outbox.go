@@ -39,7 +39,7 @@ func (s *Store) AddNotification(ctx context.Context, n engine.Notification) (boo
 func (s *Store) Relay(ctx context.Context) (int, error) {
 	cur, err := s.outboxReads.Find(ctx,
 		bson.D{{Key: "outbox._id", Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.Find().SetProjection(bson.D{{Key: "outbox", Value: 1}}))
+		options.Find().SetProjection(bson.D{{Key: "outbox", Value: 1}}).SetHint(idxOutbox))
 	if err != nil {
 		return 0, interpretError(err, "dossier", "")
 	}
@@ -93,7 +93,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 		{Key: "status", Value: engine.NotificationPending},
 		{Key: "next_attempt", Value: bson.D{{Key: "$lte", Value: now}}},
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "_id", Value: 1}})
+	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "_id", Value: 1}}).SetHint(idxPending)
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
@@ -106,11 +106,11 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 	if _, err := s.Relay(ctx); err != nil {
 		return nil, err
 	}
-	filter := bson.D{}
+	filter, hint := bson.D{}, idxNewest
 	if dossier != "" {
-		filter = bson.D{{Key: "dossier", Value: dossier}}
+		filter, hint = bson.D{{Key: "dossier", Value: dossier}}, idxByDossier
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
+	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetHint(hint)
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}

@@ -103,7 +103,19 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 // indexes would fit "open dossiers only" better, but FerretDB cannot
 // create them; a sparse index plus a status filter does the same work.
 func (s *Store) indexesV1(ctx context.Context) error {
-	dossiers := []mongo.IndexModel{
+	dossiers, notifications := indexModelsV1()
+	if err := createIndexes(ctx, s.dossiers, dossiers); err != nil {
+		return err
+	}
+	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
+		return err
+	}
+	return createIndexes(ctx, s.sessions, sessionIndexes())
+}
+
+// indexModelsV1 are the dossier and notification indexes of schema 1.
+func indexModelsV1() (dossiers, notifications []mongo.IndexModel) {
+	dossiers = []mongo.IndexModel{
 		// The reception idempotency key: one dossier per key. Sparse so
 		// that dossiers received without a key do not collide on null.
 		{Keys: bson.D{{Key: "receive_key", Value: 1}},
@@ -130,10 +142,7 @@ func (s *Store) indexesV1(ctx context.Context) error {
 		{Keys: bson.D{{Key: "outbox._id", Value: 1}},
 			Options: options.Index().SetName("outbox").SetSparse(true)},
 	}
-	if err := createIndexes(ctx, s.dossiers, dossiers); err != nil {
-		return err
-	}
-	notifications := []mongo.IndexModel{
+	notifications = []mongo.IndexModel{
 		// The dispatcher: pending notifications due for an attempt.
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "next_attempt", Value: 1}},
 			Options: options.Index().SetName("pending")},
@@ -143,10 +152,7 @@ func (s *Store) indexesV1(ctx context.Context) error {
 		{Keys: bson.D{{Key: "at", Value: -1}},
 			Options: options.Index().SetName("at")},
 	}
-	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
-		return err
-	}
-	return createIndexes(ctx, s.sessions, sessionIndexes())
+	return dossiers, notifications
 }
 
 // createIndexes creates the indexes one command each. Creating an index

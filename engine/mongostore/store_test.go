@@ -375,11 +375,11 @@ func TestReopenFindsIndexesInPlace(t *testing.T) {
 	s2 := open()
 	defer s2.Close()
 	after := indexNames(t, s2, "dossiers")
-	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at"}
+	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at", "status_code", "status_due", "unit_status_code"}
 	if !reflect.DeepEqual(before, want) || !reflect.DeepEqual(after, want) {
 		t.Errorf("indexes before reopen %v, after %v; want %v", before, after, want)
 	}
-	if got := indexNames(t, s2, "notifications"); !reflect.DeepEqual(got, []string{"_id_", "at", "by_dossier", "pending"}) {
+	if got := indexNames(t, s2, "notifications"); !reflect.DeepEqual(got, []string{"_id_", "by_dossier_v2", "newest", "pending_v2"}) {
 		t.Errorf("notification indexes %v", got)
 	}
 	if _, err := s2.Get(ctxT(t), "MC-260302-0009"); err != nil {
