@@ -3,6 +3,7 @@ package mongostore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +80,20 @@ func TestDatabaseFromBeforeTheSchemaIsMigrated(t *testing.T) {
 		if got := schemaOf(t, s); got != mongostore.SchemaVersion() {
 			t.Errorf("schema after reopening: %d, want %d", got, mongostore.SchemaVersion())
 		}
+	}
+}
+
+// TestOpenWarnsOnAStandaloneServer: the embedded FerretDB answers hello
+// as a standalone server (no replica set name), and Open says so for
+// serve to log, in both languages.
+func TestOpenWarnsOnAStandaloneServer(t *testing.T) {
+	if ferrettest.Real() {
+		t.Skip("a real server may be a replica set; TestStandaloneWarning checks the rule")
+	}
+	t.Parallel()
+	s := newStore(t)
+	w := s.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0], "standalone") || !strings.Contains(w[0], "đơn lẻ") {
+		t.Errorf("warnings on a standalone server: %q", w)
 	}
 }
