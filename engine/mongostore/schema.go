@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -62,10 +61,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		// $max, so that a slower process that ran an older step never
 		// lowers the version a faster one recorded.
 		_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: schemaID}},
-			bson.D{
-				{Key: "$max", Value: bson.D{{Key: "version", Value: i + 1}}},
-				{Key: "$set", Value: bson.D{{Key: "migrated_at", Value: time.Now().UTC()}}},
-			},
+			bson.D{{Key: "$max", Value: bson.D{{Key: "version", Value: i + 1}}}},
 			options.UpdateOne().SetUpsert(true))
 		if err != nil && !mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("mongostore: record schema %d: %w", i+1, err)
