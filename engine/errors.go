@@ -139,3 +139,35 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("dossier %s changed since version %d", e.Code, e.Version)
 }
 func (e *ConflictError) ErrorCode() Code { return ECONFLICT }
+
+// NotificationChangedError is UpdateNotification's answer when the stored
+// notification no longer has the status and attempts the caller read:
+// another dispatcher recorded an attempt in between, and the caller's
+// record must not overwrite it (a "sent" turned back into "pending").
+type NotificationChangedError struct {
+	ID       string
+	Status   string // what the caller read
+	Attempts int
+}
+
+func (e *NotificationChangedError) Error() string {
+	return fmt.Sprintf("notification %s is no longer %s after %d attempts", e.ID, e.Status, e.Attempts)
+}
+
+func (e *NotificationChangedError) ErrorCode() Code { return ECONFLICT }
+
+// SchemaTooNewError is a store's refusal to open data written by a newer
+// motcua: its schema is past what this binary knows, and an older binary
+// writing it would undo what the newer one relies on.
+type SchemaTooNewError struct {
+	Store      string // "sqlite" or "mongodb"
+	Have, Know int    // the stored schema version, the newest this binary knows
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("the %s data was written by a newer motcua (schema %d, this one knows %d)", e.Store, e.Have, e.Know)
+}
+
+// ErrorCode is EINTERNAL: the operator fixes it by running the newer
+// binary, not by retyping anything.
+func (e *SchemaTooNewError) ErrorCode() Code { return EINTERNAL }

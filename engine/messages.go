@@ -119,6 +119,14 @@ func (e *ConflictError) Message(lang string) string {
 	return fmt.Sprintf("Hồ sơ %s đã thay đổi sau phiên bản %d; hãy tải lại", e.Code, e.Version)
 }
 
+// Message implements Localized.
+func (e *NotificationChangedError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Notification %s was recorded by another dispatcher", e.ID)
+	}
+	return fmt.Sprintf("Thông báo %s đã được một tiến trình gửi khác ghi nhận", e.ID)
+}
+
 // Message implements Localized. The hashes stay in Error, for the logs.
 func (e *ProcedureChangedError) Message(lang string) string {
 	if lang == "en" {
@@ -160,4 +168,12 @@ func whatVI(what string) string {
 		return "thông tin đăng nhập"
 	}
 	return what
+}
+
+// Message implements Localized.
+func (e *SchemaTooNewError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The %s data was written by a newer motcua (schema %d, this one knows %d): run that version or a later one", e.Store, e.Have, e.Know)
+	}
+	return fmt.Sprintf("Dữ liệu %s do một phiên bản motcua mới hơn ghi (lược đồ %d, bản này chỉ biết đến %d): hãy chạy phiên bản đó hoặc mới hơn", e.Store, e.Have, e.Know)
 }

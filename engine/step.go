@@ -80,6 +80,9 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 	if strings.TrimSpace(in.Applicant.Name) == "" {
 		return nil, time.Time{}, &InvalidInputError{Field: "applicant.name", Reason: "required"}
 	}
+	if err := CheckInputs(in.Inputs); err != nil {
+		return nil, time.Time{}, err
+	}
 	received := in.ReceivedAt
 	if received.IsZero() {
 		received = now
@@ -168,6 +171,15 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 		}
 		if err := checkMember(env.Directory, in.Actor, a.Units(from)); err != nil {
 			return nil, err
+		}
+	}
+	if err := CheckInputs(in.Inputs); err != nil {
+		return nil, err
+	}
+	if len(d.History) >= MaxHistoryRows-1 {
+		// The last row is kept for the action that finishes the dossier.
+		if to, ok := p.State(a.To); len(d.History) >= MaxHistoryRows || !ok || !to.IsFinal() {
+			return nil, &HistoryFullError{Code: d.Code, Rows: len(d.History)}
 		}
 	}
 	if missing := missingInputs(a.Requires, in.Inputs); len(missing) > 0 {

@@ -31,6 +31,15 @@ func TestStepErrors(t *testing.T) {
 		act{"2026-04-20T09:00:00+07:00", "extend", "tt01", map[string]string{"decision": "QĐ 1"}},
 		act{"2026-05-20T09:00:00+07:00", "extend", "tt01", map[string]string{"decision": "QĐ 2"}})
 
+	// A dossier one row short of MaxHistoryRows: only an action that
+	// finishes it may take the last row.
+	full := inProcessing.Clone()
+	for len(full.History) < MaxHistoryRows-1 {
+		row := full.History[len(full.History)-1]
+		row.Seq = len(full.History) + 1
+		full.History = append(full.History, row)
+	}
+
 	const now = "2026-03-09T11:30:00+07:00"
 	cases := []struct {
 		rule   string
@@ -75,6 +84,16 @@ func TestStepErrors(t *testing.T) {
 			ActInput{Action: "apologize", Actor: "tp01", Inputs: map[string]string{"due_at": "2026-03-09T17:00:00+07:00", "reason": "x"}}, new(*InvalidInputError), EINVALID, "after the current"},
 		{"a finished dossier takes no more actions", birth, finished,
 			ActInput{Action: "withdraw", Actor: "tn01"}, new(*FinishedError), ECONFLICT, "is finished"},
+		{"an input key starting with $ is refused (a MongoDB operator)", birth, inProcessing,
+			ActInput{Action: "submit", Actor: "tp01", Inputs: map[string]string{"note": "x", "$set": "y"}}, new(*InvalidInputError), EINVALID, `"$set"`},
+		{"a dotted input key is refused (a MongoDB path)", birth, inProcessing,
+			ActInput{Action: "submit", Actor: "tp01", Inputs: map[string]string{"note": "x", "a.b": "y"}}, new(*InvalidInputError), EINVALID, `"a.b"`},
+		{"an input key with NUL is refused", birth, inProcessing,
+			ActInput{Action: "submit", Actor: "tp01", Inputs: map[string]string{"note": "x", "a\x00b": "y"}}, new(*InvalidInputError), EINVALID, `"a\x00b"`},
+		{"an input value past MaxInputValueBytes is refused", birth, inProcessing,
+			ActInput{Action: "submit", Actor: "tp01", Inputs: map[string]string{"note": strings.Repeat("x", MaxInputValueBytes+1)}}, new(*InvalidInputError), EINVALID, "inputs.note"},
+		{"the last history row is kept for an action that finishes the dossier", birth, full,
+			ActInput{Action: "submit", Actor: "tp01", Inputs: map[string]string{"note": "x"}}, new(*HistoryFullError), ECONFLICT, "history rows"},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
@@ -117,6 +136,8 @@ func TestReceiveErrors(t *testing.T) {
 		{"the channel is counter, online or post", func(in *ReceiveInput) { in.Channel = "fax" }, new(*InvalidInputError), EINVALID},
 		{"the applicant's name is required", func(in *ReceiveInput) { in.Applicant.Name = " " }, new(*InvalidInputError), EINVALID},
 		{"a reception cannot be dated in the future", func(in *ReceiveInput) { in.ReceivedAt = now.Add(1) }, new(*InvalidInputError), EINVALID},
+		{"a reception's input key must not start with $", func(in *ReceiveInput) { in.Inputs = map[string]string{"$where": "1"} }, new(*InvalidInputError), EINVALID},
+		{"a reception's input key must not be dotted", func(in *ReceiveInput) { in.Inputs = map[string]string{"giay.to": "1"} }, new(*InvalidInputError), EINVALID},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {

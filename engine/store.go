@@ -110,9 +110,14 @@ type Store interface {
 	// UpdateNotification records a delivery attempt of the stored
 	// notification n.ID: its Status, Attempts, NextAttempt, SentAt and
 	// LastError become n's (a nil SentAt or empty LastError clears
-	// them); every other field of n is ignored. An unknown ID is a
-	// *NotFoundError.
-	UpdateNotification(ctx context.Context, n Notification) error
+	// them); every other field of n is ignored. It writes only if the
+	// stored notification still has prev's Status and Attempts (prev is
+	// the notification as the caller read it): otherwise another
+	// dispatcher recorded an attempt since, nothing is written, and the
+	// answer is a *NotificationChangedError. So two overlapping
+	// dispatchers can never turn "sent" back into "pending". An unknown
+	// ID is a *NotFoundError.
+	UpdateNotification(ctx context.Context, n, prev Notification) error
 
 	// Notifications lists notifications, newest first: by At descending,
 	// ties by ID descending; of one dossier, or all when dossier is

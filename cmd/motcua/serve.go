@@ -129,6 +129,11 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		return err
 	}
 	s.store = store
+	if w, ok := store.(interface{ Warnings() []string }); ok {
+		for _, msg := range w.Warnings() {
+			log.Warn(msg)
+		}
+	}
 	defer func() {
 		if err != nil {
 			store.Close()

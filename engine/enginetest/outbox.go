@@ -1,7 +1,9 @@
 package enginetest
 
 import (
+	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +20,8 @@ var outboxTests = []storeTest{
 	{"PendingNotifications/TiesByID", false, testPendingTies},
 	{"Notifications/TiesByIDDescending", false, testNotificationTies},
 	{"UpdateNotification/WritesOnlyTheDeliveryState", false, testUpdateNotificationOnly},
+	{"UpdateNotification/TwoDispatchersInTurnOneRecordStands", false, testUpdateNotificationInTurn},
+	{"UpdateNotification/TwoDispatchersRacingOneRecordStands", true, testUpdateNotificationRace},
 }
 
 func testAddNotification(t *testing.T, s engine.Store) {
@@ -98,8 +102,9 @@ func testUpdateNotification(t *testing.T, s engine.Store) {
 	if _, err := s.AddNotification(ctx, n); err != nil {
 		t.Fatal(err)
 	}
+	read := n
 	n.Attempts, n.LastError, n.NextAttempt = 1, "smtp: 451 thử lại sau", at(5*time.Minute)
-	if err := s.UpdateNotification(ctx, n); err != nil {
+	if err := s.UpdateNotification(ctx, n, read); err != nil {
 		t.Fatal(err)
 	}
 	ns, err := s.Notifications(ctx, n.Dossier, 10)
@@ -112,8 +117,9 @@ func testUpdateNotification(t *testing.T, s engine.Store) {
 	if p, _ := s.PendingNotifications(ctx, at(time.Minute), 10); len(p) != 0 {
 		t.Errorf("a retry scheduled at +5m is not due at +1m: got %v", idsOf(p))
 	}
+	read = n
 	n.Status, n.Attempts, n.SentAt, n.LastError = engine.NotificationSent, 2, ptr(at(5*time.Minute)), ""
-	if err := s.UpdateNotification(ctx, n); err != nil {
+	if err := s.UpdateNotification(ctx, n, read); err != nil {
 		t.Fatal(err)
 	}
 	ns, _ = s.Notifications(ctx, n.Dossier, 10)
@@ -123,7 +129,8 @@ func testUpdateNotification(t *testing.T, s engine.Store) {
 	if p, _ := s.PendingNotifications(ctx, at(hour), 10); len(p) != 0 {
 		t.Errorf("a sent notification is not pending: got %v", idsOf(p))
 	}
-	err = s.UpdateNotification(ctx, NewNotification("no-such-id", "", at(0)))
+	ghost := NewNotification("no-such-id", "", at(0))
+	err = s.UpdateNotification(ctx, ghost, ghost)
 	if engine.ErrorCode(err) != engine.ENOTFOUND {
 		t.Errorf("UpdateNotification of an unknown id: got %v, want not_found", err)
 	}
@@ -247,7 +254,7 @@ func testUpdateNotificationOnly(t *testing.T, s engine.Store) {
 	upd.Status, upd.Attempts, upd.NextAttempt = engine.NotificationFailed, 3, at(hour)
 	upd.SentAt, upd.LastError = ptr(at(time.Minute)), "webhook: 500"
 	upd.Kind, upd.To, upd.Data, upd.At, upd.Dossier = "reminder", []string{"someone"}, nil, at(day), "other"
-	if err := s.UpdateNotification(ctx, upd); err != nil {
+	if err := s.UpdateNotification(ctx, upd, n); err != nil {
 		t.Fatal(err)
 	}
 	want := n
@@ -260,12 +267,106 @@ func testUpdateNotificationOnly(t *testing.T, s engine.Store) {
 		t.Errorf("after UpdateNotification: %s", diff)
 	}
 	// A nil SentAt and an empty LastError clear them.
+	read := upd
 	upd.SentAt, upd.LastError, upd.Status = nil, "", engine.NotificationPending
-	if err := s.UpdateNotification(ctx, upd); err != nil {
+	if err := s.UpdateNotification(ctx, upd, read); err != nil {
 		t.Fatal(err)
 	}
 	ns, _ = s.Notifications(ctx, n.Dossier, 0)
 	if len(ns) != 1 || ns[0].SentAt != nil || ns[0].LastError != "" || ns[0].Status != engine.NotificationPending {
 		t.Errorf("clearing the sent instant and the last error: %+v", ns)
+	}
+}
+
+// attempt is what a dispatcher records after sending n: sent, or a
+// failed attempt to retry later.
+func attempt(n engine.Notification, ok bool, now time.Time) engine.Notification {
+	n.Attempts++
+	if ok {
+		n.Status, n.SentAt, n.LastError = engine.NotificationSent, ptr(now), ""
+	} else {
+		n.LastError, n.NextAttempt = "smtp: 451", now.Add(5*time.Minute)
+	}
+	return n
+}
+
+// testUpdateNotificationInTurn: two dispatchers whose leases overlapped
+// both read the same pending notification; the first records "sent", the
+// second's record of a failed attempt, read before, is refused with a
+// *NotificationChangedError and "sent" stands. Without the condition the
+// notification went back to pending and was sent again.
+func testUpdateNotificationInTurn(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("XA01-260302-0001/2/handover", "XA01-260302-0001", at(0))
+	if _, err := s.AddNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	readA, errA := s.PendingNotifications(ctx, at(time.Minute), 10)
+	readB, errB := s.PendingNotifications(ctx, at(time.Minute), 10)
+	if errA != nil || errB != nil || len(readA) != 1 || len(readB) != 1 {
+		t.Fatalf("both dispatchers read it pending: %v %v, %v %v", idsOf(readA), errA, idsOf(readB), errB)
+	}
+	sent := attempt(readA[0], true, at(time.Minute))
+	if err := s.UpdateNotification(ctx, sent, readA[0]); err != nil {
+		t.Fatalf("the first record: %v", err)
+	}
+	err := s.UpdateNotification(ctx, attempt(readB[0], false, at(time.Minute)), readB[0])
+	var changed *engine.NotificationChangedError
+	if !errors.As(err, &changed) || engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("the second record, from the same read: got %v, want *NotificationChangedError (conflict)", err)
+	}
+	ns, err := s.Notifications(ctx, n.Dossier, 0)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("Notifications: %v %v", idsOf(ns), err)
+	}
+	if diff := Diff(sent, ns[0]); diff != "" {
+		t.Errorf("the first record must stand: %s", diff)
+	}
+	if p, _ := s.PendingNotifications(ctx, at(day), 10); len(p) != 0 {
+		t.Errorf("a sent notification went back to pending: %v", idsOf(p))
+	}
+}
+
+// testUpdateNotificationRace: two dispatchers record attempts read from
+// the same state at once, many times over: exactly one record of each
+// round stands, and the stored attempts count every round once.
+func testUpdateNotificationRace(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	n := NewNotification("XA01-260302-0001/2/handover", "XA01-260302-0001", at(0))
+	if _, err := s.AddNotification(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 20
+	for r := range rounds {
+		ns, err := s.Notifications(ctx, n.Dossier, 0)
+		if err != nil || len(ns) != 1 {
+			t.Fatalf("round %d: %v %v", r, idsOf(ns), err)
+		}
+		read := ns[0]
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() {
+				errs[i] = s.UpdateNotification(ctx, attempt(read, false, at(time.Duration(r)*time.Minute)), read)
+			})
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			var changed *engine.NotificationChangedError
+			switch {
+			case err == nil:
+				won++
+			case !errors.As(err, &changed):
+				t.Fatalf("round %d: %v, want nil or *NotificationChangedError", r, err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("round %d: %d records stood, want 1", r, won)
+		}
+	}
+	ns, err := s.Notifications(ctx, n.Dossier, 0)
+	if err != nil || len(ns) != 1 || ns[0].Attempts != rounds {
+		t.Fatalf("after %d rounds: %+v %v, want %d attempts", rounds, ns, err, rounds)
 	}
 }

@@ -187,6 +187,13 @@ func TestActionsConflictsMissingInputsAndIdempotency(t *testing.T) {
 	if withInputs.status != 200 {
 		t.Errorf("note with inputs: %d %s", withInputs.status, withInputs.body)
 	}
+	// Keys a store would read as an operator or a path are refused, named.
+	for _, key := range []string{"$set", "giay.to"} {
+		r := b.call("POST", path+"ghi_chu", chairman, map[string]any{"inputs": map[string]string{key: "x"}})
+		if r.status != 422 || r.errCode(t) != engine.EINVALID || !strings.Contains(string(r.body), key) {
+			t.Errorf("input key %q: %d %s, want 422 invalid naming the key", key, r.status, r.body)
+		}
+	}
 }
 
 // TestRights is the table of who may do what: one subtest per cell.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/enginetest"
+	"github.com/motcua/motcua/engine/mongostore"
+	"github.com/motcua/motcua/internal/ferrettest"
 )
 
 // TestReadsTheV1Document stores a dossier document exactly as the store
@@ -25,10 +27,21 @@ func TestReadsTheV1Document(t *testing.T) {
 	if err := bson.UnmarshalExtJSON(js, true, &doc); err != nil {
 		t.Fatalf("the fixture: %v", err)
 	}
-	s := newStore(t)
-	if _, err := s.Database().Collection("dossiers").InsertOne(ctxT(t), doc); err != nil {
+	first := newStore(t)
+	if _, err := first.Database().Collection("dossiers").InsertOne(ctxT(t), doc); err != nil {
 		t.Fatal(err)
 	}
+	// The database as schema 1 left it: reopening migrates it, and
+	// schema 2's backfill derives the search field of the v1 document.
+	if _, err := first.Database().Collection("meta").UpdateOne(ctxT(t), bson.D{{Key: "_id", Value: "schema"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := mongostore.Open(ctxT(t), ferrettest.Start(t), first.Database().Name())
+	if err != nil {
+		t.Fatalf("reopen a schema 1 database: %v", err)
+	}
+	defer s.Close()
 	want := enginetest.FixtureDossier()
 	got, err := s.Get(ctxT(t), want.Code)
 	if err != nil {

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -36,9 +37,9 @@ func (s *Store) AddNotification(ctx context.Context, n engine.Notification) (boo
 // already changes nothing, and the removal from the dossier matches the
 // exact stored values, so it never touches a notification added since.
 func (s *Store) Relay(ctx context.Context) (int, error) {
-	cur, err := s.dossiers.Find(ctx,
+	cur, err := s.outboxReads.Find(ctx,
 		bson.D{{Key: "outbox._id", Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.Find().SetProjection(bson.D{{Key: "outbox", Value: 1}}))
+		options.Find().SetProjection(bson.D{{Key: "outbox", Value: 1}}).SetHint(idxOutbox))
 	if err != nil {
 		return 0, interpretError(err, "dossier", "")
 	}
@@ -92,11 +93,11 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 		{Key: "status", Value: engine.NotificationPending},
 		{Key: "next_attempt", Value: bson.D{{Key: "$lte", Value: now}}},
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "_id", Value: 1}})
+	opts := options.Find().SetSort(bson.D{{Key: "next_attempt", Value: 1}, {Key: "_id", Value: 1}}).SetHint(idxPending)
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	return s.findNotifications(ctx, filter, opts)
+	return s.findNotifications(ctx, s.pendingReads, filter, opts)
 }
 
 // Notifications relays, then lists notifications newest first,
@@ -105,19 +106,19 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 	if _, err := s.Relay(ctx); err != nil {
 		return nil, err
 	}
-	filter := bson.D{}
+	filter, hint := bson.D{}, idxNewest
 	if dossier != "" {
-		filter = bson.D{{Key: "dossier", Value: dossier}}
+		filter, hint = bson.D{{Key: "dossier", Value: dossier}}, idxByDossier
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
+	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetHint(hint)
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	return s.findNotifications(ctx, filter, opts)
+	return s.findNotifications(ctx, s.notifications, filter, opts)
 }
 
-func (s *Store) findNotifications(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]engine.Notification, error) {
-	cur, err := s.notifications.Find(ctx, filter, opts)
+func (s *Store) findNotifications(ctx context.Context, c *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder) ([]engine.Notification, error) {
+	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, interpretError(err, "notification", "")
 	}
@@ -132,8 +133,11 @@ func (s *Store) findNotifications(ctx context.Context, filter bson.D, opts *opti
 	return out, nil
 }
 
-// UpdateNotification records a delivery attempt of n.ID.
-func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) error {
+// UpdateNotification records a delivery attempt of n.ID, conditional on
+// the stored status and attempts being prev's: one updateOne whose filter
+// carries them, so two dispatchers can never both record an attempt read
+// from the same state.
+func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
 	set := bson.D{
 		{Key: "status", Value: n.Status},
 		{Key: "attempts", Value: n.Attempts},
@@ -151,18 +155,26 @@ func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) e
 		unset = append(unset, bson.E{Key: "last_error", Value: ""})
 	}
 	update := bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: unset}}
+	filter := bson.D{{Key: "_id", Value: n.ID}, {Key: "status", Value: prev.Status}, {Key: "attempts", Value: prev.Attempts}}
 	for attempt := 0; ; attempt++ {
-		res, err := s.notifications.UpdateOne(ctx, bson.D{{Key: "_id", Value: n.ID}}, update)
+		res, err := s.notifications.UpdateOne(ctx, filter, update)
 		if err != nil {
 			return interpretError(err, "notification", n.ID)
 		}
 		if res.MatchedCount == 1 {
 			return nil
 		}
-		if attempt > 0 {
+		// Gone, changed, or still in its dossier's outbox: tell which.
+		err = s.notifications.FindOne(ctx, bson.D{{Key: "_id", Value: n.ID}},
+			options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+		switch {
+		case err == nil:
+			return &engine.NotificationChangedError{ID: n.ID, Status: prev.Status, Attempts: prev.Attempts}
+		case !errors.Is(err, mongo.ErrNoDocuments):
+			return interpretError(err, "notification", n.ID)
+		case attempt > 0:
 			return &engine.NotFoundError{What: "notification", ID: n.ID}
 		}
-		// It may still sit in its dossier's outbox.
 		if _, err := s.Relay(ctx); err != nil {
 			return err
 		}

@@ -13,13 +13,31 @@ import (
 	"github.com/motcua/motcua/engine"
 )
 
-// filterOf translates a query into a filter; every clause is one that
-// MongoDB can serve from the indexes above and FerretDB understands.
+// filterOf translates a query into a filter that the index planDossiers
+// names can serve (indexes.go).
 func filterOf(q engine.Query) bson.D {
 	var and bson.A
 	add := func(k string, v any) { and = append(and, bson.D{{Key: k, Value: v}}) }
 	if len(q.Units) > 0 {
 		add("unit", bson.D{{Key: "$in", Value: q.Units}})
+	}
+	switch {
+	case len(q.Status) > 0:
+		add("status", bson.D{{Key: "$in", Value: q.Status}})
+	case q.Overdue:
+		// added below
+	case len(q.Units) > 0 || q.OrderByDue:
+		// No status asked: every status, which changes no result and
+		// lets the index that starts with (unit,) status serve the query.
+		add("status", bson.D{{Key: "$in", Value: allStatuses}})
+	}
+	if q.Overdue {
+		// A dossier without a due instant (paused) is never overdue, and
+		// due_order is noDue then: "in progress, due_order before now"
+		// is the rule, as an equality and a range an index serves
+		// (status $ne and an unindexed due_at served none).
+		add("status", engine.StatusInProgress)
+		add("due_order", bson.D{{Key: "$lt", Value: q.Now}})
 	}
 	if q.State != "" {
 		add("state", q.State)
@@ -30,19 +48,12 @@ func filterOf(q engine.Query) bson.D {
 	if q.Kind != "" {
 		add("kind", q.Kind)
 	}
-	if len(q.Status) > 0 {
-		add("status", bson.D{{Key: "$in", Value: q.Status}})
-	}
-	if q.Overdue {
-		add("status", bson.D{{Key: "$ne", Value: engine.StatusFinished}})
-		add("due_at", bson.D{{Key: "$lt", Value: q.Now}})
-	}
 	if text := strings.TrimSpace(q.Text); text != "" {
-		// Quoted: the user's text is matched literally, never as a pattern.
-		and = append(and, bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(text)}, {Key: "$options", Value: "i"}}}},
-			bson.D{{Key: "applicant_name_lc", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(strings.ToLower(text))}}}},
-		}}})
+		// One field (the code and the name, lower-cased): one $regex, not
+		// an $or that needs an index for each clause. Quoted: the user's
+		// text is matched literally, never as a pattern.
+		text = strings.ReplaceAll(strings.ToLower(text), searchSep, "")
+		add("search_lc", bson.D{{Key: "$regex", Value: regexp.QuoteMeta(text)}})
 	}
 	if !q.ReceivedFrom.IsZero() {
 		add("received_at", bson.D{{Key: "$gte", Value: q.ReceivedFrom}})
@@ -59,7 +70,8 @@ func filterOf(q engine.Query) bson.D {
 	}
 	if !q.OpenAt.IsZero() {
 		// {finished_at: null} matches the missing field (the store writes
-		// none for an open dossier) and an explicit null alike.
+		// none for an open dossier) and an explicit null alike. Both
+		// clauses are on finished_at: one index scan with two intervals.
 		and = append(and, bson.D{{Key: "$or", Value: bson.A{
 			bson.D{{Key: "finished_at", Value: nil}},
 			bson.D{{Key: "finished_at", Value: bson.D{{Key: "$gte", Value: q.OpenAt}}}},
@@ -74,12 +86,16 @@ func filterOf(q engine.Query) bson.D {
 	return bson.D{{Key: "$and", Value: and}}
 }
 
-func findOptions(q engine.Query) *options.FindOptionsBuilder {
-	sort := bson.D{{Key: "_id", Value: 1}}
+// sortOf is the order of a List or Scan.
+func sortOf(q engine.Query) bson.D {
 	if q.OrderByDue {
-		sort = bson.D{{Key: "due_order", Value: 1}, {Key: "_id", Value: 1}}
+		return bson.D{{Key: "due_order", Value: 1}, {Key: "_id", Value: 1}}
 	}
-	o := options.Find().SetSort(sort).SetProjection(dossierProjection)
+	return bson.D{{Key: "_id", Value: 1}}
+}
+
+func findOptions(q engine.Query) *options.FindOptionsBuilder {
+	o := options.Find().SetSort(sortOf(q)).SetProjection(dossierProjection).SetHint(planDossiers(q).index)
 	if q.Offset > 0 {
 		o.SetSkip(int64(q.Offset))
 	}
@@ -126,26 +142,39 @@ func (s *Store) each(ctx context.Context, filter bson.D, opts *options.FindOptio
 // DueForCheck returns open dossiers whose next check is at or before at,
 // in (next check, code) order after the cursor.
 func (s *Store) DueForCheck(ctx context.Context, at time.Time, after engine.Cursor, limit int) ([]*engine.Dossier, error) {
-	filter := bson.D{
-		{Key: "next_check_at", Value: bson.D{{Key: "$lte", Value: at}}},
-		{Key: "status", Value: bson.D{{Key: "$ne", Value: engine.StatusFinished}}},
-	}
-	if !after.At.IsZero() || after.Code != "" {
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "next_check_at", Value: bson.D{{Key: "$gt", Value: after.At}}}},
-			bson.D{{Key: "next_check_at", Value: after.At}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after.Code}}}},
-		}})
-	}
-	opts := options.Find().
-		SetSort(bson.D{{Key: "next_check_at", Value: 1}, {Key: "_id", Value: 1}}).
-		SetProjection(dossierProjection)
-	if limit > 0 {
-		opts.SetLimit(int64(limit))
-	}
+	filter, opts := dueForCheckQuery(at, after, limit)
 	var out []*engine.Dossier
 	err := s.each(ctx, filter, opts, func(d *engine.Dossier) error {
 		out = append(out, d)
 		return nil
 	})
 	return out, err
+}
+
+// dueForCheckQuery is DueForCheck's find, apart for the index test. The
+// cursor is a range on next_check_at (from after.At on) with the tie on
+// the code as a residual $or, so the whole query is one range scan of
+// deadline_watch in its order.
+func dueForCheckQuery(at time.Time, after engine.Cursor, limit int) (bson.D, *options.FindOptionsBuilder) {
+	rng := bson.D{{Key: "$lte", Value: at}}
+	if !after.At.IsZero() || after.Code != "" {
+		rng = append(rng, bson.E{Key: "$gte", Value: after.At})
+	}
+	filter := bson.D{
+		{Key: "next_check_at", Value: rng},
+		{Key: "status", Value: bson.D{{Key: "$ne", Value: engine.StatusFinished}}},
+	}
+	if !after.At.IsZero() || after.Code != "" {
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "next_check_at", Value: bson.D{{Key: "$gt", Value: after.At}}}},
+			bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after.Code}}}},
+		}})
+	}
+	opts := options.Find().
+		SetSort(bson.D{{Key: "next_check_at", Value: 1}, {Key: "_id", Value: 1}}).
+		SetProjection(dossierProjection).SetHint(idxWatch)
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	return filter, opts
 }

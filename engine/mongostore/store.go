@@ -25,6 +25,13 @@ type Store struct {
 	credentials   *mongo.Collection
 	procedures    *mongo.Collection
 	sessions      *mongo.Collection
+	meta          *mongo.Collection
+	// outboxReads and pendingReads read the outbox with read concern
+	// majority (majorityReads); the other handles read the primary's
+	// latest, which a conditional write then checks anyway.
+	outboxReads  *mongo.Collection
+	pendingReads *mongo.Collection
+	warnings     []string
 }
 
 var (
@@ -48,13 +55,13 @@ const (
 var noDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Open connects to the MongoDB at uri, checks that it answers, and
-// creates the indexes of database dbName (idempotent: reopening finds
-// them in place).
+// migrates database dbName forward to SchemaVersion (schema.go), or
+// refuses one written by a newer binary (*engine.SchemaTooNewError).
 func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 	if dbName == "" {
 		return nil, &engine.InvalidInputError{Field: "database", Reason: "empty name"}
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	client, err := mongo.Connect(clientOptions(uri))
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: connect: %w", err)
 	}
@@ -73,19 +80,42 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		credentials:   db.Collection(collCredentials),
 		procedures:    db.Collection(collProcedures),
 		sessions:      db.Collection(collSessions),
+		meta:          db.Collection(collMeta),
+		outboxReads:   db.Collection(collDossiers, majorityReads()),
+		pendingReads:  db.Collection(collNotifications, majorityReads()),
 	}
-	if err := s.ensureIndexes(ctx); err != nil {
+	warning, err := s.standaloneWarning(ctx)
+	if err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if warning != "" {
+		s.warnings = append(s.warnings, warning)
+	}
+	if err := s.migrate(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
 	return s, nil
 }
 
-// ensureIndexes creates the indexes the product's queries need. Partial
+// indexesV1 creates the indexes of schema 1 (migration 1). Partial
 // indexes would fit "open dossiers only" better, but FerretDB cannot
 // create them; a sparse index plus a status filter does the same work.
-func (s *Store) ensureIndexes(ctx context.Context) error {
-	dossiers := []mongo.IndexModel{
+func (s *Store) indexesV1(ctx context.Context) error {
+	dossiers, notifications := indexModelsV1()
+	if err := createIndexes(ctx, s.dossiers, dossiers); err != nil {
+		return err
+	}
+	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
+		return err
+	}
+	return createIndexes(ctx, s.sessions, sessionIndexes())
+}
+
+// indexModelsV1 are the dossier and notification indexes of schema 1.
+func indexModelsV1() (dossiers, notifications []mongo.IndexModel) {
+	dossiers = []mongo.IndexModel{
 		// The reception idempotency key: one dossier per key. Sparse so
 		// that dossiers received without a key do not collide on null.
 		{Keys: bson.D{{Key: "receive_key", Value: 1}},
@@ -112,10 +142,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{Keys: bson.D{{Key: "outbox._id", Value: 1}},
 			Options: options.Index().SetName("outbox").SetSparse(true)},
 	}
-	if err := createIndexes(ctx, s.dossiers, dossiers); err != nil {
-		return err
-	}
-	notifications := []mongo.IndexModel{
+	notifications = []mongo.IndexModel{
 		// The dispatcher: pending notifications due for an attempt.
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "next_attempt", Value: 1}},
 			Options: options.Index().SetName("pending")},
@@ -125,10 +152,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{Keys: bson.D{{Key: "at", Value: -1}},
 			Options: options.Index().SetName("at")},
 	}
-	if err := createIndexes(ctx, s.notifications, notifications); err != nil {
-		return err
-	}
-	return createIndexes(ctx, s.sessions, sessionIndexes())
+	return dossiers, notifications
 }
 
 // createIndexes creates the indexes one command each. Creating an index
@@ -143,6 +167,10 @@ func createIndexes(ctx context.Context, c *mongo.Collection, models []mongo.Inde
 	}
 	return nil
 }
+
+// Warnings returns what Open found worth telling the operator (a
+// standalone server), each in Vietnamese and English; serve logs them.
+func (s *Store) Warnings() []string { return s.warnings }
 
 // Close disconnects from the server.
 func (s *Store) Close() error {

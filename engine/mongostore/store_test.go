@@ -263,7 +263,7 @@ func TestRelayTwiceSendsOnce(t *testing.T) {
 	for _, p := range pending {
 		sent := p
 		sent.Status, sent.Attempts, sent.SentAt = engine.NotificationSent, 1, ptr(t0.Add(time.Minute))
-		if err := s.UpdateNotification(ctxT(t), sent); err != nil {
+		if err := s.UpdateNotification(ctxT(t), sent, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -375,11 +375,11 @@ func TestReopenFindsIndexesInPlace(t *testing.T) {
 	s2 := open()
 	defer s2.Close()
 	after := indexNames(t, s2, "dossiers")
-	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at"}
+	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at", "status_code", "status_due", "unit_status_code"}
 	if !reflect.DeepEqual(before, want) || !reflect.DeepEqual(after, want) {
 		t.Errorf("indexes before reopen %v, after %v; want %v", before, after, want)
 	}
-	if got := indexNames(t, s2, "notifications"); !reflect.DeepEqual(got, []string{"_id_", "at", "by_dossier", "pending"}) {
+	if got := indexNames(t, s2, "notifications"); !reflect.DeepEqual(got, []string{"_id_", "by_dossier_v2", "newest", "pending_v2"}) {
 		t.Errorf("notification indexes %v", got)
 	}
 	if _, err := s2.Get(ctxT(t), "MC-260302-0009"); err != nil {
@@ -409,7 +409,7 @@ func TestErrorMapping(t *testing.T) {
 		{"an empty reception key is not found", getKey(s, ""), engine.ENOTFOUND, nil},
 		{"a code inserted twice is a duplicate code", s.Insert(context.Background(), dossier(d.Code), nil), engine.ECONFLICT, &engine.DuplicateError{Code: d.Code}},
 		{"a reception key used twice is a duplicate key", s.Insert(context.Background(), other, nil), engine.ECONFLICT, &engine.DuplicateError{Key: "req-10"}},
-		{"an update of an unknown notification is not found", s.UpdateNotification(context.Background(), note("ghost", "", t0)), engine.ENOTFOUND, &engine.NotFoundError{What: "notification", ID: "ghost"}},
+		{"an update of an unknown notification is not found", s.UpdateNotification(context.Background(), note("ghost", "", t0), note("ghost", "", t0)), engine.ENOTFOUND, &engine.NotFoundError{What: "notification", ID: "ghost"}},
 		{"a canceled context passes through", get2(canceled, s, d.Code), engine.EINTERNAL, nil},
 	}
 	for _, tc := range tests {

@@ -170,6 +170,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 		return 0, 0, fmt.Errorf("pending notifications: %w", err)
 	}
 	for _, n := range ns {
+		read := n
 		if ctx.Err() != nil {
 			return sent, failed, ctx.Err()
 		}
@@ -205,11 +206,18 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 			// sends it again, with the same idempotency key.
 			return sent, failed, ErrNotTrusted
 		}
-		err := d.Store.UpdateNotification(uctx, n)
+		err := d.Store.UpdateNotification(uctx, n, read)
 		cutOff = outlived(ctx, uctx)
 		cancel()
 		if err != nil && cutOff {
 			return sent, failed, ErrNotTrusted
+		}
+		if changed := (*engine.NotificationChangedError)(nil); errors.As(err, &changed) {
+			// Another dispatcher recorded this one since it was read (two
+			// lease holders overlapping): its record stands, ours is
+			// dropped, and the round goes on with the next.
+			d.logger().Warn("notification recorded by another dispatcher", "id", n.ID)
+			continue
 		}
 		if err != nil {
 			// The message may have gone out: it will go again, with the

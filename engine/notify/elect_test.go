@@ -173,3 +173,44 @@ func TestDispatchRechecksTheLeaseBeforeEachSend(t *testing.T) {
 		t.Errorf("rule: no batch starts without trust; err %v", err)
 	}
 }
+
+// reentrantChannel fails its first send, and while doing so lets another
+// dispatcher run a whole round on the same outbox: two dispatchers whose
+// leases overlapped, one slow, both holding the same pending batch.
+type reentrantChannel struct {
+	other func()
+	calls atomic.Int32
+}
+
+func (c *reentrantChannel) Name() string { return "x" }
+
+func (c *reentrantChannel) Send(_ context.Context, _ notify.Message) error {
+	if c.calls.Add(1) == 1 {
+		c.other()
+		return errors.New("smtp: 451 try later")
+	}
+	return nil
+}
+
+// TestOverlappingDispatchersNeverUnsend: dispatcher A reads a pending
+// notification and fails to send it slowly; meanwhile B sends it and
+// records "sent". A's record of its failed attempt, read before B's, is
+// refused and skipped: the notification stays sent, and A's round goes on
+// without an error.
+func TestOverlappingDispatchersNeverUnsend(t *testing.T) {
+	t.Parallel()
+	n := decided(t, monday14)[0]
+	box := newOutbox(n)
+	ch := &reentrantChannel{}
+	b := &notify.Dispatcher{Store: box, Channels: []notify.Channel{ch}, Directory: directory(t)}
+	var bSent int
+	ch.other = func() { bSent, _, _ = b.DispatchOnce(context.Background(), monday14) }
+	a := &notify.Dispatcher{Store: box, Channels: []notify.Channel{ch}, Directory: directory(t)}
+	_, failed, err := a.DispatchOnce(context.Background(), monday14)
+	if err != nil || failed != 1 || bSent != 1 {
+		t.Fatalf("A: %d failed, %v; B sent %d; want 1, nil, 1", failed, err, bSent)
+	}
+	if got := box.get(n.ID); got.Status != engine.NotificationSent || got.Attempts != 1 {
+		t.Errorf("rule: a record read before another dispatcher's is dropped; got %s after %d attempts, want sent after 1", got.Status, got.Attempts)
+	}
+}

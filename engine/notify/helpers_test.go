@@ -70,12 +70,16 @@ func (o *outbox) PendingNotifications(_ context.Context, now time.Time, limit in
 	return out, nil
 }
 
-func (o *outbox) UpdateNotification(_ context.Context, n engine.Notification) error {
+func (o *outbox) UpdateNotification(_ context.Context, n, prev engine.Notification) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.failUpdates > 0 {
 		o.failUpdates--
 		return errors.New("store unreachable")
+	}
+	// The contract's condition, as both stores keep it.
+	if cur := o.ns[n.ID]; cur.Status != prev.Status || cur.Attempts != prev.Attempts {
+		return &engine.NotificationChangedError{ID: n.ID, Status: prev.Status, Attempts: prev.Attempts}
 	}
 	o.ns[n.ID] = n
 	return nil

@@ -160,7 +160,12 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "newer motcua") {
+	_, err = Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "newer motcua") {
 		t.Errorf("a folder from a newer schema: got %v, want a refusal", err)
+	}
+	var tooNew *engine.SchemaTooNewError
+	if !errors.As(err, &tooNew) || tooNew.Have != 99 || tooNew.Know != len(migrations) {
+		t.Errorf("the refusal is typed, with both versions: got %#v", err)
 	}
 }

@@ -84,8 +84,10 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 }
 
 // UpdateNotification implements engine.Store: the stored document with
-// only the delivery fields replaced.
-func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) error {
+// only the delivery fields replaced, if it still has prev's status and
+// attempts. The UPDATE's condition is the exact document read, so the
+// check and the write are one even if another connection wrote between.
+func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -99,16 +101,25 @@ func (s *Store) UpdateNotification(ctx context.Context, n engine.Notification) e
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("notification document: %w", err)
 	}
+	changed := &engine.NotificationChangedError{ID: n.ID, Status: prev.Status, Attempts: prev.Attempts}
+	if doc.Status != prev.Status || doc.Attempts != prev.Attempts {
+		return changed
+	}
 	doc.Status, doc.Attempts, doc.NextAttempt = n.Status, n.Attempts, storeTime(n.NextAttempt)
 	doc.SentAt, doc.LastError = storeTimePtr(n.SentAt), n.LastError
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt = ?, doc = ? WHERE id = ?`,
-		n.Status, ms(n.NextAttempt), b, n.ID)
+	res, err := tx.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt = ?, doc = ? WHERE id = ? AND doc = ?`,
+		n.Status, ms(n.NextAttempt), b, n.ID, raw)
 	if err != nil {
 		return interpretError(err, "notification", n.ID)
+	}
+	if k, err := res.RowsAffected(); err != nil {
+		return err
+	} else if k != 1 {
+		return changed
 	}
 	return storageFull(tx.Commit())
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/motcua/motcua/engine"
 )
 
 // migrations are applied in order; PRAGMA user_version records how many
@@ -131,7 +133,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	if have > len(migrations) {
-		return fmt.Errorf("the data was written by a newer motcua (schema %d, this one knows %d)", have, len(migrations))
+		return &engine.SchemaTooNewError{Store: "sqlite", Have: have, Know: len(migrations)}
 	}
 	for i := have; i < len(migrations); i++ {
 		tx, err := db.BeginTx(ctx, nil)
