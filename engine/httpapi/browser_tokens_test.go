@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserTokens walks the account's API tokens page as an officer
+// would (issue 15 item 1): mint a token with the current password, see it
+// once and listed with its expiry, revoke it; at desktop and phone width.
+func TestBrowserTokens(t *testing.T) {
+	exe := chromium(t)
+	b := setup(t, setupOpts{})
+	if err := b.auth.SetPassword(context.Background(), receiver, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("MOTCUA_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shots := shooter{t: t, dir: dir}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	watchdog := time.AfterFunc(2*time.Minute, cancel)
+	defer watchdog.Stop()
+	url := b.ts.URL
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
+		t.Fatalf("start Chromium %s: %v", exe, err)
+	}
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		defer scancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		defer scancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	step("sign in",
+		chromedp.WaitVisible(chromedp.CSS("#person")),
+		chromedp.SendKeys(chromedp.CSS("#person"), receiver),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("p.legend")),
+	)
+	step("open the tokens page", chromedp.Navigate(url+"/account/tokens"), chromedp.WaitVisible(chromedp.CSS("#token-form")))
+	shots.shot(ctx, "tokens-01-empty")
+	step("mint with the wrong password",
+		chromedp.SendKeys(chromedp.CSS("#token-name"), "Máy quét một cửa"),
+		chromedp.SendKeys(chromedp.CSS("#token-current"), "sai-mat-khau"),
+		chromedp.Submit(chromedp.CSS("#token-current")),
+		chromedp.WaitVisible(chromedp.CSS("#token-form")),
+	)
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#minted-token").length`)); n != 0 {
+		t.Error("rule: a token is minted only with the current password")
+	}
+	shots.shot(ctx, "tokens-02-wrong-password")
+	step("mint",
+		chromedp.Navigate(url+"/account/tokens"),
+		chromedp.WaitVisible(chromedp.CSS("#token-form")),
+		chromedp.SendKeys(chromedp.CSS("#token-name"), "Máy quét một cửa"),
+		chromedp.SendKeys(chromedp.CSS("#token-days"), "30"),
+		chromedp.SendKeys(chromedp.CSS("#token-current"), testPassword),
+		chromedp.Submit(chromedp.CSS("#token-current")),
+		chromedp.WaitVisible(chromedp.CSS("#minted-token")),
+	)
+	if tok := text("#minted-token"); tok == "" {
+		t.Error("rule: the new token is shown once, right after minting")
+	}
+	if row := text("#tokens tbody"); !strings.Contains(row, "Máy quét một cửa") {
+		t.Errorf("rule: the minted token is listed by its name; the table says %q", row)
+	}
+	shots.shot(ctx, "tokens-03-minted")
+	// A GET, not a reload: reloading the answer to the mint would post
+	// the form again and mint a second token.
+	step("phone width", chromedp.EmulateViewport(390, 844), chromedp.Navigate(url+"/account/tokens"), chromedp.WaitVisible(chromedp.CSS("#tokens")))
+	shots.shot(ctx, "tokens-04-phone")
+	rows := func() int {
+		n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#tokens tbody tr").length`))
+		return n
+	}
+	before := rows()
+	step("revoke the minted token", chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.CSS(`#tokens tbody tr:last-child form button`)),
+		chromedp.WaitVisible(chromedp.CSS("#token-form")),
+	)
+	if after := rows(); after != before-1 {
+		t.Errorf("rule: a revoked token leaves the list; %d rows before, %d after", before, after)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#tokens") !== null && document.querySelector("#tokens").innerText.includes("Máy quét một cửa")`)); n {
+		t.Error("rule: the revoked token is no longer listed")
+	}
+	shots.shot(ctx, "tokens-05-revoked")
+	t.Logf("screenshots in %s", dir)
+}
