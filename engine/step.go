@@ -214,6 +214,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 			row.StepResult = Judge(now, *d.StepDueAt, cal)
 		}
 		nd.State, nd.Unit = to.ID, to.Unit
+		nd.Assignee = ""
 		nd.StepStartedAt = now
 		nd.StepVisit++
 		nd.StepDueAt = nil
