@@ -52,12 +52,12 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 				var u engine.Unit
 				var idNode *yaml.Node
 				d.mapping(it, "unit", fields{
-					"id":      func(_, v *yaml.Node) { idNode = v; u.ID, _ = d.id(v, "unit id", refPattern) },
-					"name":    func(_, v *yaml.Node) { u.Name, _ = d.nonEmpty(v, "name") },
-					"name_en": func(_, v *yaml.Node) { u.NameEN, _ = d.str(v, "name_en") },
-					"code":    func(_, v *yaml.Node) { u.Code, _ = d.id(v, "unit code", unitCodePattern) },
-					"head":    func(_, v *yaml.Node) { u.Head, _ = d.nonEmpty(v, "head"); headRefs = append(headRefs, v) },
-					"email":   func(_, v *yaml.Node) { u.Email = d.email(v) },
+					"id":         func(_, v *yaml.Node) { idNode = v; u.ID, _ = d.id(v, "unit id", refPattern) },
+					"name":       func(_, v *yaml.Node) { u.Name, _ = d.nonEmpty(v, "name") },
+					"name_en":    func(_, v *yaml.Node) { u.NameEN, _ = d.str(v, "name_en") },
+					"code":       func(_, v *yaml.Node) { u.Code, _ = d.id(v, "unit code", unitCodePattern) },
+					"head":       func(_, v *yaml.Node) { u.Head, _ = d.nonEmpty(v, "head"); headRefs = append(headRefs, v) },
+					"email":      func(_, v *yaml.Node) { u.Email = d.email(v) },
 					"leadership": func(_, v *yaml.Node) { u.Leadership, _ = d.boolean(v, "leadership") },
 				}, "id", "name")
 				if u.ID == "" {
