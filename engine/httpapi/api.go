@@ -317,12 +317,20 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 
 // page reads one page of q as p may list it (engine.List).
 func (s *Server) page(r *http.Request, p *engine.Person, q engine.Query) (Page, error) {
+	return s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+		return s.eng.List(ctx, p, q)
+	})
+}
+
+// pageFrom reads one page of q through list, which applies the reader's
+// rights.
+func (s *Server) pageFrom(r *http.Request, q engine.Query, list func(context.Context, engine.Query) ([]*engine.Dossier, error)) (Page, error) {
 	page, per, err := paging(r)
 	if err != nil {
 		return Page{}, err
 	}
 	q.Offset, q.Limit = (page-1)*per, per+1
-	ds, err := s.eng.List(r.Context(), p, q)
+	ds, err := list(r.Context(), q)
 	if err != nil {
 		return Page{}, err
 	}
@@ -355,16 +363,56 @@ func (s *Server) inboxQuery(p *engine.Person) engine.Query {
 	return engine.Query{Units: append([]string(nil), p.Units...), Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
 }
 
-func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+// The inbox's views (?view=): what is now with the person's units (the
+// default), what their units received wherever it is now, and the
+// desk's supplement queue of dossiers waiting for the citizen.
+const (
+	viewMine       = ""
+	viewReceived   = "received"
+	viewSupplement = "supplement"
+)
+
+// inboxView reads and checks the view parameter.
+func inboxView(r *http.Request) (string, error) {
+	switch v := r.URL.Query().Get("view"); v {
+	case viewMine, "mine":
+		return viewMine, nil
+	case viewReceived, viewSupplement:
+		return v, nil
+	default:
+		return "", &engine.InvalidInputError{Field: "view", Reason: "want mine, received or supplement"}
+	}
+}
+
+// inboxPage reads one page of the inbox view asked for, as p may see it.
+func (s *Server) inboxPage(r *http.Request, p *engine.Person) (Page, string, error) {
+	view, err := inboxView(r)
+	if err != nil {
+		return Page{}, "", err
+	}
 	if len(p.Units) == 0 {
 		page, per, err := paging(r)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, Page{Items: []Summary{}, Page: page, PerPage: per})
-		return nil
+		return Page{Items: []Summary{}, Page: page, PerPage: per}, view, err
 	}
-	pg, err := s.page(r, p, s.inboxQuery(p))
+	var pg Page
+	switch view {
+	case viewReceived:
+		q := engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+		pg, err = s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+			return s.eng.Received(ctx, p, q)
+		})
+	case viewSupplement:
+		pg, err = s.pageFrom(r, engine.Query{Now: s.now()}, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+			return s.eng.SupplementQueue(ctx, p, q)
+		})
+	default:
+		pg, err = s.page(r, p, s.inboxQuery(p))
+	}
+	return pg, view, err
+}
+
+func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	pg, _, err := s.inboxPage(r, p)
 	if err != nil {
 		return err
 	}
