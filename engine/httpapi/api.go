@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/engine/report"
 )
 
 // Paging defaults and bounds of lists.
@@ -41,13 +42,18 @@ func (s *Server) routesAPI() error {
 				err = errorf(engine.EUNAUTHORIZED, "Cần đăng nhập.", "Sign-in required.")
 			}
 			if err == nil && !auth.CanSeeDashboard(p) {
-				err = errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo đơn vị, quản trị và theo dõi được xem báo cáo.", "Only unit heads, admins and viewers may see reports.")
+				err = errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo cơ quan, lãnh đạo đơn vị, quản trị và theo dõi được xem báo cáo.", "Only leaders, unit heads, admins and viewers may see reports.")
 			}
 			if err != nil {
 				s.writeError(w, r, err)
 				return
 			}
-			s.cfg.Reports.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), personKey, p)))
+			ctx := context.WithValue(r.Context(), personKey, p)
+			// A unit head's report holds their units' rows only.
+			if units, all := auth.FigureUnits(p); !all {
+				ctx = report.WithScope(ctx, units)
+			}
+			s.cfg.Reports.ServeHTTP(w, r.WithContext(ctx))
 		})))
 	}
 	s.mux.Handle("GET /metrics", s.metrics.Handler())
