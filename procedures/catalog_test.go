@@ -211,3 +211,25 @@ func TestCatalogAsksReasons(t *testing.T) {
 		t.Errorf("an office head leads the agency")
 	}
 }
+
+// TestCatalogSpeaksEnglish: English pages name every state and action of
+// the catalog in English (name_en), not in Vietnamese.
+func TestCatalogSpeaksEnglish(t *testing.T) {
+	t.Parallel()
+	for _, f := range catalogFiles(t) {
+		p, err := LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.States {
+			if s.NameEN == "" {
+				t.Errorf("%s: state %q has no name_en", filepath.Base(f), s.ID)
+			}
+		}
+		for _, a := range p.Actions {
+			if a.NameEN == "" {
+				t.Errorf("%s: action %q has no name_en", filepath.Base(f), a.ID)
+			}
+		}
+	}
+}
