@@ -56,6 +56,14 @@ func (e *UnknownActionError) Message(lang string) string {
 
 // Message implements Localized.
 func (e *NotAllowedError) Message(lang string) string {
+	if e.StepName != "" {
+		action, step := orID(e.ActionName, e.Action), e.StepName
+		if lang == "en" {
+			action, step = orID(e.ActionNameEN, action), orID(e.StepNameEN, step)
+			return fmt.Sprintf("“%s” can no longer be done: the dossier is now at the step “%s”. Check the dossier before acting.", action, step)
+		}
+		return fmt.Sprintf("Không thể “%s”: hồ sơ hiện đang ở bước “%s”. Hãy xem lại hồ sơ trước khi thao tác.", action, step)
+	}
 	if lang == "en" {
 		return fmt.Sprintf("Action %q is not allowed in state %q", e.Action, e.State)
 	}
@@ -160,4 +168,12 @@ func whatVI(what string) string {
 		return "thông tin đăng nhập"
 	}
 	return what
+}
+
+// orID is name, or id when the name is empty.
+func orID(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
 }

@@ -159,7 +159,11 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 		return nil, &UnknownActionError{Procedure: p.Key(), Action: in.Action}
 	}
 	if !a.AllowedFrom(d.State) {
-		return nil, &NotAllowedError{Action: a.ID, State: d.State}
+		e := &NotAllowedError{Action: a.ID, State: d.State, ActionName: a.Name, ActionNameEN: a.NameEN}
+		if st, ok := p.State(d.State); ok {
+			e.StepName, e.StepNameEN = orID(st.Name, st.ID), st.NameEN
+		}
+		return nil, e
 	}
 	from, _ := p.State(d.State)
 	if in.Actor != ActorSystem {
