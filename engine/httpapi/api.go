@@ -26,6 +26,7 @@ func (s *Server) routesAPI() error {
 	s.handle("GET", "/dossiers", signedIn, s.apiList)
 	s.handle("GET", "/dossiers/{code}", signedIn, s.apiDossier)
 	s.handle("POST", "/dossiers/{code}/actions/{action}", signedIn, s.apiAct)
+	s.handle("POST", "/dossiers/{code}/assign", signedIn, s.apiAssign)
 	s.handle("GET", "/inbox", signedIn, s.apiInbox)
 	s.handle("GET", "/procedures", signedIn, s.apiProcedures)
 	s.handle("GET", "/procedures/{code}", signedIn, s.apiProcedure)
@@ -256,6 +257,40 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person
 		return err
 	}
 	d, err := s.act(r, p, r.PathValue("code"), r.PathValue("action"), req.Inputs, key, expect)
+	if err != nil {
+		return err
+	}
+	return s.writeDossier(w, r, d, p)
+}
+
+// assignRequest names the officer a step is assigned to; empty: the
+// caller takes it.
+type assignRequest struct {
+	Assignee string `json:"assignee"`
+}
+
+// apiAssign assigns the current step of a dossier (engine.Engine.Assign):
+// a unit head to a named officer, an officer to themself.
+func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	var req assignRequest
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
+			return err
+		}
+	}
+	expect, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	if _, err := s.readable(r, p, code); err != nil {
+		return err
+	}
+	who := strings.TrimSpace(req.Assignee)
+	if who == "" {
+		who = p.ID
+	}
+	d, err := s.eng.Assign(r.Context(), code, p.ID, who, expect)
 	if err != nil {
 		return err
 	}

@@ -214,3 +214,32 @@ func TestDangerActionsAskForConfirmation(t *testing.T) {
 		t.Errorf("rule: a stale action names the step where the dossier is now: %d %s", st, grepLines(body, "role=\"alert\""))
 	}
 }
+
+// TestAssignThroughTheAPI: the same rules as the page, answered as JSON.
+func TestAssignThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	d := b.receive("Giao Qua API", "chuyen")
+	for _, c := range []struct {
+		rule, who string
+		body      map[string]string
+		status    int
+		assignee  string
+	}{
+		{"an officer may not assign someone else", officer, map[string]string{"assignee": enginetest.Officer2}, 403, ""},
+		{"another unit's officer may not read it", outsider, nil, 403, ""},
+		{"the head assigns a named officer", head, map[string]string{"assignee": enginetest.Officer2}, 200, enginetest.Officer2},
+		{"an officer takes it", officer, nil, 200, officer},
+		{"nobody outside the unit is an assignee", head, map[string]string{"assignee": receiver}, 422, officer},
+	} {
+		var body any
+		if c.body != nil {
+			body = c.body
+		}
+		r := b.call("POST", "/api/v1/dossiers/"+d.Code+"/assign", c.who, body)
+		got, _ := b.eng.Get(t.Context(), d.Code)
+		if r.status != c.status || got.Assignee != c.assignee {
+			t.Errorf("rule: %s: %d %s, assignee %q", c.rule, r.status, r.body, got.Assignee)
+		}
+	}
+}
