@@ -131,4 +131,19 @@ func TestApologyNoticeOnlyToThoseWhoMayFireIt(t *testing.T) {
 	if !slices.Equal(got, []string{"binh", "chi", "dung"}) {
 		t.Errorf("rule: the apology notice goes to the active officers who may fire it; To = %v", got)
 	}
+	if got := engine.Recipients(env, d, engine.Alarm{Kind: engine.NoteReminder}); !slices.Equal(got, []string{"binh", "chi", "dung"}) {
+		t.Errorf("rule: an unassigned reminder goes to the unit's active officers, not its admin; To = %v", got)
+	}
+	d0 := wtReceive(t, env, wtAt(2026, 3, 2, 9, 0))
+	dec, err := engine.Step(env, d0, engine.ActInput{Action: "yeu-cau-bo-sung", Actor: "chi"}, wtAt(2026, 3, 2, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err = engine.Step(env, wtApply(d0, dec), engine.ActInput{Action: "nhan-bo-sung", Actor: "chi"}, wtAt(2026, 3, 3, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dec.Notifications) != 1 || !slices.Equal(dec.Notifications[0].To, []string{"binh", "chi", "dung"}) {
+		t.Errorf("rule: the handover goes to the unit's active officers, not its admin nor a leaver; %+v", dec.Notifications)
+	}
 }

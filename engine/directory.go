@@ -181,6 +181,21 @@ func (d *Directory) Members(unit string) []string {
 	return out
 }
 
+// Officers returns the ids of the people of unit who may act on its
+// dossiers, sorted: active, with the officer or head role. Notices that
+// ask for action go to them, never to an admin or viewer who merely
+// belongs to the unit, nor to someone who has left.
+func (d *Directory) Officers(unit string) []string {
+	var out []string
+	for _, p := range d.people {
+		if p.Active && p.InUnit(unit) && (p.HasRole(RoleOfficer) || p.HasRole(RoleHead)) {
+			out = append(out, p.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Head returns the head of unit, resolved now (not at definition time).
 func (d *Directory) Head(unit string) (string, bool) {
 	u, ok := d.units[unit]

@@ -354,7 +354,8 @@ func copyInputs(in map[string]string) map[string]string {
 	return out
 }
 
-// handover tells the members of the newly responsible unit.
+// handover tells the officers of the newly responsible unit (never an
+// admin or a viewer who merely belongs to it).
 func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
 	st, _ := env.Procedure.State(d.State)
 	data := map[string]string{
@@ -369,7 +370,7 @@ func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
 	}
 	return Notification{
 		ID:      fmt.Sprintf("%s/%d/handover", d.Code, seq),
-		Dossier: d.Code, Kind: "handover", To: env.Directory.Members(d.Unit),
+		Dossier: d.Code, Kind: "handover", To: env.Directory.Officers(d.Unit),
 		At: now, Data: data, Status: NotificationPending, NextAttempt: now,
 	}
 }

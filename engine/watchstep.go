@@ -72,15 +72,15 @@ func sameInstant(a, b *time.Time) bool {
 // directory now, so that a new unit head gets today's escalations:
 //
 //   - a reminder (NotifyAssignee) goes to the step's assignee while they
-//     are an active member of the acting unit, to the unit's members when
-//     nobody is assigned;
+//     are an active member of the acting unit, to the unit's officers
+//     (Directory.Officers) when nobody is assigned;
 //   - the apology notice goes to the people who may fire the apology
 //     action in the dossier's current state (Available): never to an
 //     admin or a viewer who is not an officer, nor to a unit that cannot
 //     act on it;
 //   - NotifyUnitHead goes to the head of the acting unit, a unit id to
-//     that unit's head. A unit without a head falls back to its members,
-//     so that the notice still reaches someone who can act.
+//     that unit's head. A unit without a head falls back to its
+//     officers, so that the notice still reaches someone who can act.
 func Recipients(env Env, d *Dossier, a Alarm) []string {
 	dir := env.Directory
 	if a.Kind == NoteApologyDue {
@@ -95,7 +95,7 @@ func Recipients(env Env, d *Dossier, a Alarm) []string {
 		if p, ok := dir.Person(d.Assignee); ok && p.Active && p.InUnit(d.Unit) {
 			return []string{p.ID}
 		}
-		return dir.Members(d.Unit)
+		return dir.Officers(d.Unit)
 	case NotifyUnitHead:
 		return headOrMembers(dir, d.Unit)
 	default:
@@ -130,7 +130,7 @@ func headOrMembers(dir *Directory, unit string) []string {
 	if h, ok := dir.Head(unit); ok {
 		return []string{h}
 	}
-	return dir.Members(unit)
+	return dir.Officers(unit)
 }
 
 // alarmNotification builds the notification of alarm a on d, decided at
