@@ -100,7 +100,13 @@ func (w *web) inbox(q *req) error {
 	v := w.listView(q, pg)
 	v.View = view
 	v.ShowUnit = view != viewMine
-	for _, t := range []struct{ view, label string }{{viewMine, "view_mine"}, {viewReceived, "view_received"}, {viewSupplement, "view_supplement"}} {
+	// The desk's views are offered to those who receive: an office
+	// officer would find them always empty.
+	tabs := []struct{ view, label string }{{viewMine, "view_mine"}, {viewReceived, "view_received"}, {viewSupplement, "view_supplement"}}
+	if !auth.CanReceive(q.person, w.s.eng.Catalog) && view == viewMine {
+		tabs = nil
+	}
+	for _, t := range tabs {
 		u := "/inbox"
 		if t.view != viewMine {
 			u += "?view=" + t.view
