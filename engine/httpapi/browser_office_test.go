@@ -41,7 +41,7 @@ func withdrawProcedure() *engine.Procedure {
 func TestBrowserOffice(t *testing.T) {
 	exe := chromium(t)
 	b := setup(t, setupOpts{procs: []*engine.Procedure{withdrawProcedure()}})
-	for _, p := range []string{receiver, officer, Leader} {
+	for _, p := range []string{receiver, officer, head, Leader} {
 		if err := b.auth.SetPassword(context.Background(), p, testPassword); err != nil {
 			t.Fatal(err)
 		}
@@ -198,6 +198,20 @@ func TestBrowserOffice(t *testing.T) {
 	}
 	step("inbox as officer", chromedp.Navigate(url+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`tr[data-code="`+transferred.Code+`"] small.assignee`)))
 	both("o07-officer-inbox")
+	signOut()
+
+	// The office head reassigns the step to another officer, by name.
+	signIn(head)
+	step("dossier as head",
+		chromedp.Navigate(url+"/dossiers/"+transferred.Code),
+		chromedp.WaitVisible(chromedp.CSS(`#assignee`)),
+		chromedp.SetValue(chromedp.CSS(`#assignee`), enginetest.Officer2),
+		chromedp.Click(chromedp.CSS(`button[data-assign="head"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if who := text("span.assignee strong"); who != "Lê Thị Hai" {
+		t.Errorf("assignee after the head's reassignment %q, want Lê Thị Hai", who)
+	}
+	both("o07b-head-reassigned")
 	signOut()
 
 	// The leader opens a dossier at the desk and sees every unit.
