@@ -438,7 +438,18 @@ func (s *Server) inboxPage(r *http.Request, p *engine.Person) (Page, string, err
 	var pg Page
 	switch view {
 	case viewReceived:
+		// Open by default; status=finished or all for what the desk
+		// received and the office has since finished.
 		q := engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+		switch st := r.URL.Query().Get("status"); st {
+		case "", "open":
+		case "finished":
+			q.Status = []engine.Status{engine.StatusFinished}
+		case "all":
+			q.Status = nil
+		default:
+			return Page{}, view, &engine.InvalidInputError{Field: "status", Reason: "want open, finished or all"}
+		}
 		pg, err = s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
 			return s.eng.Received(ctx, p, q)
 		})

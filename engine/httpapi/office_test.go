@@ -33,6 +33,7 @@ func TestInboxViews(t *testing.T) {
 	moved := b.receive("Chuyển Đi", "chuyen")
 	waiting := b.receive("Chờ Bổ Sung", "chuyen", "yeu_cau_bo_sung")
 	atDesk := b.receive("Ở Một Cửa")
+	done := b.receive("Đã Xong", "chuyen", "trinh", "ky", "tra")
 	for _, c := range []struct {
 		rule, who, view string
 		want            []string
@@ -40,6 +41,8 @@ func TestInboxViews(t *testing.T) {
 		{"the desk's own inbox holds what is at the desk", receiver, "", []string{atDesk.Code}},
 		{"the desk sees every open dossier it received, wherever it is", receiver, "received", []string{atDesk.Code, moved.Code, waiting.Code}},
 		{"the desk's supplement queue holds the dossier waiting for the citizen", receiver, "supplement", []string{waiting.Code}},
+		{"the desk finds what it received and the office finished", receiver, "received&status=finished", []string{done.Code}},
+		{"the desk lists everything it received", receiver, "received&status=all", []string{atDesk.Code, moved.Code, waiting.Code, done.Code}},
 		{"the office did not receive anything", officer, "received", nil},
 		{"the office has no supplement queue", officer, "supplement", nil},
 	} {
