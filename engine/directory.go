@@ -12,6 +12,7 @@ type Role string
 const (
 	RoleOfficer Role = "officer" // acts on steps of their own units
 	RoleHead    Role = "head"    // sees their units, gets escalations and digests
+	RoleLeader  Role = "leader"  // the agency's leadership: sees every dossier and the agency's figures
 	RoleAdmin   Role = "admin"   // manages procedures, sees everything
 	RoleViewer  Role = "viewer"  // reads everything, acts on nothing
 )
@@ -29,6 +30,9 @@ type Unit struct {
 	Head string
 	// Email is the unit's shared mailbox, if any.
 	Email string
+	// Leadership marks the agency's leadership (lãnh đạo UBND): its head,
+	// and people with the head role in it, lead the agency (Person.Leads).
+	Leadership bool
 }
 
 // Person is someone who signs in and acts.
@@ -39,6 +43,17 @@ type Person struct {
 	Units  []string
 	Roles  []Role
 	Active bool
+
+	// leads is set by NewDirectory for the heads of a leadership unit,
+	// whose role in the file says only "head".
+	leads bool
+}
+
+// Leads reports whether p leads the agency: the leader role, or the head
+// of a unit marked as the agency's leadership (the commune chairman and
+// deputies). Leaders see every dossier and the whole agency's figures.
+func (p *Person) Leads() bool {
+	return p != nil && (p.HasRole(RoleLeader) || p.leads)
 }
 
 // HasRole reports whether p holds r.
@@ -103,6 +118,14 @@ func NewDirectory(units []Unit, people []Person) (*Directory, error) {
 			}
 		}
 	}
+	for _, p := range d.people {
+		for _, id := range p.Units {
+			u := d.units[id]
+			if u.Leadership && (u.Head == p.ID || p.HasRole(RoleHead)) {
+				p.leads = true
+			}
+		}
+	}
 	return d, nil
 }
 
@@ -151,6 +174,21 @@ func (d *Directory) Members(unit string) []string {
 	var out []string
 	for _, p := range d.people {
 		if p.InUnit(unit) {
+			out = append(out, p.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Officers returns the ids of the people of unit who may act on its
+// dossiers, sorted: active, with the officer or head role. Notices that
+// ask for action go to them, never to an admin or viewer who merely
+// belongs to the unit, nor to someone who has left.
+func (d *Directory) Officers(unit string) []string {
+	var out []string
+	for _, p := range d.people {
+		if p.Active && p.InUnit(unit) && (p.HasRole(RoleOfficer) || p.HasRole(RoleHead)) {
 			out = append(out, p.ID)
 		}
 	}

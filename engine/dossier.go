@@ -85,6 +85,12 @@ type Dossier struct {
 	// budget's end, nil when the state has no budget.
 	StepStartedAt time.Time  `json:"step_started_at" bson:"step_started_at"`
 	StepDueAt     *time.Time `json:"step_due_at,omitempty" bson:"step_due_at,omitempty"`
+	// Assignee is the officer the current step is assigned to, named by
+	// the unit head or who took it ("Nhận xử lý"); empty while the whole
+	// unit holds it. Leaving the state clears it: the next step is the
+	// next unit's to hand out. It lives in the dossier document, so both
+	// stores keep it without a schema change.
+	Assignee string `json:"assignee,omitempty" bson:"assignee,omitempty"`
 	// StepVisit counts state entries; a new visit re-arms the ladder.
 	StepVisit  int        `json:"step_visit" bson:"step_visit"`
 	FinishedAt *time.Time `json:"finished_at,omitempty" bson:"finished_at,omitempty"`

@@ -65,6 +65,11 @@ func (e *UnknownActionError) ErrorCode() Code { return EINVALID }
 type NotAllowedError struct {
 	Action string
 	State  string
+	// ActionName, StepName and StepNameEN, when set, name the action and
+	// the step the dossier is at for people: a stale page's action is
+	// told where the dossier now is, not its ids.
+	ActionName, ActionNameEN string
+	StepName, StepNameEN     string
 }
 
 func (e *NotAllowedError) Error() string {

@@ -56,6 +56,14 @@ func (e *UnknownActionError) Message(lang string) string {
 
 // Message implements Localized.
 func (e *NotAllowedError) Message(lang string) string {
+	if e.StepName != "" {
+		action, step := orID(e.ActionName, e.Action), e.StepName
+		if lang == "en" {
+			action, step = orID(e.ActionNameEN, action), orID(e.StepNameEN, step)
+			return fmt.Sprintf("“%s” can no longer be done: the dossier is now at the step “%s”. Check the dossier before acting.", action, step)
+		}
+		return fmt.Sprintf("Không thể “%s”: hồ sơ hiện đang ở bước “%s”. Hãy xem lại hồ sơ trước khi thao tác.", action, step)
+	}
 	if lang == "en" {
 		return fmt.Sprintf("Action %q is not allowed in state %q", e.Action, e.State)
 	}
@@ -176,4 +184,12 @@ func (e *SchemaTooNewError) Message(lang string) string {
 		return fmt.Sprintf("The %s data was written by a newer motcua (schema %d, this one knows %d): run that version or a later one", e.Store, e.Have, e.Know)
 	}
 	return fmt.Sprintf("Dữ liệu %s do một phiên bản motcua mới hơn ghi (lược đồ %d, bản này chỉ biết đến %d): hãy chạy phiên bản đó hoặc mới hơn", e.Store, e.Have, e.Know)
+}
+
+// orID is name, or id when the name is empty.
+func orID(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
 }

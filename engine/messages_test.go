@@ -17,6 +17,8 @@ func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
 	}{
 		{"an unknown dossier names what is missing", &engine.NotFoundError{What: "dossier", ID: "X-1"}, `Không tìm thấy hồ sơ "X-1"`, `dossier "X-1" not found`},
 		{"an action from the wrong state names both", &engine.NotAllowedError{Action: "ky", State: "tiep-nhan"}, `Không thể thực hiện "ky" khi hồ sơ ở bước "tiep-nhan"`, `Action "ky" is not allowed in state "tiep-nhan"`},
+		{"a stale action names the step where the dossier now is, in words", &engine.NotAllowedError{Action: "ky", State: "tra", ActionName: "Ký duyệt", ActionNameEN: "Sign", StepName: "Trả kết quả", StepNameEN: "Returning"},
+			"Không thể “Ký duyệt”: hồ sơ hiện đang ở bước “Trả kết quả”. Hãy xem lại hồ sơ trước khi thao tác.", "“Sign” can no longer be done: the dossier is now at the step “Returning”. Check the dossier before acting."},
 		{"an officer of another unit is told who may act", &engine.ForbiddenError{Person: "ha", Units: []string{"mot-cua"}}, "ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện", "ha may not act here: only members of mot-cua may"},
 		{"missing inputs are listed", &engine.MissingInputError{Action: "tu-choi", Inputs: []string{"reason"}}, `Thao tác "tu-choi" cần nhập: reason`, `Action "tu-choi" requires: reason`},
 		{"the apology letter's once-only rule is explained", &engine.LimitReachedError{Action: "xin-loi", Max: 1}, `Thao tác "xin-loi" chỉ được dùng tối đa 1 lần cho mỗi hồ sơ`, `Action "xin-loi" may be used at most 1 time(s) per dossier`},

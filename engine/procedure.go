@@ -425,3 +425,45 @@ func (c *Catalog) Latest() []*Procedure {
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
+
+// EndsOrSendsBack reports whether a, fired by a person, ends the dossier
+// without the result asked for (a final state refused or withdrawn) or
+// sends it back to an earlier step (a target defined before every
+// state it fires from; waits for the citizen aside, their return is the
+// way forward). Such actions must require a "reason" (procedures lint),
+// and the pages ask for confirmation before firing them. System actions
+// (the watch's timeouts) are neither.
+func (p *Procedure) EndsOrSendsBack(a *Action) bool {
+	if a == nil || a.System || a.To == "" {
+		return false
+	}
+	// The procedure linter asks before Index has run: look states up in
+	// the list, not the index.
+	pos := map[string]int{}
+	for i, s := range p.States {
+		pos[s.ID] = i
+	}
+	ti, ok := pos[a.To]
+	if !ok {
+		return false
+	}
+	to := p.States[ti]
+	if to.IsFinal() {
+		return to.Final == OutcomeRefused || to.Final == OutcomeWithdrawn
+	}
+	if to.IsWaiting() {
+		return false
+	}
+	back := false
+	for _, f := range a.From {
+		fi, ok := pos[f]
+		if !ok || p.States[fi].IsWaiting() {
+			continue
+		}
+		if ti >= fi {
+			return false
+		}
+		back = true
+	}
+	return back
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -10,20 +11,24 @@ import (
 // the metrics and the reports ask the engine, never the store. The rules
 // are pure functions of the person and the dossier:
 //
-//	role     reads                             lists
-//	officer  dossiers of their units           dossiers now with their units
-//	head     dossiers of their units           dossiers now with their units
-//	admin    all                               all
-//	viewer   all                               all
+//	role            reads                        lists (inbox)                 figures
+//	officer         dossiers of their units      dossiers now with their units —
+//	head            dossiers of their units      dossiers now with their units their units'
+//	leader          all                          all                           the agency's
+//	admin, viewer   all                          all                           the agency's
 //
 // "Of their units" means the dossier is, or was, with one of the person's
 // units (current unit, receiving unit, or any handover row): a desk
 // officer still reads the dossier they received while an office works on
-// it.
+// it, and finds it in the list of what the desk received (Received) and,
+// while it waits for the citizen, in the desk's supplement queue
+// (SupplementQueue). A leader is the leader role or the head of a unit
+// marked as the agency's leadership (Person.Leads).
 
-// ReadsAll reports whether p may read every dossier (admins, viewers).
+// ReadsAll reports whether p may read every dossier (leaders, admins,
+// viewers).
 func ReadsAll(p *Person) bool {
-	return p.HasRole(RoleAdmin) || p.HasRole(RoleViewer)
+	return p != nil && (p.HasRole(RoleAdmin) || p.HasRole(RoleViewer) || p.Leads())
 }
 
 // CanRead reports whether p may read dossier d; nobody (nil) reads
@@ -75,16 +80,6 @@ func (e *ReadForbiddenError) Error() string {
 // ErrorCode implements the application error code interface.
 func (e *ReadForbiddenError) ErrorCode() Code { return EFORBIDDEN }
 
-// Message implements Localized. It names neither the person nor the
-// code: the reader knows both, and a refusal must not confirm to anyone
-// else whose dossier it is.
-func (e *ReadForbiddenError) Message(lang string) string {
-	if lang == "en" {
-		return "You may not read another unit's dossier."
-	}
-	return "Bạn không được xem hồ sơ của đơn vị khác."
-}
-
 // Get returns the dossier with code as the system reads it, whoever it
 // belongs to: for the deadline watch, the public lookup (which shows only
 // what the public may see) and the command line. A missing dossier is a
@@ -135,6 +130,67 @@ func (e *Engine) List(ctx context.Context, reader *Person, q Query) ([]*Dossier,
 	return e.Store.List(ctx, q)
 }
 
+// Received returns one page of the dossiers matching q that one of
+// reader's units received, wherever they are now: the desk's view of
+// what it handed on. q.Units is ignored (the receiving unit is the
+// filter); q's offset and limit page the result. A reader without units
+// gets none.
+//
+// The stores index the responsible unit, not the receiving one, so the
+// filter runs here over q's other conditions: cheap with a reception
+// range or a status, a walk of every dossier without. A store index on
+// receiving_unit is the remedy when desks keep years of dossiers open.
+func (e *Engine) Received(ctx context.Context, reader *Person, q Query) ([]*Dossier, error) {
+	if reader == nil || len(reader.Units) == 0 {
+		return nil, nil
+	}
+	return e.filtered(ctx, q, func(d *Dossier) bool { return reader.InUnit(d.ReceivingUnit) })
+}
+
+// SupplementQueue returns one page of the dossiers waiting for the
+// citizen (paused, in a state that waits for the applicant) that one of
+// reader's units received: the desk's "Chờ bổ sung" queue, from which it
+// records the supplement. A waiting dossier is with no unit, so no inbox
+// would show it. q.Status and q.Units are ignored.
+func (e *Engine) SupplementQueue(ctx context.Context, reader *Person, q Query) ([]*Dossier, error) {
+	if reader == nil || len(reader.Units) == 0 {
+		return nil, nil
+	}
+	q.Status = []Status{StatusPaused}
+	return e.filtered(ctx, q, func(d *Dossier) bool {
+		return d.Status == StatusPaused && d.Unit == "" && reader.InUnit(d.ReceivingUnit)
+	})
+}
+
+// errPageFull stops a filtered scan once its page is full.
+var errPageFull = errors.New("page full")
+
+// filtered pages through the dossiers matching q (units aside) that keep
+// accepts, in q's order.
+func (e *Engine) filtered(ctx context.Context, q Query, keep func(*Dossier) bool) ([]*Dossier, error) {
+	skip, limit := max(q.Offset, 0), q.Limit
+	q.Units, q.Offset, q.Limit = nil, 0, 0
+	var out []*Dossier
+	err := e.Store.Scan(ctx, q, func(d *Dossier) error {
+		if !keep(d) {
+			return nil
+		}
+		if skip > 0 {
+			skip--
+			return nil
+		}
+		out = append(out, d)
+		if limit > 0 && len(out) >= limit {
+			return errPageFull
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Scan streams every dossier matching q to fn, as the system reads them:
 // for reports and metrics, which count what no single person may read.
 // It makes the Engine a report.Source.
@@ -178,4 +234,13 @@ func (e *Engine) replayReception(ctx context.Context, in ReceiveInput) (*Dossier
 		return nil, &DuplicateError{Key: in.IdempotencyKey}
 	}
 	return d, nil
+}
+
+// Message implements Localized: the reader is told the dossier is not
+// theirs to read, in plain words.
+func (e *ReadForbiddenError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Dossier %s is not one of your units' dossiers: it was never received by, nor handed to, your units.", e.Code)
+	}
+	return fmt.Sprintf("Hồ sơ %s không thuộc đơn vị của bạn: đơn vị bạn chưa từng tiếp nhận hay xử lý hồ sơ này.", e.Code)
 }

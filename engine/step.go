@@ -162,7 +162,11 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 		return nil, &UnknownActionError{Procedure: p.Key(), Action: in.Action}
 	}
 	if !a.AllowedFrom(d.State) {
-		return nil, &NotAllowedError{Action: a.ID, State: d.State}
+		e := &NotAllowedError{Action: a.ID, State: d.State, ActionName: a.Name, ActionNameEN: a.NameEN}
+		if st, ok := p.State(d.State); ok {
+			e.StepName, e.StepNameEN = orID(st.Name, st.ID), st.NameEN
+		}
+		return nil, e
 	}
 	from, _ := p.State(d.State)
 	if in.Actor != ActorSystem {
@@ -226,6 +230,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 			row.StepResult = Judge(now, *d.StepDueAt, cal)
 		}
 		nd.State, nd.Unit = to.ID, to.Unit
+		nd.Assignee = ""
 		nd.StepStartedAt = now
 		nd.StepVisit++
 		nd.StepDueAt = nil
@@ -361,7 +366,8 @@ func copyInputs(in map[string]string) map[string]string {
 	return out
 }
 
-// handover tells the members of the newly responsible unit.
+// handover tells the officers of the newly responsible unit (never an
+// admin or a viewer who merely belongs to it).
 func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
 	st, _ := env.Procedure.State(d.State)
 	data := map[string]string{
@@ -376,7 +382,7 @@ func handover(env Env, d *Dossier, seq int, now time.Time) Notification {
 	}
 	return Notification{
 		ID:      fmt.Sprintf("%s/%d/handover", d.Code, seq),
-		Dossier: d.Code, Kind: "handover", To: env.Directory.Members(d.Unit),
+		Dossier: d.Code, Kind: "handover", To: env.Directory.Officers(d.Unit),
 		At: now, Data: data, Status: NotificationPending, NextAttempt: now,
 	}
 }

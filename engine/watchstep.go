@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -68,20 +69,33 @@ func sameInstant(a, b *time.Time) bool {
 }
 
 // Recipients returns the person ids an alarm notifies, resolved from the
-// directory now, so that a new unit head gets today's escalations: the
-// acting unit's members for a reminder or the apology notice, the head of
-// the acting unit for NotifyUnitHead, the head of the named unit
-// otherwise. A unit without a head falls back to its members, so that the
-// notice still reaches someone who can act.
+// directory now, so that a new unit head gets today's escalations:
+//
+//   - a reminder (NotifyAssignee) goes to the step's assignee while they
+//     are an active member of the acting unit, to the unit's officers
+//     (Directory.Officers) when nobody is assigned;
+//   - the apology notice goes to the people who may fire the apology
+//     action in the dossier's current state (Available): never to an
+//     admin or a viewer who is not an officer, nor to a unit that cannot
+//     act on it;
+//   - NotifyUnitHead goes to the head of the acting unit, a unit id to
+//     that unit's head. A unit without a head falls back to its
+//     officers, so that the notice still reaches someone who can act.
 func Recipients(env Env, d *Dossier, a Alarm) []string {
 	dir := env.Directory
+	if a.Kind == NoteApologyDue {
+		return mayApologise(env, d)
+	}
 	target := NotifyAssignee
 	if a.Rung != nil && a.Rung.Notify != "" {
 		target = a.Rung.Notify
 	}
 	switch target {
 	case NotifyAssignee:
-		return dir.Members(d.Unit)
+		if p, ok := dir.Person(d.Assignee); ok && p.Active && p.InUnit(d.Unit) {
+			return []string{p.ID}
+		}
+		return dir.Officers(d.Unit)
 	case NotifyUnitHead:
 		return headOrMembers(dir, d.Unit)
 	default:
@@ -89,11 +103,34 @@ func Recipients(env Env, d *Dossier, a Alarm) []string {
 	}
 }
 
+// mayApologise returns, sorted, the officers and heads who may fire the
+// procedure's apology (reappoint) action on d now.
+func mayApologise(env Env, d *Dossier) []string {
+	ra, ok := reappointAction(env.Procedure)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range env.Directory.People() {
+		if !p.HasRole(RoleOfficer) && !p.HasRole(RoleHead) {
+			continue
+		}
+		for _, a := range Available(env.Procedure, d, p) {
+			if a == ra {
+				out = append(out, p.ID)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func headOrMembers(dir *Directory, unit string) []string {
 	if h, ok := dir.Head(unit); ok {
 		return []string{h}
 	}
-	return dir.Members(unit)
+	return dir.Officers(unit)
 }
 
 // alarmNotification builds the notification of alarm a on d, decided at

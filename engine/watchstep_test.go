@@ -77,9 +77,9 @@ func wtDirectory(t testing.TB, phongHead string) *engine.Directory {
 		{ID: "lanh-dao", Name: "Lãnh đạo UBND", Head: "chu-tich"},
 	}
 	people := []engine.Person{
-		{ID: "binh", Name: "Trần Bình", Email: "binh@example.vn", Units: []string{"phong"}, Active: true},
-		{ID: "chi", Name: "Lê Chi", Email: "chi@example.vn", Units: []string{"phong"}, Active: true},
-		{ID: "dung", Name: "Phạm Dũng", Email: "dung@example.vn", Units: []string{"phong"}, Active: true},
+		{ID: "binh", Name: "Trần Bình", Email: "binh@example.vn", Units: []string{"phong"}, Roles: []engine.Role{engine.RoleHead, engine.RoleOfficer}, Active: true},
+		{ID: "chi", Name: "Lê Chi", Email: "chi@example.vn", Units: []string{"phong"}, Roles: []engine.Role{engine.RoleOfficer}, Active: true},
+		{ID: "dung", Name: "Phạm Dũng", Email: "dung@example.vn", Units: []string{"phong"}, Roles: []engine.Role{engine.RoleOfficer}, Active: true},
 		{ID: "chu-tich", Name: "Nguyễn Chủ Tịch", Email: "ct@example.vn", Units: []string{"lanh-dao"}, Active: true},
 	}
 	d, err := engine.NewDirectory(units, people)

@@ -169,3 +169,67 @@ func TestPetitionsMarkForwarding(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogAsksReasons: in the catalog, every action that ends a
+// dossier without its result or sends it back requires a reason, so the
+// core refuses it without one (issue 11: one click on "Rút yêu cầu"
+// ended a dossier for good), and the leadership unit of the demo
+// directory is marked so that its head sees the commune's dossiers.
+func TestCatalogAsksReasons(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, f := range catalogFiles(t) {
+		p, err := LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range p.Actions {
+			if !p.EndsOrSendsBack(a) {
+				continue
+			}
+			n++
+			found := false
+			for _, r := range a.Requires {
+				found = found || r == "reason"
+			}
+			if !found {
+				t.Errorf("%s: action %q ends the dossier or sends it back without requires: [reason]", filepath.Base(f), a.ID)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d actions that end or send back, want every withdraw and send_back of the catalog", n)
+	}
+	dir, err := LoadDirectory("../examples/directory.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chair, _ := dir.Person("dang-van-quang"); !chair.Leads() {
+		t.Errorf("the commune chairman, head of the leadership unit, does not lead the agency")
+	}
+	if head, _ := dir.Person("pham-thi-hoa"); head.Leads() {
+		t.Errorf("an office head leads the agency")
+	}
+}
+
+// TestCatalogSpeaksEnglish: English pages name every state and action of
+// the catalog in English (name_en), not in Vietnamese.
+func TestCatalogSpeaksEnglish(t *testing.T) {
+	t.Parallel()
+	for _, f := range catalogFiles(t) {
+		p, err := LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.States {
+			if s.NameEN == "" {
+				t.Errorf("%s: state %q has no name_en", filepath.Base(f), s.ID)
+			}
+		}
+		for _, a := range p.Actions {
+			if a.NameEN == "" {
+				t.Errorf("%s: action %q has no name_en", filepath.Base(f), a.ID)
+			}
+		}
+	}
+}

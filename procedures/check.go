@@ -62,6 +62,9 @@ func (d *decoder) check(s *source, dir *engine.Directory) {
 				d.errorf(src.to, "action %q: to state %q is not defined", a.ID, a.To)
 			}
 		}
+		if a.ID == engine.ActionAssign {
+			d.errorf(src.id, "action id %q is reserved for the engine's assignment rows", a.ID)
+		}
 		if dir != nil {
 			for j, u := range a.By {
 				if _, ok := dir.Unit(u); !ok {

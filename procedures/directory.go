@@ -25,6 +25,7 @@ func LoadDirectory(path string) (*engine.Directory, error) {
 //	place: Thử Nghiệm                # optional: the place of the date line
 //	units:
 //	  - {id: mot-cua, name: Bộ phận Một cửa, code: UBND-XA, head: truong-bp-mot-cua}
+//	  - {id: lanh-dao, name: Lãnh đạo UBND xã, head: chu-tich, leadership: true}
 //	people:
 //	  - {id: truong-bp-mot-cua, name: ..., email: ..., units: [mot-cua], roles: [head]}
 //
@@ -51,12 +52,13 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 				var u engine.Unit
 				var idNode *yaml.Node
 				d.mapping(it, "unit", fields{
-					"id":      func(_, v *yaml.Node) { idNode = v; u.ID, _ = d.id(v, "unit id", refPattern) },
-					"name":    func(_, v *yaml.Node) { u.Name, _ = d.nonEmpty(v, "name") },
-					"name_en": func(_, v *yaml.Node) { u.NameEN, _ = d.str(v, "name_en") },
-					"code":    func(_, v *yaml.Node) { u.Code, _ = d.id(v, "unit code", unitCodePattern) },
-					"head":    func(_, v *yaml.Node) { u.Head, _ = d.nonEmpty(v, "head"); headRefs = append(headRefs, v) },
-					"email":   func(_, v *yaml.Node) { u.Email = d.email(v) },
+					"id":         func(_, v *yaml.Node) { idNode = v; u.ID, _ = d.id(v, "unit id", refPattern) },
+					"name":       func(_, v *yaml.Node) { u.Name, _ = d.nonEmpty(v, "name") },
+					"name_en":    func(_, v *yaml.Node) { u.NameEN, _ = d.str(v, "name_en") },
+					"code":       func(_, v *yaml.Node) { u.Code, _ = d.id(v, "unit code", unitCodePattern) },
+					"head":       func(_, v *yaml.Node) { u.Head, _ = d.nonEmpty(v, "head"); headRefs = append(headRefs, v) },
+					"email":      func(_, v *yaml.Node) { u.Email = d.email(v) },
+					"leadership": func(_, v *yaml.Node) { u.Leadership, _ = d.boolean(v, "leadership") },
 				}, "id", "name")
 				if u.ID == "" {
 					continue
@@ -87,10 +89,10 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 						names, nodes := d.strs(v, "roles", true)
 						for i, r := range names {
 							switch engine.Role(r) {
-							case engine.RoleOfficer, engine.RoleHead, engine.RoleAdmin, engine.RoleViewer:
+							case engine.RoleOfficer, engine.RoleHead, engine.RoleLeader, engine.RoleAdmin, engine.RoleViewer:
 								p.Roles = append(p.Roles, engine.Role(r))
 							default:
-								d.errorf(nodes[i], "unknown role %q (want officer, head, admin or viewer)", r)
+								d.errorf(nodes[i], "unknown role %q (want officer, head, leader, admin or viewer)", r)
 							}
 						}
 					},

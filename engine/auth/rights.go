@@ -8,16 +8,20 @@ import "github.com/motcua/motcua/engine"
 // who may read what on every read (engine/read.go; the functions here
 // that answer it delegate); these add which roles may act at all.
 //
-//	role     read dossiers                     act / receive            manage
-//	officer  of their units                    steps of their units     —
-//	head     of their units                    steps of their units     —
-//	admin    all                               steps of their units     users, tokens, procedures
-//	viewer   all                               nothing                  —
+//	role     read dossiers        act / receive            figures            manage
+//	officer  of their units       steps of their units     —                  —
+//	head     of their units       steps of their units     their units'       —
+//	leader   all                  steps of their units     the agency's       —
+//	admin    all                  steps of their units     the agency's       users, tokens, procedures
+//	viewer   all                  nothing                  the agency's       —
 //
 // "Of their units" means the dossier is, or was, with one of the person's
 // units (current unit, receiving unit, or any handover row): a desk
 // officer still reads the dossier they received while an office works on
-// it. Lists and the inbox show dossiers currently with the person's units.
+// it. Lists and the inbox show dossiers currently with the person's units;
+// the desk also lists what it received and its supplement queue. A
+// leader is the leader role or the head of a unit marked as the agency's
+// leadership (engine.Person.Leads). TestRightsTable checks every cell.
 
 // ReadsAll reports whether p may read every dossier. The read rules
 // live in the engine (engine.ReadsAll), which applies them to every read.
@@ -32,9 +36,39 @@ func CanAct(p *engine.Person) bool {
 // CanManage reports whether p may manage users, tokens and procedures.
 func CanManage(p *engine.Person) bool { return p.HasRole(engine.RoleAdmin) }
 
-// CanSeeDashboard reports whether p may see unit statistics.
+// CanSeeDashboard reports whether p may see unit statistics: their
+// units' for a head, the agency's for those who read everything.
 func CanSeeDashboard(p *engine.Person) bool {
-	return p.HasRole(engine.RoleHead) || ReadsAll(p)
+	return p != nil && (p.HasRole(engine.RoleHead) || ReadsAll(p))
+}
+
+// SeesAgency reports whether p sees the whole agency's dashboard and
+// reports (leaders, admins, viewers).
+func SeesAgency(p *engine.Person) bool { return ReadsAll(p) }
+
+// FigureUnits returns the units whose figures p sees on the dashboard
+// and in /api/v1/reports: all for SeesAgency, a head's own units
+// otherwise, none for others.
+func FigureUnits(p *engine.Person) (units []string, all bool) {
+	switch {
+	case SeesAgency(p):
+		return nil, true
+	case p != nil && p.HasRole(engine.RoleHead):
+		return append([]string(nil), p.Units...), false
+	}
+	return nil, false
+}
+
+// CanActOn reports whether p may fire some action on d now under proc:
+// a role that acts, and an action the engine would accept from p.
+func CanActOn(p *engine.Person, proc *engine.Procedure, d *engine.Dossier) bool {
+	return p != nil && CanAct(p) && len(engine.Available(proc, d, p)) > 0
+}
+
+// CanReceive reports whether p may receive dossiers under some procedure
+// of cat: the reception menu is shown only to them.
+func CanReceive(p *engine.Person, cat *engine.Catalog) bool {
+	return p != nil && CanAct(p) && len(cat.Receivable(p)) > 0
 }
 
 // CanRead reports whether p may read dossier d (engine.CanRead).

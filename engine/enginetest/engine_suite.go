@@ -29,6 +29,7 @@ func RunEngineSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts
 		{"RetriedReceptionReturnsTheFirstDossier", false, testEngineIdempotentReceive},
 		{"ReceivedDossierIsWatched", false, testEngineWatched},
 		{"RecomputeOpenFollowsANewCalendar", false, testEngineRecompute},
+		{"AssigneeIsStoredAndClearedOnHandover", false, testEngineAssignee},
 		{"Concurrency/ActionsOnOneDossierLoseNoRow", true, testEngineConcurrentActs},
 		{"Concurrency/ReceptionsNeverShareACode", true, testEngineConcurrentReceive},
 		{"Concurrency/RetriedActionRacingIsAppliedOnce", true, testEngineConcurrentRetry},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
+	"github.com/motcua/motcua/engine/report"
 )
 
 // Paging defaults and bounds of lists.
@@ -25,6 +26,7 @@ func (s *Server) routesAPI() error {
 	s.handle("GET", "/dossiers", signedIn, s.apiList)
 	s.handle("GET", "/dossiers/{code}", signedIn, s.apiDossier)
 	s.handle("POST", "/dossiers/{code}/actions/{action}", signedIn, s.apiAct)
+	s.handle("POST", "/dossiers/{code}/assign", signedIn, s.apiAssign)
 	s.handle("GET", "/inbox", signedIn, s.apiInbox)
 	s.handle("GET", "/procedures", signedIn, s.apiProcedures)
 	s.handle("GET", "/procedures/{code}", signedIn, s.apiProcedure)
@@ -41,13 +43,18 @@ func (s *Server) routesAPI() error {
 				err = errorf(engine.EUNAUTHORIZED, "Cần đăng nhập.", "Sign-in required.")
 			}
 			if err == nil && !auth.CanSeeDashboard(p) {
-				err = errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo đơn vị, quản trị và theo dõi được xem báo cáo.", "Only unit heads, admins and viewers may see reports.")
+				err = errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo cơ quan, lãnh đạo đơn vị, quản trị và theo dõi được xem báo cáo.", "Only leaders, unit heads, admins and viewers may see reports.")
 			}
 			if err != nil {
 				s.writeError(w, r, err)
 				return
 			}
-			s.cfg.Reports.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), personKey, p)))
+			ctx := context.WithValue(r.Context(), personKey, p)
+			// A unit head's report holds their units' rows only.
+			if units, all := auth.FigureUnits(p); !all {
+				ctx = report.WithScope(ctx, units)
+			}
+			s.cfg.Reports.ServeHTTP(w, r.WithContext(ctx))
 		})))
 	}
 	s.mux.Handle("GET /metrics", s.metrics.Handler())
@@ -258,6 +265,40 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request, p *engine.Person
 	return s.writeDossier(w, r, d, p)
 }
 
+// assignRequest names the officer a step is assigned to; empty: the
+// caller takes it.
+type assignRequest struct {
+	Assignee string `json:"assignee"`
+}
+
+// apiAssign assigns the current step of a dossier (engine.Engine.Assign):
+// a unit head to a named officer, an officer to themself.
+func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	var req assignRequest
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
+			return err
+		}
+	}
+	expect, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	if _, err := s.readable(r, p, code); err != nil {
+		return err
+	}
+	who := strings.TrimSpace(req.Assignee)
+	if who == "" {
+		who = p.ID
+	}
+	d, err := s.eng.Assign(r.Context(), code, p.ID, who, expect)
+	if err != nil {
+		return err
+	}
+	return s.writeDossier(w, r, d, p)
+}
+
 func paging(r *http.Request) (page, per int, err error) {
 	page, per = 1, defaultPerPage
 	q := r.URL.Query()
@@ -319,12 +360,20 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 
 // page reads one page of q as p may list it (engine.List).
 func (s *Server) page(r *http.Request, p *engine.Person, q engine.Query) (Page, error) {
+	return s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+		return s.eng.List(ctx, p, q)
+	})
+}
+
+// pageFrom reads one page of q through list, which applies the reader's
+// rights.
+func (s *Server) pageFrom(r *http.Request, q engine.Query, list func(context.Context, engine.Query) ([]*engine.Dossier, error)) (Page, error) {
 	page, per, err := paging(r)
 	if err != nil {
 		return Page{}, err
 	}
 	q.Offset, q.Limit = (page-1)*per, per+1
-	ds, err := s.eng.List(r.Context(), p, q)
+	ds, err := list(r.Context(), q)
 	if err != nil {
 		return Page{}, err
 	}
@@ -357,16 +406,67 @@ func (s *Server) inboxQuery(p *engine.Person) engine.Query {
 	return engine.Query{Units: append([]string(nil), p.Units...), Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
 }
 
-func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+// The inbox's views (?view=): what is now with the person's units (the
+// default), what their units received wherever it is now, and the
+// desk's supplement queue of dossiers waiting for the citizen.
+const (
+	viewMine       = ""
+	viewReceived   = "received"
+	viewSupplement = "supplement"
+)
+
+// inboxView reads and checks the view parameter.
+func inboxView(r *http.Request) (string, error) {
+	switch v := r.URL.Query().Get("view"); v {
+	case viewMine, "mine":
+		return viewMine, nil
+	case viewReceived, viewSupplement:
+		return v, nil
+	default:
+		return "", &engine.InvalidInputError{Field: "view", Reason: "want mine, received or supplement"}
+	}
+}
+
+// inboxPage reads one page of the inbox view asked for, as p may see it.
+func (s *Server) inboxPage(r *http.Request, p *engine.Person) (Page, string, error) {
+	view, err := inboxView(r)
+	if err != nil {
+		return Page{}, "", err
+	}
 	if len(p.Units) == 0 {
 		page, per, err := paging(r)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, Page{Items: []Summary{}, Page: page, PerPage: per})
-		return nil
+		return Page{Items: []Summary{}, Page: page, PerPage: per}, view, err
 	}
-	pg, err := s.page(r, p, s.inboxQuery(p))
+	var pg Page
+	switch view {
+	case viewReceived:
+		// Open by default; status=finished or all for what the desk
+		// received and the office has since finished.
+		q := engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+		switch st := r.URL.Query().Get("status"); st {
+		case "", "open":
+		case "finished":
+			q.Status = []engine.Status{engine.StatusFinished}
+		case "all":
+			q.Status = nil
+		default:
+			return Page{}, view, &engine.InvalidInputError{Field: "status", Reason: "want open, finished or all"}
+		}
+		pg, err = s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+			return s.eng.Received(ctx, p, q)
+		})
+	case viewSupplement:
+		pg, err = s.pageFrom(r, engine.Query{Now: s.now()}, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+			return s.eng.SupplementQueue(ctx, p, q)
+		})
+	default:
+		pg, err = s.page(r, p, s.inboxQuery(p))
+	}
+	return pg, view, err
+}
+
+func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	pg, _, err := s.inboxPage(r, p)
 	if err != nil {
 		return err
 	}

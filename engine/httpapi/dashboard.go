@@ -98,7 +98,7 @@ type dashboardView struct {
 
 func (w *web) dashboard(q *req) error {
 	if !auth.CanSeeDashboard(q.person) {
-		return errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo đơn vị, quản trị và theo dõi được xem tổng hợp.", "Only unit heads, admins and viewers may see the dashboard.")
+		return errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo cơ quan, lãnh đạo đơn vị, quản trị và theo dõi được xem tổng hợp.", "Only leaders, unit heads, admins and viewers may see the dashboard.")
 	}
 	ctx := q.r.Context()
 	eng := w.s.eng
@@ -106,8 +106,9 @@ func (w *web) dashboard(q *req) error {
 	loc := cal.Location()
 	now := w.s.now()
 	today := calendar.DateOf(now, loc)
-	// Heads see their units, admins and viewers all (auth.ListUnits).
-	units, all := auth.ListUnits(q.person)
+	// Heads see their units; leaders, admins and viewers the agency's
+	// (auth.FigureUnits).
+	units, all := auth.FigureUnits(q.person)
 	if all {
 		units = nil
 		for _, u := range eng.Directory.Units() {

@@ -26,6 +26,9 @@ import (
 const (
 	Admin  = "quan-tri"
 	Viewer = "theo-doi"
+	// Leader holds the leader role: the agency's leadership, who sees
+	// every dossier and the agency's figures.
+	Leader = "lanh-dao-co-quan"
 )
 
 // testDirectory is enginetest's sample directory plus an admin and a viewer.
@@ -43,6 +46,7 @@ func testDirectory(t testing.TB) *engine.Directory {
 	people = append(people,
 		engine.Person{ID: Admin, Name: "Quản Trị", Roles: []engine.Role{engine.RoleAdmin}, Active: true},
 		engine.Person{ID: Viewer, Name: "Theo Dõi", Roles: []engine.Role{engine.RoleViewer}, Active: true},
+		engine.Person{ID: Leader, Name: "Lãnh Đạo", Units: []string{enginetest.UnitLeader}, Roles: []engine.Role{engine.RoleLeader}, Active: true},
 	)
 	d, err := engine.NewDirectory(units, people)
 	if err != nil {

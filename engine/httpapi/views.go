@@ -25,6 +25,8 @@ type Summary struct {
 	StepDueAt     *time.Time     `json:"step_due_at,omitempty"`
 	Result        engine.Outcome `json:"result,omitempty"`
 	Version       int64          `json:"version"`
+	// Assignee is the officer the step is assigned to, if any.
+	Assignee string `json:"assignee,omitempty"`
 	// Overdue: unfinished and past the legal due instant. DueToday: due
 	// later today (calendar's zone). Paused: waiting for the applicant.
 	Overdue  bool `json:"overdue"`
@@ -39,6 +41,10 @@ type ActionView struct {
 	Requires []string `json:"requires,omitempty"`
 	// Moves is false for actions that leave the state unchanged.
 	Moves bool `json:"moves"`
+	// Danger marks an action that ends the dossier without its result
+	// or sends it back (engine.Procedure.EndsOrSendsBack): the pages ask
+	// for its reason and a confirmation, and style it apart.
+	Danger bool `json:"danger,omitempty"`
 }
 
 // DossierView is a dossier with its derived explanations and the actions
@@ -113,6 +119,7 @@ func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary 
 		State: d.State, StateName: stateName(p, d.State, lang), Unit: d.Unit, Status: d.Status,
 		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, StepDueAt: d.StepDueAt,
 		Result: d.Result, Version: d.Version, Overdue: od, DueToday: today, Paused: d.Status == engine.StatusPaused,
+		Assignee: d.Assignee,
 	}
 }
 
@@ -124,7 +131,7 @@ func actionsFor(p *engine.Procedure, d *engine.Dossier, person *engine.Person, l
 		return out
 	}
 	for _, a := range engine.Available(p, d, person) {
-		out = append(out, ActionView{ID: a.ID, Name: pick(a.Name, a.NameEN, lang), Requires: a.Requires, Moves: a.To != ""})
+		out = append(out, ActionView{ID: a.ID, Name: pick(a.Name, a.NameEN, lang), Requires: a.Requires, Moves: a.To != "", Danger: p.EndsOrSendsBack(a)})
 	}
 	return out
 }

@@ -92,6 +92,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers", w.page(true, w.list))
 	m.HandleFunc("GET /dossiers/{code}", w.page(true, w.dossier))
 	m.HandleFunc("POST /dossiers/{code}/act", w.page(true, w.act))
+	m.HandleFunc("POST /dossiers/{code}/assign", w.page(true, w.assign))
 	m.HandleFunc("GET /dossiers/{code}/receipt", w.page(true, w.receipt))
 	m.HandleFunc("GET /dossiers/{code}/"+docSlip, w.page(true, w.slip))
 	m.HandleFunc("GET /dossiers/{code}/"+docSupplement, w.page(true, w.supplementRequest))
@@ -134,8 +135,11 @@ type pageData struct {
 	Flash   string
 	Error   string
 	Data    any
-	// Dashboard says whether to show the dashboard link.
+	// Dashboard says whether to show the dashboard link; Receive the
+	// reception link (only to those who may receive under some
+	// procedure: the menu shows nothing a person cannot use).
 	Dashboard bool
+	Receive   bool
 }
 
 // T translates key into the page's language.
@@ -187,6 +191,7 @@ func (w *web) data(q *req, title, nav string, d any) *pageData {
 	}
 	if q.person != nil {
 		p.Dashboard = auth.CanSeeDashboard(q.person)
+		p.Receive = auth.CanReceive(q.person, w.s.eng.Catalog)
 	}
 	other := "en"
 	if q.lang == "en" {

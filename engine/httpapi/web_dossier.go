@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,6 +46,22 @@ type dossierPage struct {
 	Receipt bool
 	// Docs are the printable documents that apply to the dossier.
 	Docs []docLink
+	// Danger are the forms of actions that end the dossier or send it
+	// back: shown apart, with their reason and a confirmation.
+	Danger []actionForm
+	// AssigneeNm names the step's assignee ("" when the whole unit
+	// holds it); CanTake offers "Nhận xử lý"; Officers, for the unit
+	// head, whom the step may be assigned to.
+	AssigneeNm string
+	CanTake    bool
+	Officers   []officerOption
+	AssignKey  string
+}
+
+// officerOption is one officer a head may assign the step to.
+type officerOption struct {
+	ID, Name string
+	Current  bool
 }
 
 var ledgerWords = map[engine.ClockEventKind][2]string{
@@ -80,6 +97,14 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 				notes = append(notes, h.Inputs[k])
 			}
 		}
+		if h.Action == engine.ActionAssign {
+			sr.ActionName = tr("assigned", q.lang)
+			note := "→ " + w.personName(h.Inputs["assignee"])
+			if prev := h.Inputs["previous"]; prev != "" {
+				note += " (" + pick("thay ", "replacing ", q.lang) + w.personName(prev) + ")"
+			}
+			notes = append(notes, note)
+		}
 		sr.Note = strings.Join(notes, "; ")
 		dp.Slip = append(dp.Slip, sr)
 	}
@@ -100,9 +125,114 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 			}
 			f.Inputs = append(f.Inputs, inputField{Name: in, Label: tr(in, q.lang), Type: typ})
 		}
-		dp.Forms = append(dp.Forms, f)
+		if a.Danger {
+			dp.Danger = append(dp.Danger, f)
+		} else {
+			dp.Forms = append(dp.Forms, f)
+		}
 	}
+	w.assignment(q, d, &dp)
 	return w.data(q, d.Code, "inbox", dp), nil
+}
+
+// assignment fills in who holds the step and what q's person may do
+// about it, as the core's rule says (engine.CanAssign).
+func (w *web) assignment(q *req, d *engine.Dossier, dp *dossierPage) {
+	dir := w.s.eng.Directory
+	if d.Assignee != "" {
+		dp.AssigneeNm = w.personName(d.Assignee)
+	}
+	if q.person == nil || d.Unit == "" || d.IsFinished() {
+		return
+	}
+	dp.AssignKey = auth.RandomToken()
+	dp.CanTake = d.Assignee != q.person.ID && engine.CanAssign(dir, d, q.person.ID, q.person.ID) == nil
+	if !engine.HeadsUnit(dir, q.person.ID, d.Unit) {
+		return
+	}
+	for _, id := range dir.Members(d.Unit) {
+		if engine.CanAssign(dir, d, q.person.ID, id) == nil {
+			dp.Officers = append(dp.Officers, officerOption{ID: id, Name: w.personName(id), Current: id == d.Assignee})
+		}
+	}
+}
+
+// assign records the assignment of a dossier's step: a head naming an
+// officer, or an officer taking it (no "assignee" field: themself).
+func (w *web) assign(q *req) error {
+	code := q.r.PathValue("code")
+	f := q.r.PostForm
+	var expect int64
+	if v := f.Get("version"); v != "" {
+		if _, err := fmt.Sscan(v, &expect); err != nil {
+			return errorf(EBADREQUEST, "Phiên bản không hợp lệ.", "Bad version.")
+		}
+	}
+	if _, err := w.s.readable(q.r, q.person, code); err != nil {
+		return err
+	}
+	who := strings.TrimSpace(f.Get("assignee"))
+	if who == "" {
+		who = q.person.ID
+	}
+	d, err := w.s.eng.Assign(q.r.Context(), code, q.person.ID, who, expect)
+	if err != nil {
+		if cur, rerr := w.s.readable(q.r, q.person, code); rerr == nil && engine.ErrorCode(err) != engine.EINTERNAL {
+			if p, perr := w.dossierPage(q, cur); perr == nil {
+				ed := describe(err)
+				p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
+				return w.render(q, StatusFor(ed.Code), "dossier", p)
+			}
+		}
+		return err
+	}
+	done := d.Code + " — " + tr("assigned", q.lang) + ": " + w.personName(d.Assignee)
+	http.Redirect(q.w, q.r, "/dossiers/"+url.PathEscape(d.Code)+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+	return nil
+}
+
+// needsConfirm refuses, from the pages, an action that ends the dossier
+// or sends it back when the form's confirmation box was not ticked: the
+// browser asks for it, and a form posted without it is not a decision.
+func (w *web) needsConfirm(q *req, code, action string) error {
+	d, err := w.s.readable(q.r, q.person, code)
+	if err != nil {
+		return nil // the action's own path reports it
+	}
+	p, _ := w.s.procName(d, q.lang)
+	if p == nil {
+		return nil
+	}
+	if a, ok := p.Action(action); ok && p.EndsOrSendsBack(a) {
+		return errorf(engine.EINVALID, "Thao tác “%s” kết thúc hoặc trả lại hồ sơ: hãy ghi lý do và đánh dấu ô xác nhận.",
+			"“%s” ends the dossier or sends it back: write the reason and tick the confirmation.", pick(a.Name, a.NameEN, q.lang))
+	}
+	return nil
+}
+
+// staleWords says in plain words that the dossier moved on while the
+// page was open, naming the step and unit where it is now, instead of
+// the core's ids; other errors keep msg.
+func (w *web) staleWords(q *req, err error, cur *engine.Dossier, msg string) string {
+	var notAllowed *engine.NotAllowedError
+	var conflict *engine.ConflictError
+	var finished *engine.FinishedError
+	if !errors.As(err, &notAllowed) && !errors.As(err, &conflict) && !errors.As(err, &finished) {
+		return msg
+	}
+	p, _ := w.s.procName(cur, q.lang)
+	step := stateName(p, cur.State, q.lang)
+	unit := w.unitName(cur.Unit, q.lang)
+	switch {
+	case cur.IsFinished():
+		return fmt.Sprint(pick("Hồ sơ đã kết thúc (", "The dossier has already ended (", q.lang), step,
+			pick("); thao tác không còn thực hiện được.", "); the action can no longer be taken.", q.lang))
+	case unit != "":
+		return fmt.Sprint(pick("Hồ sơ đã được chuyển đi trong lúc bạn mở trang: hiện đang ở bước “", "The dossier moved on while your page was open: it is now at “", q.lang),
+			step, pick("” ("+unit+"). Trang đã được tải lại; hãy xem lại trước khi thao tác.", "” ("+unit+"). The page is reloaded; check it before acting.", q.lang))
+	}
+	return fmt.Sprint(pick("Hồ sơ đã được chuyển đi trong lúc bạn mở trang: hiện đang ở bước “", "The dossier moved on while your page was open: it is now at “", q.lang),
+		step, pick("”. Trang đã được tải lại; hãy xem lại trước khi thao tác.", "”. The page is reloaded; check it before acting.", q.lang))
 }
 
 func (w *web) dossier(q *req) error {
@@ -142,14 +272,21 @@ func (w *web) act(q *req) error {
 			inputs["due_at"] = t.Format(time.RFC3339)
 		}
 	}
-	d, err := w.s.act(q.r, q.person, code, action, inputs, f.Get("key"), expect)
+	var err error
+	if f.Get("confirm") != "yes" {
+		err = w.needsConfirm(q, code, action)
+	}
+	var d *engine.Dossier
+	if err == nil {
+		d, err = w.s.act(q.r, q.person, code, action, inputs, f.Get("key"), expect)
+	}
 	if err != nil {
 		if cur, rerr := w.s.readable(q.r, q.person, code); rerr == nil && engine.ErrorCode(err) != engine.EINTERNAL {
 			// Show the error on the dossier page itself, with fresh data.
 			p, perr := w.dossierPage(q, cur)
 			if perr == nil {
 				ed := describe(err)
-				p.Error = pick(ed.Message, ed.MessageEN, q.lang)
+				p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
 				return w.render(q, StatusFor(ed.Code), "dossier", p)
 			}
 		}

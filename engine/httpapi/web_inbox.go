@@ -15,6 +15,8 @@ type row struct {
 	Class   string
 	Actions []ActionView
 	Key     string
+	// UnitNm and AssigneeNm name the unit and the assignee for people.
+	UnitNm, AssigneeNm string
 }
 
 type listView struct {
@@ -25,6 +27,16 @@ type listView struct {
 	NextURL  string
 	Units    []*engine.Unit
 	ShowUnit bool
+	// View is the inbox view shown (viewMine, viewReceived,
+	// viewSupplement); Tabs the views offered.
+	View string
+	Tabs []inboxTab
+}
+
+// inboxTab is one view of the inbox in its tab bar.
+type inboxTab struct {
+	View, Label, URL string
+	Current          bool
 }
 
 func rowClass(s Summary) string {
@@ -42,12 +54,17 @@ func rowClass(s Summary) string {
 func (w *web) rows(q *req, pg Page) []row {
 	var out []row
 	for _, s := range pg.Items {
-		rw := row{Summary: s, Class: rowClass(s), Key: auth.RandomToken()}
+		rw := row{Summary: s, Class: rowClass(s), Key: auth.RandomToken(), UnitNm: w.unitName(s.Unit, q.lang)}
+		if s.Assignee != "" {
+			rw.AssigneeNm = w.personName(s.Assignee)
+		}
 		if p, err := w.s.eng.Catalog.Get(s.Procedure, 0); err == nil {
 			d := &engine.Dossier{State: s.State, Status: s.Status}
 			for _, a := range actionsFor(p, d, q.person, q.lang) {
-				// One click only for actions that need no input.
-				if len(a.Requires) == 0 && a.Moves {
+				// One click only for forward actions that need no input:
+				// ending or sending back asks for a reason and a
+				// confirmation on the dossier page.
+				if len(a.Requires) == 0 && a.Moves && !a.Danger {
 					rw.Actions = append(rw.Actions, a)
 				}
 			}
@@ -76,14 +93,26 @@ func (w *web) listView(q *req, pg Page) listView {
 }
 
 func (w *web) inbox(q *req) error {
-	pg := Page{Items: []Summary{}, Page: 1, PerPage: defaultPerPage}
-	if len(q.person.Units) > 0 {
-		var err error
-		if pg, err = w.s.page(q.r, q.person, w.s.inboxQuery(q.person)); err != nil {
-			return err
-		}
+	pg, view, err := w.s.inboxPage(q.r, q.person)
+	if err != nil {
+		return err
 	}
 	v := w.listView(q, pg)
+	v.View = view
+	v.ShowUnit = view != viewMine
+	// The desk's views are offered to those who receive: an office
+	// officer would find them always empty.
+	tabs := []struct{ view, label string }{{viewMine, "view_mine"}, {viewReceived, "view_received"}, {viewSupplement, "view_supplement"}}
+	if !auth.CanReceive(q.person, w.s.eng.Catalog) && view == viewMine {
+		tabs = nil
+	}
+	for _, t := range tabs {
+		u := "/inbox"
+		if t.view != viewMine {
+			u += "?view=" + t.view
+		}
+		v.Tabs = append(v.Tabs, inboxTab{View: t.view, Label: tr(t.label, q.lang), URL: u, Current: t.view == view})
+	}
 	p := w.data(q, tr("inbox", q.lang), "inbox", v)
 	if done := q.r.URL.Query().Get("done"); done != "" {
 		p.Flash = tr("done", q.lang) + ": " + done

@@ -271,7 +271,7 @@ func TestWebReceiveAndActWithInputs(t *testing.T) {
 	if st != 422 || !strings.Contains(body, "reason") {
 		t.Errorf("refusal without a reason: %d", st)
 	}
-	st, _, _ = office.post("/dossiers/"+code+"/act", url.Values{"csrf": {oc}, "action": {"tu_choi"}, "in_reason": {"hồ sơ giả"}})
+	st, _, _ = office.post("/dossiers/"+code+"/act", url.Values{"csrf": {oc}, "action": {"tu_choi"}, "in_reason": {"hồ sơ giả"}, "confirm": {"yes"}})
 	if st != http.StatusSeeOther {
 		t.Errorf("refusal with a reason: %d", st)
 	}

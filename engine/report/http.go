@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -54,6 +55,9 @@ func Handler(src Source, cal *calendar.Calendar, opts ...Option) http.Handler {
 			fail(w, r, err)
 			return
 		}
+		if units, scoped := ScopeFrom(r.Context()); scoped {
+			q.Units = append([]string{}, units...)
+		}
 		rep, err := Compute(r.Context(), src, cal, q)
 		if err != nil {
 			fail(w, r, fmt.Errorf("compute report: %w", err))
@@ -82,6 +86,21 @@ func Handler(src Source, cal *calendar.Calendar, opts ...Option) http.Handler {
 			_, _ = w.Write(buf.Bytes())
 		}
 	})
+}
+
+type scopeKey struct{}
+
+// WithScope returns ctx limiting the reports Handler serves to units (a
+// unit head's; see Query.Units): the server that mounts the handler, and
+// knows who asks, sets it. A context without it reports the whole agency.
+func WithScope(ctx context.Context, units []string) context.Context {
+	return context.WithValue(ctx, scopeKey{}, append([]string{}, units...))
+}
+
+// ScopeFrom returns the units ctx limits reports to, and whether it does.
+func ScopeFrom(ctx context.Context) ([]string, bool) {
+	u, ok := ctx.Value(scopeKey{}).([]string)
+	return u, ok
 }
 
 // FileName is the suggested file name of r in format f, e.g.

@@ -72,6 +72,11 @@ type Query struct {
 	Catalog *engine.Catalog
 	// Directory, if given, names unit rows.
 	Directory *engine.Directory
+	// Units, when not nil, limits the report to these units (a unit
+	// head's): each figure counts, in its row and in the total, only
+	// when the unit it is attributed to is one of them; petitions count
+	// by their receiving unit. Nil is the whole agency.
+	Units []string
 
 	// log is where Handler logs internal errors (WithLogger); Compute
 	// does not read it.
@@ -246,10 +251,18 @@ type computer struct {
 	rows       map[string]*Figures
 	total      Figures
 	petitions  map[engine.Kind]*PetitionRow
+	// scope holds Query.Units; nil counts every unit.
+	scope map[string]bool
 }
 
 func newComputer(cal *calendar.Calendar, q Query) *computer {
 	c := &computer{cal: cal, q: q, rows: map[string]*Figures{}, petitions: map[engine.Kind]*PetitionRow{}}
+	if q.Units != nil {
+		c.scope = map[string]bool{}
+		for _, u := range q.Units {
+			c.scope[u] = true
+		}
+	}
 	c.start, c.end = Bounds(cal, q.From, q.To)
 	for _, k := range PetitionKinds {
 		c.petitions[k] = &PetitionRow{Kind: k}
@@ -283,6 +296,9 @@ func (c *computer) row(d *engine.Dossier, unit string) *Figures {
 
 // both applies fn to the total and to the group's row.
 func (c *computer) both(d *engine.Dossier, unit string, fn func(*Figures)) {
+	if c.scope != nil && !c.scope[unit] {
+		return
+	}
 	fn(&c.total)
 	if f := c.row(d, unit); f != nil {
 		fn(f)
@@ -300,6 +316,9 @@ func (c *computer) add(d *engine.Dossier) error {
 		return nil // a store that ignores the bound must not skew the figures
 	}
 	pet := c.petitions[d.Kind]
+	if c.scope != nil && !c.scope[d.ReceivingUnit] {
+		pet = nil
+	}
 	if c.in(d.ReceivedAt) {
 		c.both(d, d.ReceivingUnit, func(f *Figures) {
 			f.Received++
