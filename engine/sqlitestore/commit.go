@@ -54,11 +54,10 @@ func (s *Store) startCommitter() {
 // writes submitted afterwards get errClosed.
 func (s *Store) stopCommitter() {
 	if s.quit == nil {
-		return
+		return // Open failed before the committer started
 	}
-	close(s.quit)
+	s.stopOnce.Do(func() { close(s.quit) })
 	<-s.stopped
-	s.quit = nil
 }
 
 // write runs fn in the next batch and returns once the batch is

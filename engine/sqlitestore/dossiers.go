@@ -176,22 +176,32 @@ func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64
 // commit together or not at all (in a batch of the committer: its own
 // savepoint, the batch's fsync).
 func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
-	if err := follows(d, prev); err != nil {
+	fn, err := s.applyWrite(d, prev, outbox)
+	if err != nil {
 		return err
 	}
+	return s.write(ctx, fn)
+}
+
+// applyWrite checks what Apply can check without the stored row and
+// returns the write to run in a batch.
+func (s *Store) applyWrite(d *engine.Dossier, prev int64, outbox []engine.Notification) (func(context.Context, *sql.Tx) error, error) {
+	if err := follows(d, prev); err != nil {
+		return nil, err
+	}
 	if len(d.History) == 0 {
-		return &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
+		return nil, &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
 	}
 	// Everything that does not need the stored row is encoded before the
 	// batch, so that the committer's turn is only the read and the write.
 	row, err := json.Marshal(historyDocOf(d.History[len(d.History)-1]))
 	if err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	rest := *d // a shallow copy: d itself is not modified
 	rest.History = nil
 	head := docOf(&rest)
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
 		raw, err := s.current(ctx, tx, d.Code, prev)
 		if err != nil {
 			return err
@@ -220,7 +230,7 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 			return interpretError(err, "dossier", d.Code)
 		}
 		return s.insertNotifications(ctx, tx, outbox)
-	})
+	}, nil
 }
 
 // ApplyAlarms implements engine.Store: the stored document with only

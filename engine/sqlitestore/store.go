@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -44,6 +45,8 @@ type Store struct {
 	jobs    chan *writeJob
 	quit    chan struct{}
 	stopped chan struct{}
+	// stopOnce makes a second Close harmless.
+	stopOnce sync.Once
 }
 
 // LockedError reports a data folder already opened by another process.
