@@ -25,6 +25,8 @@ type Store struct {
 	credentials   *mongo.Collection
 	procedures    *mongo.Collection
 	sessions      *mongo.Collection
+	// txn says whether the deployment runs transactions (numbered.go).
+	txn txnSupport
 }
 
 var (
