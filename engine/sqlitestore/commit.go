@@ -30,6 +30,21 @@ import (
 // burst.
 const maxBatch = 64
 
+// CommitStats counts the committer's work since Open: Writes / Commits
+// is the mean batch, how many writes shared each fsync.
+type CommitStats struct {
+	// Commits is the number of batches committed (one fsync each).
+	Commits int64
+	// Writes is the number of writes those batches carried.
+	Writes int64
+}
+
+// CommitStats returns the group commit's counters, for benchmarks and
+// metrics.
+func (s *Store) CommitStats() CommitStats {
+	return CommitStats{Commits: s.commits.Load(), Writes: s.written.Load()}
+}
+
 // errClosed answers a write submitted to a closed store.
 var errClosed = errors.New("sqlitestore: store closed")
 
@@ -137,20 +152,20 @@ func (s *Store) commitBatch(batch []*writeJob) {
 			// Alone in the batch: the transaction is its savepoint.
 			results[i] = runJob(ctx, j, tx)
 		} else {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			if _, err := tx.StmtContext(ctx, s.st.savepoint).ExecContext(ctx); err != nil {
 				tx.Rollback()
 				fail(err)
 				return
 			}
 			results[i] = runJob(ctx, j, tx)
 			if results[i] != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+				if _, err := tx.StmtContext(ctx, s.st.rollbackTo).ExecContext(ctx); err != nil {
 					tx.Rollback()
 					fail(err)
 					return
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+			if _, err := tx.StmtContext(ctx, s.st.release).ExecContext(ctx); err != nil {
 				tx.Rollback()
 				fail(err)
 				return
@@ -169,6 +184,8 @@ func (s *Store) commitBatch(batch []*writeJob) {
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}
+	s.commits.Add(1)
+	s.written.Add(int64(written))
 	answer()
 }
 

@@ -13,6 +13,7 @@ import (
 // are prepared on it once and reused by every batch's transaction.
 type stmts struct {
 	sequence, insertDossier, current, update, updateAlarms, insertNotification *sql.Stmt // writer
+	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
 	getByCode, getByKey                                                        *sql.Stmt // read pool
 }
 
@@ -46,6 +47,9 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.update, sqlUpdate},
 		{s.w, &s.st.updateAlarms, sqlUpdateAlarms},
 		{s.w, &s.st.insertNotification, sqlInsertNotification},
+		{s.w, &s.st.savepoint, "SAVEPOINT w"},
+		{s.w, &s.st.rollbackTo, "ROLLBACK TO w"},
+		{s.w, &s.st.release, "RELEASE w"},
 		{s.r, &s.st.getByCode, sqlGetByCode},
 		{s.r, &s.st.getByKey, sqlGetByKey},
 	} {

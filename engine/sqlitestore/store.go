@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -47,6 +48,8 @@ type Store struct {
 	stopped chan struct{}
 	// stopOnce makes a second Close harmless.
 	stopOnce sync.Once
+	// commits and written count batches and their writes (CommitStats).
+	commits, written atomic.Int64
 }
 
 // LockedError reports a data folder already opened by another process.
@@ -210,9 +213,4 @@ func interpretError(err error, what, id string) error {
 		}
 	}
 	return err
-}
-
-// execer is a transaction or the writer.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
