@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,21 +144,31 @@ func TestActionSendersReport(t *testing.T) {
 	type result struct {
 		rate          float64
 		p50, p99, max time.Duration
+		cpu           time.Duration // process CPU (user + system) per action
 	}
 	res := map[int][]result{}
 	batch := map[int]float64{} // writes per commit, over all rounds
 	st := ab.bd.store.(*sqlitestore.Store)
+	if f := os.Getenv("MOTCUA_CPUPROFILE"); f != "" {
+		// The loads only, not the seeding.
+		w, err := os.Create(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pprof.StartCPUProfile(w)
+		defer pprof.StopCPUProfile()
+	}
 	for range rounds {
 		for _, senders := range []int{1, 8} {
-			before := st.CommitStats()
+			before, cpu0 := st.CommitStats(), cpuTime()
 			wall, lat, err := ab.load(senders, total)
 			if err != nil {
 				t.Fatal(err)
 			}
-			after := st.CommitStats()
+			after, cpu := st.CommitStats(), cpuTime()-cpu0
 			batch[senders] += float64(after.Writes-before.Writes) / float64(after.Commits-before.Commits) / rounds
 			res[senders] = append(res[senders], result{float64(total) / wall.Seconds(),
-				quantile(lat, 0.5), quantile(lat, 0.99), quantile(lat, 1)})
+				quantile(lat, 0.5), quantile(lat, 0.99), quantile(lat, 1), cpu / total})
 		}
 	}
 	median := func(rs []result) result {
@@ -166,17 +178,37 @@ func TestActionSendersReport(t *testing.T) {
 	}
 	one, eight := median(res[1]), median(res[8])
 	var out strings.Builder
-	fmt.Fprintf(&out, "| senders | actions/s (median of %d rounds of %d) | p50 | p99 | max | writes per fsync |\n|---:|---:|---:|---:|---:|---:|\n", rounds, total)
+	fmt.Fprintf(&out, "| senders | actions/s (median of %d rounds of %d) | p50 | p99 | max | writes per fsync | CPU per action |\n|---:|---:|---:|---:|---:|---:|---:|\n", rounds, total)
 	for _, r := range []struct {
 		n int
 		r result
 	}{{1, one}, {8, eight}} {
-		fmt.Fprintf(&out, "| %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f |\n", r.n, r.r.rate,
-			float64(r.r.p50.Microseconds())/1000, float64(r.r.p99.Microseconds())/1000, float64(r.r.max.Microseconds())/1000, batch[r.n])
+		fmt.Fprintf(&out, "| %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f | %.2f ms |\n", r.n, r.r.rate,
+			float64(r.r.p50.Microseconds())/1000, float64(r.r.p99.Microseconds())/1000, float64(r.r.max.Microseconds())/1000,
+			batch[r.n], float64(r.r.cpu.Microseconds())/1000)
 	}
 	fmt.Fprintf(&out, "\n8 senders ÷ 1 sender: **%.2f×**; every round (1, 8): ", eight.rate/one.rate)
 	for i := range rounds {
 		fmt.Fprintf(&out, "%.0f/%.0f ", res[1][i].rate, res[8][i].rate)
 	}
+	fmt.Fprintf(&out, "\nload average: %s", loadAvg())
 	t.Log("\n" + out.String())
+}
+
+// cpuTime is the process's CPU time so far (user + system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAvg reads /proc/loadavg: how busy the shared machine was.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
