@@ -25,9 +25,10 @@ func transition(d *engine.Dossier, state string) *engine.Dossier {
 
 // TestBatchFailureRollsBackOnlyItself runs one batch by hand (the
 // committer is idle: no other write is in flight) holding a good
-// transition, a stale one, a write that fails after writing, and a
-// second good transition: the good ones commit, each failure gets its own
-// error and leaves nothing behind.
+// transition, a second transition of the same dossier from the same
+// version (it must lose), a write that fails after writing, and another
+// good transition: the good ones commit, each failure gets its own error
+// and leaves nothing behind, its notifications included.
 func TestBatchFailureRollsBackOnlyItself(t *testing.T) {
 	t.Parallel()
 	s, err := Open(t.TempDir())
@@ -46,18 +47,17 @@ func TestBatchFailureRollsBackOnlyItself(t *testing.T) {
 		return &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	}
 	apply := func(d *engine.Dossier, prev int64, ntf ...engine.Notification) *writeJob {
-		fn, err := s.applyWrite(d, prev, ntf)
+		fn, err := s.applyWrite(ctx, d, prev, ntf)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return job(fn)
 	}
-	stale := transition(b, "phe_duyet")
-	stale.Version = 6
 	failing := errors.New("fails after writing")
 	batch := []*writeJob{
 		apply(transition(a, "phe_duyet"), 1, enginetest.NewNotification("a/3", a.Code, a.UpdatedAt)),
-		apply(stale, 5, enginetest.NewNotification("b/3", b.Code, b.UpdatedAt)),
+		// Prepared from the same version as the first: it loses to it.
+		apply(transition(a, "tu_choi"), 1, enginetest.NewNotification("a/3-lost", a.Code, a.UpdatedAt)),
 		job(func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, "UPDATE dossiers SET state = 'hong' WHERE code = ?", b.Code); err != nil {
 				return err
@@ -76,7 +76,7 @@ func TestBatchFailureRollsBackOnlyItself(t *testing.T) {
 	case results[0] != nil:
 		t.Errorf("the first good transition: %v", results[0])
 	case !errors.As(results[1], &conflict):
-		t.Errorf("the stale transition: got %v, want its own *ConflictError", results[1])
+		t.Errorf("the transition that lost the race inside the batch: got %v, want its own *ConflictError", results[1])
 	case !errors.Is(results[2], failing):
 		t.Errorf("the failing write: got %v, want its own error", results[2])
 	case results[3] != nil:

@@ -153,15 +153,20 @@ func follows(d *engine.Dossier, prev int64) error {
 	return nil
 }
 
-// current reads the stored document of code inside the write
-// transaction, provided it is at version prev: a missing dossier is a
-// *engine.NotFoundError, another version a *engine.ConflictError. The
-// writer is one connection in an immediate transaction, so nothing
-// changes the row between this read and the update that follows.
+// current reads the stored document of code, provided it is at version
+// prev: a missing dossier is a *engine.NotFoundError, another version a
+// *engine.ConflictError. Inside the write transaction tx nothing changes
+// the row between this read and the update that follows (the writer is
+// one connection in an immediate transaction); with tx nil it reads from
+// the read pool, and the update must check the version itself.
 func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
 	var version int64
 	var doc []byte
-	err := in(ctx, tx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &doc)
+	st := s.st.currentRead
+	if tx != nil {
+		st = tx.StmtContext(ctx, s.st.current)
+	}
+	err := st.QueryRowContext(ctx, code).Scan(&version, &doc)
 	if err != nil {
 		return nil, interpretError(err, "dossier", code)
 	}
@@ -176,58 +181,69 @@ func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64
 // commit together or not at all (in a batch of the committer: its own
 // savepoint, the batch's fsync).
 func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
-	fn, err := s.applyWrite(d, prev, outbox)
+	fn, err := s.applyWrite(ctx, d, prev, outbox)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, fn)
 }
 
-// applyWrite checks what Apply can check without the stored row and
-// returns the write to run in a batch.
-func (s *Store) applyWrite(d *engine.Dossier, prev int64, outbox []engine.Notification) (func(context.Context, *sql.Tx) error, error) {
+// applyWrite prepares Apply's write outside the committer, on the
+// caller's goroutine: it reads the stored row from the read pool, checks
+// it, and encodes the new document; the write it returns is only the
+// conditional UPDATE and the outbox rows. That is safe because every
+// write of a dossier raises its version: if the row is still at prev when
+// the UPDATE runs (its WHERE says so), it is the row read here, and the
+// document built from it is right. Otherwise the UPDATE changes nothing
+// and the write is a *ConflictError, as if checked inside. Keeping the
+// JSON work out of the committer keeps the one serial goroutine short.
+func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) (func(context.Context, *sql.Tx) error, error) {
 	if err := follows(d, prev); err != nil {
 		return nil, err
 	}
 	if len(d.History) == 0 {
 		return nil, &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
 	}
-	// Everything that does not need the stored row is encoded before the
-	// batch, so that the committer's turn is only the read and the write.
+	raw, err := s.current(ctx, nil, d.Code, prev)
+	if err != nil {
+		return nil, err
+	}
+	// The stored rows are kept byte for byte: read as raw JSON, never
+	// decoded and re-encoded.
+	var stored struct {
+		History []json.RawMessage `json:"history"`
+	}
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	if len(stored.History) != len(d.History)-1 {
+		return nil, &engine.InvalidInputError{Field: "history",
+			Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
+	}
 	row, err := json.Marshal(historyDocOf(d.History[len(d.History)-1]))
 	if err != nil {
 		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	rest := *d // a shallow copy: d itself is not modified
 	rest.History = nil
-	head := docOf(&rest)
+	b, err := json.Marshal(appliedDoc{dossierDoc: docOf(&rest), History: append(stored.History, row)})
+	if err != nil {
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
 	return func(ctx context.Context, tx *sql.Tx) error {
-		raw, err := s.current(ctx, tx, d.Code, prev)
-		if err != nil {
-			return err
-		}
-		// The stored rows are kept byte for byte: read as raw JSON, never
-		// decoded and re-encoded.
-		var stored struct {
-			History []json.RawMessage `json:"history"`
-		}
-		if err := json.Unmarshal(raw, &stored); err != nil {
-			return fmt.Errorf("dossier %s document: %w", d.Code, err)
-		}
-		if len(stored.History) != len(d.History)-1 {
-			return &engine.InvalidInputError{Field: "history",
-				Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
-		}
-		b, err := json.Marshal(appliedDoc{dossierDoc: head, History: append(stored.History, row)})
-		if err != nil {
-			return fmt.Errorf("dossier %s document: %w", d.Code, err)
-		}
-		_, err = in(ctx, tx, s.st.update).ExecContext(ctx,
+		res, err := in(ctx, tx, s.st.update).ExecContext(ctx,
 			d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
 			msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
 			d.Code, prev)
 		if err != nil {
 			return interpretError(err, "dossier", d.Code)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			// The row was there at prev a moment ago and dossiers are
+			// never deleted: another write has moved it on.
+			return &engine.ConflictError{Code: d.Code, Version: prev}
 		}
 		return s.insertNotifications(ctx, tx, outbox)
 	}, nil

@@ -14,7 +14,7 @@ import (
 type stmts struct {
 	sequence, insertDossier, current, update, updateAlarms, insertNotification *sql.Stmt // writer
 	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
-	getByCode, getByKey                                                        *sql.Stmt // read pool
+	getByCode, getByKey, currentRead                                           *sql.Stmt // read pool
 }
 
 const (
@@ -52,6 +52,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.release, "RELEASE w"},
 		{s.r, &s.st.getByCode, sqlGetByCode},
 		{s.r, &s.st.getByKey, sqlGetByKey},
+		{s.r, &s.st.currentRead, sqlCurrent},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.sql)
 		if err != nil {
