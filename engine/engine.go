@@ -95,22 +95,41 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err := CheckReception(env, in, now); err != nil {
 		return nil, false, err
 	}
+	ns, numbered := e.Store.(NumberingStore)
 	for attempt := 0; attempt < e.retries(); attempt++ {
-		seq, err := e.Store.NextSequence(ctx, unit.Code, day.Format("060102"))
-		if err != nil {
-			return nil, false, fmt.Errorf("receive %s: %w", p.Code, err)
+		// build is the pure part of a reception, given its number; a
+		// refusal of the step is returned as is, not as a store error.
+		var dec *Decision
+		var code string
+		var stepErr error
+		build := func(seq int) (*Dossier, []Notification, error) {
+			code = FormatCode(unit.Code, day, seq)
+			if dec, stepErr = Receive(env, in, code, now); stepErr != nil {
+				return nil, nil, stepErr
+			}
+			dec.Dossier.Version = 1
+			return dec.Dossier, dec.Notifications, nil
 		}
-		code := FormatCode(unit.Code, day, seq)
-		dec, err := Receive(env, in, code, now)
-		if err != nil {
-			return nil, false, err
+		if numbered {
+			// One atomic step: a crash cannot take a number without its
+			// dossier, so the day's series has no gaps.
+			err = ns.InsertNumbered(ctx, unit.Code, day.Format("060102"), build)
+		} else {
+			var seq int
+			if seq, err = e.Store.NextSequence(ctx, unit.Code, day.Format("060102")); err == nil {
+				var d *Dossier
+				var outbox []Notification
+				if d, outbox, err = build(seq); err == nil {
+					err = e.Store.Insert(ctx, d, outbox)
+				}
+			}
 		}
-		dec.Dossier.Version = 1
-		err = e.Store.Insert(ctx, dec.Dossier, dec.Notifications)
 		var dup *DuplicateError
 		switch {
 		case err == nil:
 			return dec.Dossier, true, nil
+		case stepErr != nil:
+			return nil, false, stepErr
 		case errors.As(err, &dup) && dup.Key != "":
 			// A concurrent reception with the same key won: hand its
 			// dossier back under the same rule as a plain retry.
@@ -118,6 +137,8 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 			return d, false, err
 		case errors.As(err, &dup):
 			continue // a sequence handed out twice by a weak store: take the next
+		case code == "": // no number taken
+			return nil, false, fmt.Errorf("receive %s: %w", p.Code, err)
 		default:
 			return nil, false, fmt.Errorf("receive %s: %w", code, err)
 		}

@@ -367,3 +367,33 @@ type SessionStore interface {
 	// (ExpiresAt at or before now) and returns how many.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
+
+// NumberingStore is a Store that takes a dossier's number and inserts the
+// dossier in one atomic step, so that a crash between the two can leave
+// no gap in the day's series (numbers are printed on receipts; a missing
+// one looks like a dossier lost). Both stores implement it; the engine
+// uses it when the store has it, NextSequence then Insert otherwise.
+// enginetest pins it on every store that has it.
+type NumberingStore interface {
+	Store
+
+	// InsertNumbered takes the next number of the series of unit on day
+	// (as NextSequence), calls build with it, and stores the dossier and
+	// notifications build returns (as Insert), all in one atomic step:
+	// either the dossier is stored under the number, or the number is
+	// not taken. The cases:
+	//
+	//   - build's error, or Insert's *InvalidInputError: returned as is,
+	//     nothing written, the number not taken;
+	//   - the reception key is used: *DuplicateError{Key}, nothing
+	//     written, the number not taken;
+	//   - the code is stored (a series that collides with dossiers
+	//     written otherwise): *DuplicateError{Code}, and the number stays
+	//     taken, so that the caller's next attempt gets the next one.
+	//
+	// build must be pure and quick: a store may call it on another
+	// goroutine while it holds the write lock, and a store that retries
+	// the step (a transaction aborted by the database) may call it again
+	// with another number. Only the last call's result is stored.
+	InsertNumbered(ctx context.Context, unit, day string, build func(seq int) (*Dossier, []Notification, error)) error
+}

@@ -31,7 +31,7 @@ func RunStoreSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts 
 	// riverdrivertest is split: a new method brings a new file.
 	var tests []storeTest
 	for _, area := range [][]storeTest{
-		sequenceTests, dossierInsertTests, dossierGetTests, dossierApplyTests,
+		sequenceTests, dossierInsertTests, dossierNumberedTests, dossierGetTests, dossierApplyTests,
 		queryTests, outboxTests, leaseTests,
 	} {
 		tests = append(tests, area...)

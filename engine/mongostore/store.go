@@ -32,6 +32,8 @@ type Store struct {
 	outboxReads  *mongo.Collection
 	pendingReads *mongo.Collection
 	warnings     []string
+	// txn says whether the deployment runs transactions (numbered.go).
+	txn txnSupport
 }
 
 var (

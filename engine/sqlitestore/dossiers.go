@@ -15,9 +15,17 @@ import (
 // incremented counter, atomic because writes are serialised.
 func (s *Store) NextSequence(ctx context.Context, unit, day string) (int, error) {
 	var n int
-	err := s.w.QueryRowContext(ctx, `INSERT INTO sequences (unit, day, n) VALUES (?, ?, 1)
-		ON CONFLICT (unit, day) DO UPDATE SET n = n + 1 RETURNING n`, unit, day).Scan(&n)
-	if err != nil {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		n, err = s.nextSequence(ctx, tx, unit, day)
+		return err
+	})
+	return n, err
+}
+
+func (s *Store) nextSequence(ctx context.Context, tx *sql.Tx, unit, day string) (int, error) {
+	var n int
+	if err := in(ctx, tx, s.st.sequence).QueryRowContext(ctx, unit, day).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sequence %s/%s: %w", unit, day, interpretError(err, "sequence", unit))
 	}
 	return n, nil
@@ -26,22 +34,31 @@ func (s *Store) NextSequence(ctx context.Context, unit, day string) (int, error)
 // Insert implements engine.Store: the row and the outbox rows commit
 // together or not at all.
 func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.Notification) error {
-	if d.Version != 1 {
-		return &engine.InvalidInputError{Field: "version",
-			Reason: fmt.Sprintf("dossier %s: a new dossier is stored at version 1, not %d", d.Code, d.Version)}
+	if err := checkNew(d); err != nil {
+		return err
 	}
 	doc, err := encodeDossier(d)
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return s.insert(ctx, tx, d, doc, outbox)
+	})
+}
+
+// checkNew checks Insert's version rule.
+func checkNew(d *engine.Dossier) error {
+	if d.Version != 1 {
+		return &engine.InvalidInputError{Field: "version",
+			Reason: fmt.Sprintf("dossier %s: a new dossier is stored at version 1, not %d", d.Code, d.Version)}
 	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
-		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return nil
+}
+
+// insert writes the new dossier's row (doc its encoded document) and its
+// notifications inside the batch's transaction.
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, d *engine.Dossier, doc []byte, outbox []engine.Notification) error {
+	_, err := in(ctx, tx, s.st.insertDossier).ExecContext(ctx,
 		d.Code, d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind),
 		ms(d.ReceivedAt), msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name),
 		nullString(d.ReceiveKey), doc)
@@ -66,10 +83,58 @@ func (s *Store) Insert(ctx context.Context, d *engine.Dossier, outbox []engine.N
 		}
 		return &engine.DuplicateError{Code: d.Code}
 	}
-	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return storageFull(err)
+	return s.insertNotifications(ctx, tx, outbox)
+}
+
+var _ engine.NumberingStore = (*Store)(nil)
+
+// InsertNumbered implements engine.NumberingStore: the day's counter and
+// the dossier's row are written in one transaction (one savepoint of a
+// batch), so a crash leaves both or neither. A code that is already
+// stored keeps its number taken: the counter's increment is kept and
+// only the insert is rolled back (a nested savepoint), so that the
+// engine's next attempt gets the next number instead of the same one.
+func (s *Store) InsertNumbered(ctx context.Context, unit, day string, build func(seq int) (*engine.Dossier, []engine.Notification, error)) error {
+	var dupCode error
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		seq, err := s.nextSequence(ctx, tx, unit, day)
+		if err != nil {
+			return err
+		}
+		d, outbox, err := build(seq)
+		if err != nil {
+			return err
+		}
+		if err := checkNew(d); err != nil {
+			return err
+		}
+		doc, err := encodeDossier(d)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT numbered"); err != nil {
+			return err
+		}
+		err = s.insert(ctx, tx, d, doc, outbox)
+		var dup *engine.DuplicateError
+		if errors.As(err, &dup) && dup.Key == "" {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO numbered"); rerr != nil {
+				return rerr
+			}
+			// The number stays taken: this write succeeds, and the caller
+			// hears of the collision once it is committed.
+			dupCode, err = err, nil
+		}
+		if err != nil {
+			return err // the batch rolls back the counter too
+		}
+		_, err = tx.ExecContext(ctx, "RELEASE numbered")
+		return err
+	})
+	if err == nil {
+		err = dupCode
 	}
-	return storageFull(tx.Commit())
+	return err
 }
 
 // appliedDoc is a dossierDoc whose history is given as encoded rows:
@@ -88,15 +153,20 @@ func follows(d *engine.Dossier, prev int64) error {
 	return nil
 }
 
-// current reads the stored document of code inside the write
-// transaction, provided it is at version prev: a missing dossier is a
-// *engine.NotFoundError, another version a *engine.ConflictError. The
-// writer is one connection in an immediate transaction, so nothing
-// changes the row between this read and the update that follows.
-func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
+// current reads the stored document of code, provided it is at version
+// prev: a missing dossier is a *engine.NotFoundError, another version a
+// *engine.ConflictError. Inside the write transaction tx nothing changes
+// the row between this read and the update that follows (the writer is
+// one connection in an immediate transaction); with tx nil it reads from
+// the read pool, and the update must check the version itself.
+func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
 	var version int64
 	var doc []byte
-	err := tx.QueryRowContext(ctx, "SELECT version, doc FROM dossiers WHERE code = ?", code).Scan(&version, &doc)
+	st := s.st.currentRead
+	if tx != nil {
+		st = tx.StmtContext(ctx, s.st.current)
+	}
+	err := st.QueryRowContext(ctx, code).Scan(&version, &doc)
 	if err != nil {
 		return nil, interpretError(err, "dossier", code)
 	}
@@ -108,22 +178,35 @@ func current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, 
 
 // Apply implements engine.Store: the stored rows of the history are kept
 // as stored and d's last row appended; the update and the outbox rows
-// commit together or not at all.
+// commit together or not at all (in a batch of the committer: its own
+// savepoint, the batch's fsync).
 func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) error {
-	if err := follows(d, prev); err != nil {
+	fn, err := s.applyWrite(ctx, d, prev, outbox)
+	if err != nil {
 		return err
+	}
+	return s.write(ctx, fn)
+}
+
+// applyWrite prepares Apply's write outside the committer, on the
+// caller's goroutine: it reads the stored row from the read pool, checks
+// it, and encodes the new document; the write it returns is only the
+// conditional UPDATE and the outbox rows. That is safe because every
+// write of a dossier raises its version: if the row is still at prev when
+// the UPDATE runs (its WHERE says so), it is the row read here, and the
+// document built from it is right. Otherwise the UPDATE changes nothing
+// and the write is a *ConflictError, as if checked inside. Keeping the
+// JSON work out of the committer keeps the one serial goroutine short.
+func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, outbox []engine.Notification) (func(context.Context, *sql.Tx) error, error) {
+	if err := follows(d, prev); err != nil {
+		return nil, err
 	}
 	if len(d.History) == 0 {
-		return &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
+		return nil, &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	raw, err := s.current(ctx, nil, d.Code, prev)
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	raw, err := current(ctx, tx, d.Code, prev)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	// The stored rows are kept byte for byte: read as raw JSON, never
 	// decoded and re-encoded.
@@ -131,36 +214,39 @@ func (s *Store) Apply(ctx context.Context, d *engine.Dossier, prev int64, outbox
 		History []json.RawMessage `json:"history"`
 	}
 	if err := json.Unmarshal(raw, &stored); err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	if len(stored.History) != len(d.History)-1 {
-		return &engine.InvalidInputError{Field: "history",
+		return nil, &engine.InvalidInputError{Field: "history",
 			Reason: fmt.Sprintf("dossier %s: %d rows given, %d stored; a transition adds exactly one", d.Code, len(d.History), len(stored.History))}
 	}
 	row, err := json.Marshal(historyDocOf(d.History[len(d.History)-1]))
 	if err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	rest := *d // a shallow copy: d itself is not modified
 	rest.History = nil
 	b, err := json.Marshal(appliedDoc{dossierDoc: docOf(&rest), History: append(stored.History, row)})
 	if err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
-		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
-		applicant_name = ?, doc = ?
-		WHERE code = ? AND version = ?`,
-		d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
-		msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
-		d.Code, prev)
-	if err != nil {
-		return interpretError(err, "dossier", d.Code)
-	}
-	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return storageFull(err)
-	}
-	return storageFull(tx.Commit())
+	return func(ctx context.Context, tx *sql.Tx) error {
+		res, err := in(ctx, tx, s.st.update).ExecContext(ctx,
+			d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
+			msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
+			d.Code, prev)
+		if err != nil {
+			return interpretError(err, "dossier", d.Code)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			// The row was there at prev a moment ago and dossiers are
+			// never deleted: another write has moved it on.
+			return &engine.ConflictError{Code: d.Code, Version: prev}
+		}
+		return s.insertNotifications(ctx, tx, outbox)
+	}, nil
 }
 
 // ApplyAlarms implements engine.Store: the stored document with only
@@ -169,34 +255,27 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 	if err := follows(d, prev); err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	raw, err := current(ctx, tx, d.Code, prev)
-	if err != nil {
-		return err
-	}
-	var doc dossierDoc
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
-	}
-	doc.Fired, doc.NextCheckAt = d.Fired, storeTimePtr(d.NextCheckAt)
-	doc.UpdatedAt, doc.Version = storeTime(d.UpdatedAt), d.Version
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("dossier %s document: %w", d.Code, err)
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ? WHERE code = ? AND version = ?`,
-		d.Version, msPtr(d.NextCheckAt), b, d.Code, prev)
-	if err != nil {
-		return interpretError(err, "dossier", d.Code)
-	}
-	if err := insertNotifications(ctx, tx, outbox); err != nil {
-		return storageFull(err)
-	}
-	return storageFull(tx.Commit())
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		raw, err := s.current(ctx, tx, d.Code, prev)
+		if err != nil {
+			return err
+		}
+		var doc dossierDoc
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		}
+		doc.Fired, doc.NextCheckAt = d.Fired, storeTimePtr(d.NextCheckAt)
+		doc.UpdatedAt, doc.Version = storeTime(d.UpdatedAt), d.Version
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("dossier %s document: %w", d.Code, err)
+		}
+		_, err = in(ctx, tx, s.st.updateAlarms).ExecContext(ctx, d.Version, msPtr(d.NextCheckAt), b, d.Code, prev)
+		if err != nil {
+			return interpretError(err, "dossier", d.Code)
+		}
+		return s.insertNotifications(ctx, tx, outbox)
+	})
 }
 
 // Get implements engine.Store.
@@ -215,8 +294,11 @@ func (s *Store) GetByReceiveKey(ctx context.Context, key string) (*engine.Dossie
 func (s *Store) getBy(ctx context.Context, column, v string) (*engine.Dossier, error) {
 	var doc []byte
 	var key sql.NullString
-	// column is one of two constants above, never input.
-	err := s.r.QueryRowContext(ctx, "SELECT doc, receive_key FROM dossiers WHERE "+column+" = ?", v).Scan(&doc, &key)
+	st := s.st.getByCode
+	if column == "receive_key" {
+		st = s.st.getByKey
+	}
+	err := st.QueryRowContext(ctx, v).Scan(&doc, &key)
 	if err != nil {
 		what := "dossier"
 		if column == "receive_key" {

@@ -41,6 +41,8 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		os.Exit(0) // no Close: the lock file and the WAL stay behind
+	case "receive":
+		receiveUntilKilled(os.Getenv("MOTCUA_DIR")) // crash_test.go
 	}
 	os.Exit(m.Run())
 }

@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -9,9 +10,9 @@ import (
 	"github.com/motcua/motcua/engine"
 )
 
-func insertNotifications(ctx context.Context, tx execer, outbox []engine.Notification) error {
+func (s *Store) insertNotifications(ctx context.Context, tx *sql.Tx, outbox []engine.Notification) error {
 	for _, n := range outbox {
-		if _, err := addNotification(ctx, tx, n); err != nil {
+		if _, err := s.addNotification(ctx, tx, n); err != nil {
 			return err
 		}
 	}
@@ -19,14 +20,14 @@ func insertNotifications(ctx context.Context, tx execer, outbox []engine.Notific
 }
 
 // addNotification inserts n unless its ID exists: the ID is the
-// at-most-once key (a re-decision after a crash finds the same ID).
-func addNotification(ctx context.Context, tx execer, n engine.Notification) (bool, error) {
+// at-most-once key (a re-decision after a crash finds the same ID). tx
+// nil writes on the writer connection outside a batch.
+func (s *Store) addNotification(ctx context.Context, tx *sql.Tx, n engine.Notification) (bool, error) {
 	doc, err := json.Marshal(notificationDocOf(n))
 	if err != nil {
 		return false, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	res, err := in(ctx, tx, s.st.insertNotification).ExecContext(ctx,
 		n.ID, n.Dossier, n.Status, ms(n.NextAttempt), ms(n.At), doc)
 	if err != nil {
 		return false, interpretError(err, "notification", n.ID)
@@ -37,7 +38,7 @@ func addNotification(ctx context.Context, tx execer, n engine.Notification) (boo
 
 // AddNotification implements engine.Store.
 func (s *Store) AddNotification(ctx context.Context, n engine.Notification) (bool, error) {
-	return addNotification(ctx, s.w, n)
+	return s.addNotification(ctx, nil, n)
 }
 
 // PendingNotifications implements engine.Store: by next attempt, then id.

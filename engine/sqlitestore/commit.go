@@ -1,0 +1,202 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Group commit.
+//
+// With synchronous=FULL every commit is an fsync of the WAL, and an fsync
+// costs far more than the work of a transition; with one commit per
+// transition, eight officers acting at once are no faster than one. So
+// the transitions and receptions that arrive while a commit is on disk
+// wait, and the next commit carries all of them: one transaction, one
+// fsync. Each write still runs on its own inside the batch, between a
+// SAVEPOINT and its RELEASE, so a write that fails (a stale version, a
+// used reception key) rolls back only itself, and no caller hears
+// "written" before the COMMIT that carries its write has returned, that
+// is, before it is on disk. A failed COMMIT fails every write of the
+// batch.
+//
+// The committer is one goroutine that owns the batches; other writes
+// (the outbox's delivery state, leases, sessions) still take the writer
+// connection directly, between two batches.
+
+// maxBatch bounds the writes of one commit, so that a batch's latency
+// stays near one fsync plus a few milliseconds of work even under a
+// burst.
+const maxBatch = 64
+
+// CommitStats counts the committer's work since Open: Writes / Commits
+// is the mean batch, how many writes shared each fsync.
+type CommitStats struct {
+	// Commits is the number of batches committed (one fsync each).
+	Commits int64
+	// Writes is the number of writes those batches carried.
+	Writes int64
+}
+
+// CommitStats returns the group commit's counters, for benchmarks and
+// metrics.
+func (s *Store) CommitStats() CommitStats {
+	return CommitStats{Commits: s.commits.Load(), Writes: s.written.Load()}
+}
+
+// errClosed answers a write submitted to a closed store.
+var errClosed = errors.New("sqlitestore: store closed")
+
+// writeJob is one write waiting for a batch: fn runs inside the batch's
+// transaction, and done receives its outcome once the batch is
+// committed (or its own error, at once, if it failed).
+type writeJob struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+}
+
+// startCommitter starts the goroutine that runs the batches.
+func (s *Store) startCommitter() {
+	s.jobs = make(chan *writeJob)
+	s.quit = make(chan struct{})
+	s.stopped = make(chan struct{})
+	go s.commitLoop()
+}
+
+// stopCommitter lets the batch in progress finish and stops the loop;
+// writes submitted afterwards get errClosed.
+func (s *Store) stopCommitter() {
+	if s.quit == nil {
+		return // Open failed before the committer started
+	}
+	s.stopOnce.Do(func() { close(s.quit) })
+	<-s.stopped
+}
+
+// write runs fn in the next batch and returns once the batch is
+// committed: nil only if fn succeeded and its batch is on disk.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errClosed
+	}
+	// Once taken, the job's outcome is waited for even if ctx ends: the
+	// caller must not be told "not written" about a write that commits.
+	return <-j.done
+}
+
+func (s *Store) commitLoop() {
+	defer close(s.stopped)
+	batch := make([]*writeJob, 0, maxBatch)
+	for {
+		select {
+		case j := <-s.jobs:
+			batch = append(batch[:0], j)
+		case <-s.quit:
+			return
+		}
+		// Take every write already waiting: the writers that arrived
+		// while the previous batch was on disk.
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-s.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		s.commitBatch(batch)
+		clear(batch)
+	}
+}
+
+// commitBatch runs the jobs in one transaction, each in its own
+// savepoint, commits, and only then answers them.
+func (s *Store) commitBatch(batch []*writeJob) {
+	results := make([]error, len(batch))
+	answer := func() {
+		for i, j := range batch {
+			j.done <- results[i]
+		}
+	}
+	fail := func(err error) {
+		err = storageFull(err) // a full disk reads as such to every writer of the batch
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+		answer()
+	}
+	// The batch's own context: one caller giving up must not cancel the
+	// transaction the others' writes are in.
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	written := 0
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err // gave up before its turn: not run
+			continue
+		}
+		if len(batch) == 1 {
+			// Alone in the batch: the transaction is its savepoint.
+			results[i] = runJob(ctx, j, tx)
+		} else {
+			if _, err := tx.StmtContext(ctx, s.st.savepoint).ExecContext(ctx); err != nil {
+				tx.Rollback()
+				fail(err)
+				return
+			}
+			results[i] = runJob(ctx, j, tx)
+			if results[i] != nil {
+				if _, err := tx.StmtContext(ctx, s.st.rollbackTo).ExecContext(ctx); err != nil {
+					tx.Rollback()
+					fail(err)
+					return
+				}
+			}
+			if _, err := tx.StmtContext(ctx, s.st.release).ExecContext(ctx); err != nil {
+				tx.Rollback()
+				fail(err)
+				return
+			}
+		}
+		if results[i] == nil {
+			written++
+		}
+	}
+	if written == 0 {
+		tx.Rollback()
+		answer()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	s.commits.Add(1)
+	s.written.Add(int64(written))
+	answer()
+}
+
+// runJob calls the job's function; a panic in it fails only that job (the
+// committer serves every writer of the process and must not die).
+func runJob(ctx context.Context, j *writeJob, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlitestore: write panicked: %v", p)
+		}
+	}()
+	return j.fn(ctx, tx)
+}
