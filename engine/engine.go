@@ -23,6 +23,10 @@ type Engine struct {
 	// Retries bounds how often a transition is recomputed after losing a
 	// race on the dossier's version (default 8).
 	Retries int
+	// BackdateDays is how many working days back a postal reception may
+	// be dated (0: DefaultBackdateDays; negative: never). serve sets it
+	// from a flag.
+	BackdateDays int
 }
 
 func (e *Engine) retries() int {
@@ -75,7 +79,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err != nil {
 		return nil, false, err
 	}
-	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays}
 	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {
