@@ -99,6 +99,19 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err := CheckReception(env, in, now); err != nil {
 		return nil, false, err
 	}
+	// The register line is taken once, before the code: a retry on a code
+	// handed out twice keeps its line. A reception that fails after this
+	// (a lost race on its key, a failed insert) leaves its line unused, as
+	// it leaves its code.
+	var book string
+	var line int
+	if rs, ok := e.Store.(RegisterStore); ok {
+		n, err := rs.NextRegisterNumber(ctx, unit.Code, day.Year())
+		if err != nil {
+			return nil, false, fmt.Errorf("receive %s: register: %w", p.Code, err)
+		}
+		book, line = RegisterBook(unit.Code, day.Year()), n
+	}
 	for attempt := 0; attempt < e.retries(); attempt++ {
 		seq, err := e.Store.NextSequence(ctx, unit.Code, day.Format("060102"))
 		if err != nil {
@@ -110,6 +123,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 			return nil, false, err
 		}
 		dec.Dossier.Version = 1
+		dec.Dossier.RegisterBook, dec.Dossier.RegisterNo = book, line
 		err = e.Store.Insert(ctx, dec.Dossier, dec.Notifications)
 		var dup *DuplicateError
 		switch {
