@@ -93,6 +93,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers/{code}", w.page(true, w.dossier))
 	m.HandleFunc("POST /dossiers/{code}/act", w.page(true, w.act))
 	m.HandleFunc("GET /dossiers/{code}/receipt", w.page(true, w.receipt))
+	m.HandleFunc("GET "+registerPath, w.page(true, w.register))
 	m.HandleFunc("GET /dossiers/{code}/"+docSlip, w.page(true, w.slip))
 	m.HandleFunc("GET /dossiers/{code}/"+docSupplement, w.page(true, w.supplementRequest))
 	m.HandleFunc("GET /dossiers/{code}/"+docRefusal, w.page(true, w.refusal))
