@@ -138,6 +138,8 @@ var messages = map[string][2]string{
 	"to_day":         {"Đến ngày", "To"},
 	"show":           {"Xem", "Show"},
 	"download_xlsx":  {"Tải về (XLSX)", "Download (XLSX)"},
+	"print_register": {"In sổ", "Print"},
+	"fix_field":      {"Chưa tiếp nhận: kiểm tra lại ô “%s” bên dưới.", "Not received: check the field “%s” below."},
 	"applicant_side": {"Tổ chức, cá nhân", "Applicant"},
 	"system_actor":   {"Hệ thống (tự động)", "System (automatic)"},
 	"print_doc":      {"In phiếu", "Print"},

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,6 +34,13 @@ var formInputs = map[string]string{
 	engine.FieldSets:           inSets,
 	engine.FieldReceivedAt:     "received_date",
 	engine.FieldBackdateReason: engine.InputBackdateReason,
+}
+
+// inputLabels are the message keys of the form's labels, for the line
+// above the form that names the input to correct.
+var inputLabels = map[string]string{
+	"procedure": "procedure", "channel": "channel", "name": "name", "id_no": "id_no", "phone": "phone", "email": "email",
+	inSets: "sets", "received_date": "received_at", engine.InputBackdateReason: "backdate_reason",
 }
 
 // receivable lists the procedures p may receive dossiers under, as the
@@ -88,14 +96,17 @@ func (w *web) receive(q *req) error {
 	// and, for a screen reader and a field the form lacks, above it.
 	ed := describe(err)
 	v := receiveView{Procedures: w.receivable(q.person, q.lang), Channels: []string{"counter", "online", "post"}, Values: f, Errors: map[string]string{}}
+	p := w.data(q, tr("receive", q.lang), "receive", v)
+	p.Error = pick(ed.Message, ed.MessageEN, q.lang)
 	var bad *engine.InvalidInputError
 	if errors.As(err, &bad) {
 		if name, ok := formInputs[bad.Field]; ok {
+			// The reason stands beside the input; above the form, only
+			// which input to look at.
 			v.Errors[name] = bad.ReasonIn(q.lang)
+			p.Error = fmt.Sprintf(tr("fix_field", q.lang), tr(inputLabels[name], q.lang))
 		}
 	}
-	p := w.data(q, tr("receive", q.lang), "receive", v)
-	p.Error = pick(ed.Message, ed.MessageEN, q.lang)
 	return w.render(q, StatusFor(ed.Code), "receive", p)
 }
 
