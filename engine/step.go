@@ -78,7 +78,8 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 		return nil, time.Time{}, err
 	}
 	if in.Channel != "" && !in.Channel.Valid() {
-		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel)}
+		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel),
+			ReasonVI: fmt.Sprintf("%q không phải trực tiếp (counter), trực tuyến (online) hay bưu chính (post)", in.Channel)}
 	}
 	if err := checkApplicant(in); err != nil {
 		return nil, time.Time{}, err

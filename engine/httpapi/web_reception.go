@@ -62,6 +62,10 @@ func (w *web) receiveForm(q *req) error {
 }
 
 func (w *web) receive(q *req) error {
+	// Who may receive is answered before what was typed is read.
+	if err := requireActor(q.person); err != nil {
+		return err
+	}
 	f := q.r.PostForm
 	in := receiveRequest{
 		Procedure: f.Get("procedure"), Channel: engine.Channel(f.Get("channel")),
