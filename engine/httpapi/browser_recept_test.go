@@ -130,4 +130,20 @@ func TestBrowserReception(t *testing.T) {
 		t.Errorf("register's first line: %q", row)
 	}
 	both("recept-03-register")
+
+	// In English, the same refusal speaks English beside the field.
+	step("English reception with a bad e-mail",
+		chromedp.Navigate(url+"/receive?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Dang Thi Binh"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "khong-phai-email"),
+		chromedp.Submit(chromedp.CSS("#name")),
+		chromedp.WaitVisible(chromedp.CSS("#email-error")),
+	)
+	if e := text("#email-error"); !strings.Contains(e, "e-mail address") {
+		t.Errorf("English message beside the e-mail: %q", e)
+	}
+	shots.shot(ctx, "recept-04-reception-error-en-1280")
+	step("English register", chromedp.Navigate(url+"/register?lang=en"), chromedp.WaitVisible(chromedp.CSS("#register-table")))
+	shots.shot(ctx, "recept-05-register-en-1280")
 }

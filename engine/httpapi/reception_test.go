@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/engine/enginetest"
 )
@@ -111,4 +112,28 @@ func TestWebReceptionShowsTheFieldError(t *testing.T) {
 			t.Errorf("%s: %d, no message beside %s", c.rule, st, c.input)
 		}
 	}
+}
+
+// FuzzFormInstant checks the page's date and time reader: it never
+// panics, and what it accepts is what a clerk typed, read back in the
+// same dd/mm/yyyy and HH:MM form.
+func FuzzFormInstant(f *testing.F) {
+	loc := time.FixedZone("ICT", 7*3600)
+	for _, s := range [][2]string{{"02/03/2026", "14:30"}, {"2/3/2026", "9:05"}, {"", ""}, {"2026-03-02", "09:00"}, {"31/02/2026", "10:00"}, {"02/03/2026", "9:00 PM"}, {"02/03/2026", "24:00"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, date, clock string) {
+		at, err := formInstant(date, clock, loc)
+		if err != nil || at.IsZero() {
+			return
+		}
+		d, c := strings.TrimSpace(date), strings.TrimSpace(clock)
+		back, err := time.ParseInLocation("2/1/2006 15:04", d+" "+c, loc)
+		if err != nil || !back.Equal(at) || at.Location() != loc {
+			t.Errorf("formInstant(%q, %q) = %v, read back %v %v", date, clock, at, back, err)
+		}
+		if at.Hour() > 23 || at.Minute() > 59 {
+			t.Errorf("formInstant(%q, %q) = %v: no such time", date, clock, at)
+		}
+	})
 }
