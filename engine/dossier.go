@@ -66,6 +66,12 @@ type Dossier struct {
 	ReceivingUnit string `json:"receiving_unit" bson:"receiving_unit"`
 	// ReceivedBy is the officer who received it.
 	ReceivedBy string `json:"received_by" bson:"received_by"`
+	// RegisterBook and RegisterNo are the dossier's place in the
+	// receiving desk's register (form 06): one book per unit per year
+	// (RegisterBook, "XA01/2026"), numbered from 1 (see RegisterStore).
+	// Both empty for a dossier received before the register existed.
+	RegisterBook string `json:"register_book,omitempty" bson:"register_book,omitempty"`
+	RegisterNo   int    `json:"register_no,omitempty" bson:"register_no,omitempty"`
 	// State is the current state; Unit the unit responsible in it.
 	State  string `json:"state" bson:"state"`
 	Unit   string `json:"unit,omitempty" bson:"unit,omitempty"`

@@ -23,6 +23,10 @@ type Engine struct {
 	// Retries bounds how often a transition is recomputed after losing a
 	// race on the dossier's version (default 8).
 	Retries int
+	// BackdateDays is how many working days back a postal reception may
+	// be dated (0: DefaultBackdateDays; negative: never). serve sets it
+	// from a flag.
+	BackdateDays int
 }
 
 func (e *Engine) retries() int {
@@ -75,7 +79,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err != nil {
 		return nil, false, err
 	}
-	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays}
 	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {
@@ -95,6 +99,19 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err := CheckReception(env, in, now); err != nil {
 		return nil, false, err
 	}
+	// The register line is taken once, before the code: a retry on a code
+	// handed out twice keeps its line. A reception that fails after this
+	// (a lost race on its key, a failed insert) leaves its line unused, as
+	// it leaves its code.
+	var book string
+	var line int
+	if rs, ok := e.Store.(RegisterStore); ok {
+		n, err := rs.NextRegisterNumber(ctx, unit.Code, day.Year())
+		if err != nil {
+			return nil, false, fmt.Errorf("receive %s: register: %w", p.Code, err)
+		}
+		book, line = RegisterBook(unit.Code, day.Year()), n
+	}
 	ns, numbered := e.Store.(NumberingStore)
 	for attempt := 0; attempt < e.retries(); attempt++ {
 		// build is the pure part of a reception, given its number; a
@@ -108,6 +125,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 				return nil, nil, stepErr
 			}
 			dec.Dossier.Version = 1
+			dec.Dossier.RegisterBook, dec.Dossier.RegisterNo = book, line
 			return dec.Dossier, dec.Notifications, nil
 		}
 		if numbered {

@@ -107,6 +107,8 @@ func (e *MissingInputError) ErrorCode() Code { return EINVALID }
 type InvalidInputError struct {
 	Field  string
 	Reason string
+	// ReasonVI is Reason in Vietnamese; empty: Reason is shown in both.
+	ReasonVI string
 }
 
 func (e *InvalidInputError) Error() string   { return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason) }

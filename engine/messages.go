@@ -95,12 +95,44 @@ func (e *MissingInputError) Message(lang string) string {
 	return fmt.Sprintf("Thao tác %q cần nhập: %s", e.Action, inputs)
 }
 
-// Message implements Localized.
+// Message implements Localized: the field, by its label when it has
+// one, and the reason.
 func (e *InvalidInputError) Message(lang string) string {
-	if lang == "en" {
-		return fmt.Sprintf("Invalid %s: %s", e.Field, e.Reason)
+	label := e.Field
+	if l, ok := fieldLabels[e.Field]; ok {
+		label = pickLang(l[0], l[1], lang)
 	}
-	return fmt.Sprintf("Giá trị %s không hợp lệ: %s", e.Field, e.Reason)
+	if lang == "en" {
+		return fmt.Sprintf("Invalid %s: %s", label, e.Reason)
+	}
+	return fmt.Sprintf("Giá trị %s không hợp lệ: %s", label, e.ReasonIn(lang))
+}
+
+// ReasonIn returns the reason alone in lang, for a page that shows it
+// beside the field it concerns.
+func (e *InvalidInputError) ReasonIn(lang string) string {
+	if lang != "en" && e.ReasonVI != "" {
+		return e.ReasonVI
+	}
+	return e.Reason
+}
+
+// fieldLabels are the words people read for the reception's fields.
+var fieldLabels = map[string][2]string{
+	FieldName:           {"họ và tên", "name"},
+	FieldIDNo:           {"số căn cước", "căn cước number"},
+	FieldPhone:          {"số điện thoại", "phone number"},
+	FieldEmail:          {"thư điện tử", "e-mail"},
+	FieldSets:           {"số bộ hồ sơ", "number of sets"},
+	FieldReceivedAt:     {"thời điểm tiếp nhận", "reception time"},
+	FieldBackdateReason: {"lý do ghi lùi thời điểm tiếp nhận", "reason for the earlier reception time"},
+}
+
+func pickLang(vi, en, lang string) string {
+	if lang == "en" {
+		return en
+	}
+	return vi
 }
 
 // Message implements Localized.

@@ -16,6 +16,9 @@ type Env struct {
 	Procedure *Procedure
 	Directory *Directory
 	Calendar  *calendar.Calendar
+	// BackdateDays is how many working days back a postal reception may
+	// be dated (0: DefaultBackdateDays; negative: never).
+	BackdateDays int
 }
 
 // ReceiveInput is a reception at the one-stop desk.
@@ -75,10 +78,11 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 		return nil, time.Time{}, err
 	}
 	if in.Channel != "" && !in.Channel.Valid() {
-		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel)}
+		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel),
+			ReasonVI: fmt.Sprintf("%q không phải trực tiếp (counter), trực tuyến (online) hay bưu chính (post)", in.Channel)}
 	}
-	if strings.TrimSpace(in.Applicant.Name) == "" {
-		return nil, time.Time{}, &InvalidInputError{Field: "applicant.name", Reason: "required"}
+	if err := checkApplicant(in); err != nil {
+		return nil, time.Time{}, err
 	}
 	if err := CheckInputs(in.Inputs); err != nil {
 		return nil, time.Time{}, err
@@ -87,8 +91,8 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 	if received.IsZero() {
 		received = now
 	}
-	if received.After(now) {
-		return nil, time.Time{}, &InvalidInputError{Field: "received_at", Reason: "in the future"}
+	if err := checkReceivedAt(env, in, received, now); err != nil {
+		return nil, time.Time{}, err
 	}
 	return init, received, nil
 }

@@ -168,6 +168,7 @@ func TestReceiveErrors(t *testing.T) {
 		in := ok
 		in.Channel = ChannelPost
 		in.ReceivedAt = at(t, "2026-03-06T10:00:00+07:00") // the Friday before
+		in.Inputs = map[string]string{InputBackdateReason: "thư đến thứ Sáu, mở thứ Hai"}
 		dec, err := Receive(env, in, "UBND-260306-0001", now)
 		if err != nil {
 			t.Fatal(err)

@@ -60,6 +60,12 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // in "mot-cua", "tu-phap-ho-tich".
 var refPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
+// personPattern is the shape of person ids: a unit id's shape, or the
+// forms existing accounts use, dotted ("nguyen.van.a") and e-mail-like
+// ("a.nv@xa.gov.vn"): lower case, at most one @, and a dot, @, hyphen or
+// underscore only between letters or digits.
+var personPattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:@[a-z0-9]+(?:[.-][a-z0-9]+)*)?$`)
+
 func (d *decoder) id(n *yaml.Node, what string, re *regexp.Regexp) (string, bool) {
 	s, ok := d.nonEmpty(n, what)
 	if !ok {

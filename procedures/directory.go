@@ -77,7 +77,7 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 				p := engine.Person{Active: true}
 				var idNode *yaml.Node
 				d.mapping(it, "person", fields{
-					"id":    func(_, v *yaml.Node) { idNode = v; p.ID, _ = d.id(v, "person id", refPattern) },
+					"id":    func(_, v *yaml.Node) { idNode = v; p.ID, _ = d.id(v, "person id", personPattern) },
 					"name":  func(_, v *yaml.Node) { p.Name, _ = d.nonEmpty(v, "name") },
 					"email": func(_, v *yaml.Node) { p.Email = d.email(v) },
 					"units": func(_, v *yaml.Node) {

@@ -38,3 +38,41 @@ func TestDirectoryAgencyAndPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestPersonIDs names the shapes of person ids the directory accepts:
+// those of existing accounts, dotted and e-mail-like, besides kebab-case.
+func TestPersonIDs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rule string
+		id   string
+		ok   bool
+	}{
+		{"kebab-case as units", "tran-thi-lan", true},
+		{"underscores", "tn_01", true},
+		{"dotted, as existing accounts", "nguyen.van.a", true},
+		{"e-mail-like, as existing accounts", "a.nv@xa.gov.vn", true},
+		{"digits first", "01.lan", true},
+		{"upper case is refused: ids are compared as typed", "Nguyen.Van.A", false},
+		{"two @ are refused", "a@b@c.vn", false},
+		{"a leading dot is refused", ".lan", false},
+		{"a trailing dot is refused", "lan.", false},
+		{"two dots in a row after @ are refused", "a@xa..vn", false},
+		{"spaces are refused", "nguyen van a", false},
+		{"a slash is refused: ids go into paths", "a/b", false},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			t.Parallel()
+			y := "units:\n  - {id: mot-cua, name: Bộ phận Một cửa}\npeople:\n  - {id: \"" + tc.id + "\", name: A, email: a@example.gov.vn, units: [mot-cua]}\n"
+			d, err := ParseDirectory("dir.yaml", []byte(y))
+			if (err == nil) != tc.ok {
+				t.Fatalf("id %q: err %v, want ok=%v", tc.id, err, tc.ok)
+			}
+			if tc.ok {
+				if _, found := d.Person(tc.id); !found {
+					t.Errorf("person %q not in the directory", tc.id)
+				}
+			}
+		})
+	}
+}

@@ -147,7 +147,10 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: now}
+	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: now, BackdateDays: c.backdateDays}
+	if c.backdateDays <= 0 {
+		eng.BackdateDays = -1 // the engine reads 0 as its default; the flag's 0 means never
+	}
 	s.Engine = eng
 	// The calendar may have changed since the last start (next year's
 	// official table replacing a provisional one): open dossiers' due

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/httpapi"
 )
@@ -73,6 +74,7 @@ type serveConfig struct {
 	trustedProxies                                      prefixList
 	templatesDir, notifyLang                            string
 	tokenTTL, tokenMaxTTL                               time.Duration
+	backdateDays                                        int
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -101,6 +103,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 		"CIDR or address of a reverse proxy whose X-Forwarded-For (else Forwarded) names the client of the sign-in and lookup limits (repeatable, e.g. 127.0.0.1/32)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
+	fs.IntVar(&c.backdateDays, "backdate-days", engine.DefaultBackdateDays,
+		"working days back a postal reception may be dated, with a reason (0: never)")
 	if err := fs.parse(m, args); err != nil {
 		return c, err
 	}

@@ -115,7 +115,7 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 		return nil, err
 	}
 	if strings.TrimSpace(req.Procedure) == "" {
-		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required"}
+		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
 	}
 	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key}
 	if req.ReceivedAt != nil {

@@ -148,6 +148,11 @@ type receiptDoc struct {
 	// empty leaves lines for the officer to write them by hand.
 	Documents []string
 	Sets      string
+	// Book and Line are the dossier's place in the register (form 06);
+	// empty for a dossier received before the register existed, which
+	// leaves dots to fill in.
+	Book string
+	Line int
 	// ValidAt is the valid reception instant the time limit counts from;
 	// AfterCutoff says it moved to the next working day because the
 	// dossier came in after Cutoff (Decree 61/2018 Art 18).
@@ -270,6 +275,42 @@ func hourMinute(t *time.Time, loc *time.Location, lang string) string {
 		return lt.Format("15:04, 02/01/2006")
 	}
 	return fmt.Sprintf("%02d giờ %02d phút, ngày %s", lt.Hour(), lt.Minute(), lt.Format("02/01/2006"))
+}
+
+// paragraphs splits a free-text input at its line breaks only: a reason
+// is printed as the officer wrote it, semicolons and all.
+func paragraphs(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// agencyHead makes the agency the issuer of h: forms 02 and 04 speak for
+// the agency that decides, not for the post or team the dossier sits
+// with. Without a configured agency the unit stays the issuer.
+func agencyHead(h docHead) docHead {
+	if h.Agency != "" {
+		h.Unit, h.Agency = h.Agency, ""
+	}
+	return h
+}
+
+// noteValue is an input as the control slip's note shows it: the
+// instants the core keeps as RFC 3339 (due_at, due_after) written as the
+// pages write dates, "17:00 11/03/2026"; anything else as typed.
+func noteValue(key, v string, loc *time.Location) string {
+	if key != "due_at" && key != "due_after" {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
+	if err != nil {
+		return v
+	}
+	return t.In(loc).Format("15:04 02/01/2006")
 }
 
 // lines splits a free-text input into the numbered lines of a form.

@@ -111,7 +111,7 @@ func TestSlipPrintsEveryHandoverJudgedAgainstItsStep(t *testing.T) {
 	}
 	all := text(page)
 	for _, want := range []string{
-		"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", testAgency, "Bộ phận Một cửa",
+		"Mẫu số 05", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", testAgency, "Bộ phận Một cửa",
 		"PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", d.Code, "Thủ tục mẫu",
 		"Cơ quan (bộ phận) giải quyết hồ sơ: Bộ phận Một cửa, Công chức Tư pháp - Hộ tịch, Lãnh đạo UBND xã",
 		"Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 02/03/2026",
@@ -172,7 +172,7 @@ func TestDocumentsApplyOnlyWhenTheirEventHappened(t *testing.T) {
 	supplement := b.dossierAt(enginetest.SampleCode, "Chờ Bổ Sung", "2026-03-02 09:00",
 		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
 		docStep{at: "2026-03-03 10:00", action: "yeu_cau_bo_sung", actor: enginetest.Officer,
-			inputs: map[string]string{"reason": "Thiếu bản sao Giấy chứng sinh\nTờ khai chưa có chữ ký"}},
+			inputs: map[string]string{"reason": "Thiếu bản sao Giấy chứng sinh; bản chính\nTờ khai chưa có chữ ký"}},
 	)
 	paused := b.dossierAt(apologyCode, "Tạm Dừng", "2026-03-02 09:00",
 		docStep{at: "2026-03-02 10:00", action: "chuyen", actor: enginetest.Receiver},
@@ -196,17 +196,16 @@ func TestDocumentsApplyOnlyWhenTheirEventHappened(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"form 02 for a request for supplementation: reasons one per line, signed by the officer who asked, dated that day",
+		{"form 02 for a request for supplementation: reasons as written, a line each, issued by the agency, signed by the officer who asked, dated that day",
 			supplement.Code, docSupplement, 200, []string{"Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Chờ Bổ Sung",
-				"<li>Thiếu bản sao Giấy chứng sinh</li><li>Tờ khai chưa có chữ ký</li>", "Trần Văn Chức", "Thử Nghiệm, ngày 03 tháng 03 năm 2026",
-				"Công chức Tư pháp - Hộ tịch"}},
+				"<li>Thiếu bản sao Giấy chứng sinh; bản chính</li><li>Tờ khai chưa có chữ ký</li>", "Trần Văn Chức", "Thử Nghiệm, ngày 03 tháng 03 năm 2026"}},
 		{"form 02 under supplement: restart says the limit restarts from zero (Decree 61/2018 Art 19)",
 			supplement.Code, docSupplement, 200, []string{"tính lại từ đầu"}},
 		{"form 02 under supplement: pause says the time left resumes", paused.Code, docSupplement, 200, []string{"tạm dừng", "phần thời gian còn lại", "<li>Thiếu ảnh</li>"}},
 		{"form 03 for a refused dossier: the reason, not resolved (refused after appraisal)",
 			refused.Code, docRefusal, 200, []string{"Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "không giải quyết hồ sơ này",
 				"<li>Giấy tờ không hợp lệ</li>", "Bị Từ Chối", "Trần Văn Chức", "Thử Nghiệm, ngày 04 tháng 03 năm 2026"}},
-		{"form 04: the original appointment, the reason, the new one, signed by the unit's head",
+		{"form 04: issued by the agency, the original appointment, the reason, the new one, signed by the unit's head",
 			apologised.Code, docApology, 200, []string{"Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Hẹn Lại",
 				"Thời gian hẹn trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 09/03/2026",
 				"<li>Cần xác minh tại nơi cư trú</li>", "hẹn trả kết quả vào: 17 giờ 00 phút, ngày 11/03/2026",
@@ -233,9 +232,22 @@ func TestDocumentsApplyOnlyWhenTheirEventHappened(t *testing.T) {
 				t.Errorf("%s: page lacks %q", tt.rule, w)
 			}
 		}
-		if st == 200 && !strings.Contains(body, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM") {
+		if st == 200 && !strings.Contains(body, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") {
 			t.Errorf("%s: no national motto", tt.rule)
 		}
+	}
+	// Forms 02 and 04 speak for the agency, not for the post that holds
+	// the dossier: the agency is the issuer, alone.
+	for _, c := range []struct{ code, doc string }{{supplement.Code, docSupplement}, {apologised.Code, docApology}} {
+		_, page, _ := head.get("/dossiers/" + c.code + "/" + c.doc)
+		if !strings.Contains(page, `<div class="unit">`+testAgency+`</div>`) || strings.Contains(page, `<div class="agency">`) {
+			t.Errorf("%s: the issuer is not the agency %q alone", c.doc, testAgency)
+		}
+	}
+	// The dossier page's control slip writes the new appointment as a
+	// date, not as the RFC 3339 text the core keeps.
+	if _, page, _ := head.get("/dossiers/" + apologised.Code); !strings.Contains(text(page), "Cần xác minh tại nơi cư trú; 17:00 11/03/2026") || strings.Contains(page, "2026-03-11T17") {
+		t.Error("the control slip on the dossier page does not show the new appointment as a date")
 	}
 
 	// The dossier page links exactly the documents that apply.

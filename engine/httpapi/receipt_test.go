@@ -48,7 +48,8 @@ func TestReceiptIsForm01(t *testing.T) {
 	desk := b.browser(t)
 	csrf := desk.signIn(receiver)
 	morning := receiveOnWeb(t, b, desk, csrf, "2026-03-02 09:30", url.Values{
-		"documents": {"Tờ khai đăng ký khai sinh\nGiấy chứng sinh (bản chính)"}, "sets": {"01"}, "collect_at": {"Qua dịch vụ bưu chính công ích"}})
+		"documents": {"Tờ khai đăng ký khai sinh\nGiấy chứng sinh (bản chính)"}, "sets": {"01"}, "collect_at": {"Qua dịch vụ bưu chính công ích"},
+		"id_no": {"001090000123"}})
 	late := receiveOnWeb(t, b, desk, csrf, "2026-03-02 15:30", nil)
 	code := func(loc string) string { return strings.TrimSuffix(strings.TrimPrefix(loc, "/dossiers/"), "/receipt") }
 	appointment := func(loc string) string {
@@ -63,9 +64,14 @@ func TestReceiptIsForm01(t *testing.T) {
 		want, not  []string
 	}{
 		{"form 01 in the shared heading: agency, desk, motto, place and date of reception", morning,
-			[]string{"Mẫu số 01", testAgency, "Bộ phận Một cửa", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Thử Nghiệm, ngày 02 tháng 03 năm 2026", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"}, nil},
+			[]string{"Mẫu số 01", testAgency, "Bộ phận Một cửa", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Thử Nghiệm, ngày 02 tháng 03 năm 2026", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"}, nil},
 		{"the code as text, the applicant and how to reach them, the procedure by code and name", morning,
 			[]string{`id="receipt-code">` + code(morning) + "<", "Lê Văn Nhận", "0987654321", "nhan@example.vn", "Thôn 3, xã Thử Nghiệm", "Thủ tục mẫu", enginetest.SampleCode}, nil},
+		{"the register's book and line given at reception (form 06), the desk's book of the year", morning,
+			[]string{`Quyển số: <b id="receipt-book">XA01/2026</b> Số thứ tự: <b id="receipt-line">1</b>`}, nil},
+		{"the next reception takes the next line of the same book", late,
+			[]string{`id="receipt-book">XA01/2026<`, `id="receipt-line">2<`}, nil},
+		{"the ID is the căn cước number", morning, []string{"Số căn cước: 001090000123"}, []string{"CCCD"}},
 		{"the documents typed at reception, one a line, and the number of sets", morning,
 			[]string{"<li>Tờ khai đăng ký khai sinh</li><li>Giấy chứng sinh (bản chính)</li>", `id="receipt-sets">01<`}, []string{"doc-list fill"}},
 		{"the legal time limit, reception and appointment in hours and minutes, before the cut-off no note", morning,

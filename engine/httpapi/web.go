@@ -94,6 +94,7 @@ func (w *web) routes() {
 	m.HandleFunc("POST /dossiers/{code}/act", w.page(true, w.act))
 	m.HandleFunc("POST /dossiers/{code}/assign", w.page(true, w.assign))
 	m.HandleFunc("GET /dossiers/{code}/receipt", w.page(true, w.receipt))
+	m.HandleFunc("GET "+registerPath, w.page(true, w.register))
 	m.HandleFunc("GET /dossiers/{code}/"+docSlip, w.page(true, w.slip))
 	m.HandleFunc("GET /dossiers/{code}/"+docSupplement, w.page(true, w.supplementRequest))
 	m.HandleFunc("GET /dossiers/{code}/"+docRefusal, w.page(true, w.refusal))

@@ -49,6 +49,7 @@ func (w *web) receipt(q *req) error {
 		Head:      w.head(d, d.ReceivingUnit, "receipt", "receipt_form", d.ReceivedAt, q.lang),
 		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname,
 		Documents: lines(in[inDocuments]), Sets: strings.TrimSpace(in[inSets]),
+		Book: d.RegisterBook, Line: d.RegisterNo,
 		ValidAt: d.ReceivedAt, Appointment: d.AppointmentAt,
 		CollectAt: strings.TrimSpace(in[inCollect]), Officer: w.personName(d.ReceivedBy),
 		LookupURL: w.lookupURL(q.r), Explain: explain,
@@ -100,7 +101,7 @@ func (w *web) slip(q *req) error {
 		applicant += ": " + d.Applicant.Name
 	}
 	v := slipDoc{
-		Head:      w.head(d, d.ReceivingUnit, "control_slip", "", time.Time{}, q.lang),
+		Head:      w.head(d, d.ReceivingUnit, "control_slip", "form05_no", time.Time{}, q.lang),
 		Applicant: d.Applicant.Name, Procedure: d.Procedure, ProcedureName: pname,
 		ReceivedAt: d.ReceivedAt, Appointment: d.AppointmentAt,
 	}
@@ -185,9 +186,9 @@ func (w *web) supplementRequest(q *req) error {
 		unit = d.ReceivingUnit
 	}
 	v := supplementDoc{
-		Head:      w.head(d, unit, "form02", "form02_no", h.At, q.lang),
+		Head:      agencyHead(w.head(d, unit, "form02", "form02_no", h.At, q.lang)),
 		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
-		Reasons: lines(h.Inputs["reason"]), Restart: p.Supplement != engine.SupplementPause,
+		Reasons: paragraphs(h.Inputs["reason"]), Restart: p.Supplement != engine.SupplementPause,
 		Officer: w.personName(h.Actor),
 	}
 	for _, k := range []string{"items", "documents", "note"} {
@@ -261,7 +262,7 @@ func (w *web) apologyLetter(q *req) error {
 		unit = d.ReceivingUnit
 	}
 	v := apologyDoc{
-		Head:      w.head(d, unit, "form04", "form04_no", a.Row.At, q.lang),
+		Head:      agencyHead(w.head(d, unit, "form04", "form04_no", a.Row.At, q.lang)),
 		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
 		Original: a.Original, New: a.New, Reasons: lines(a.Row.Inputs["reason"]),
 	}

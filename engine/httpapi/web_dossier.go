@@ -94,7 +94,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		var notes []string
 		for _, k := range []string{"note", "reason", "due_at", "due_after"} {
 			if h.Inputs[k] != "" {
-				notes = append(notes, h.Inputs[k])
+				notes = append(notes, noteValue(k, h.Inputs[k], w.s.eng.Calendar.Location()))
 			}
 		}
 		if h.Action == engine.ActionAssign {

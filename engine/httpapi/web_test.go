@@ -261,7 +261,7 @@ func TestWebReceiveAndActWithInputs(t *testing.T) {
 		t.Errorf("receipt page: %d", st)
 	}
 	bad := url.Values{"csrf": {csrf}, "procedure": {enginetest.SampleCode}, "name": {" "}}
-	if st, body, _ := desk.post("/receive", bad); st != 422 || !strings.Contains(body, "applicant.name") {
+	if st, body, _ := desk.post("/receive", bad); st != 422 || !strings.Contains(body, `id="name-error"`) {
 		t.Errorf("receive without a name: %d", st)
 	}
 	b.eng.Act(t.Context(), code, actInput("chuyen", receiver), 0)

@@ -2,6 +2,8 @@
 //
 //	{"error":{"code":"invalid","message":"<vi>","message_en":"<en>"}}
 //
+// and "field" naming the input at fault when one is.
+//
 // with the status engine's code table gives the code. The JSON API
 // (httpapi) and the reports' handler (report) both write their errors
 // here, so that everything under /api/v1 answers an error the same way;
@@ -32,6 +34,10 @@ type Detail struct {
 	Code      engine.Code `json:"code"`
 	Message   string      `json:"message"`
 	MessageEN string      `json:"message_en"`
+	// Field names the input at fault on an invalid-input answer
+	// ("applicant.phone"), so that a client can show the message beside
+	// it.
+	Field string `json:"field,omitempty"`
 	// RetryAfter is set on rate-limited answers (seconds).
 	RetryAfter int `json:"retry_after,omitempty"`
 }
@@ -57,6 +63,10 @@ func Describe(err error) Detail {
 	var ra RetryAfter
 	if errors.As(err, &ra) {
 		d.RetryAfter = ra.RetryAfterSeconds()
+	}
+	var bad *engine.InvalidInputError
+	if errors.As(err, &bad) {
+		d.Field = bad.Field
 	}
 	if vi, en, ok := engine.Describe(err); ok {
 		d.Message, d.MessageEN = sentence(vi), sentence(en)

@@ -139,3 +139,22 @@ func TestWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestFieldNamed checks that an invalid-input answer names its field, so
+// that a client can show the message beside the input, and that other
+// answers name none.
+func TestFieldNamed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rule  string
+		err   error
+		field string
+	}{
+		{"a bad value names its field, even wrapped", fmt.Errorf("receive: %w", &engine.InvalidInputError{Field: "applicant.phone", Reason: "x"}), "applicant.phone"},
+		{"a missing dossier names no field", &engine.NotFoundError{What: "dossier", ID: "X-1"}, ""},
+	} {
+		if got := httperr.Describe(tc.err).Field; got != tc.field {
+			t.Errorf("%s: field %q, want %q", tc.rule, got, tc.field)
+		}
+	}
+}

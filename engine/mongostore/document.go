@@ -42,6 +42,9 @@ type dossierDoc struct {
 	StepStartedAt    time.Time       `bson:"step_started_at"`
 	StepDueAt        *time.Time      `bson:"step_due_at,omitempty"`
 	StepVisit        int             `bson:"step_visit"`
+	Assignee         string          `bson:"assignee,omitempty"`
+	RegisterBook     string          `bson:"register_book,omitempty"`
+	RegisterNo       int             `bson:"register_no,omitempty"`
 	FinishedAt       *time.Time      `bson:"finished_at,omitempty"`
 	Result           string          `bson:"result,omitempty"`
 	Timeliness       string          `bson:"timeliness,omitempty"`
@@ -169,6 +172,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 		State: d.State, Unit: d.Unit, Status: string(d.Status),
 		ReceivedAt: d.ReceivedAt, StartAt: d.StartAt, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt,
 		StepStartedAt: d.StepStartedAt, StepDueAt: d.StepDueAt, StepVisit: d.StepVisit,
+		Assignee: d.Assignee, RegisterBook: d.RegisterBook, RegisterNo: d.RegisterNo,
 		FinishedAt: d.FinishedAt, Result: string(d.Result), Timeliness: string(d.Timeliness),
 		WorkTaken: int64(d.WorkTaken), Uses: d.Uses, Fired: d.Fired, NextCheckAt: d.NextCheckAt,
 		ReceiveKey: d.ReceiveKey, Version: d.Version, UpdatedAt: d.UpdatedAt,
@@ -203,6 +207,7 @@ func (doc *dossierDoc) dossier() *engine.Dossier {
 		ReceivedAt: doc.ReceivedAt.UTC(), StartAt: doc.StartAt.UTC(),
 		DueAt: readTimePtr(doc.DueAt), AppointmentAt: readTimePtr(doc.AppointmentAt),
 		StepStartedAt: doc.StepStartedAt.UTC(), StepDueAt: readTimePtr(doc.StepDueAt), StepVisit: doc.StepVisit,
+		Assignee: doc.Assignee, RegisterBook: doc.RegisterBook, RegisterNo: doc.RegisterNo,
 		FinishedAt: readTimePtr(doc.FinishedAt), Result: engine.Outcome(doc.Result),
 		Timeliness: engine.Timeliness(doc.Timeliness), WorkTaken: time.Duration(doc.WorkTaken),
 		Uses: doc.Uses, Fired: doc.Fired, NextCheckAt: readTimePtr(doc.NextCheckAt),

@@ -41,6 +41,9 @@ type dossierDoc struct {
 	StepStartedAt    time.Time       `json:"step_started_at"`
 	StepDueAt        time.Time       `json:"step_due_at,omitzero"`
 	StepVisit        int             `json:"step_visit"`
+	Assignee         string          `json:"assignee,omitempty"`
+	RegisterBook     string          `json:"register_book,omitempty"`
+	RegisterNo       int             `json:"register_no,omitempty"`
 	FinishedAt       time.Time       `json:"finished_at,omitzero"` // also the finished_at column (schema 3 reads it from here)
 	Result           string          `json:"result,omitempty"`
 	Timeliness       string          `json:"timeliness,omitempty"`
@@ -160,6 +163,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 		ReceivedAt: storeTime(d.ReceivedAt), StartAt: storeTime(d.StartAt),
 		DueAt: storeTimePtr(d.DueAt), AppointmentAt: storeTimePtr(d.AppointmentAt),
 		StepStartedAt: storeTime(d.StepStartedAt), StepDueAt: storeTimePtr(d.StepDueAt), StepVisit: d.StepVisit,
+		Assignee: d.Assignee, RegisterBook: d.RegisterBook, RegisterNo: d.RegisterNo,
 		FinishedAt: storeTimePtr(d.FinishedAt), Result: string(d.Result), Timeliness: string(d.Timeliness),
 		WorkTaken: int64(d.WorkTaken),
 		Uses:      d.Uses, Fired: d.Fired,
@@ -195,6 +199,7 @@ func (doc *dossierDoc) dossier(receiveKey string) *engine.Dossier {
 		ReceivedAt: readTime(doc.ReceivedAt), StartAt: readTime(doc.StartAt),
 		DueAt: readTimePtr(doc.DueAt), AppointmentAt: readTimePtr(doc.AppointmentAt),
 		StepStartedAt: readTime(doc.StepStartedAt), StepDueAt: readTimePtr(doc.StepDueAt), StepVisit: doc.StepVisit,
+		Assignee: doc.Assignee, RegisterBook: doc.RegisterBook, RegisterNo: doc.RegisterNo,
 		FinishedAt: readTimePtr(doc.FinishedAt), Result: engine.Outcome(doc.Result),
 		Timeliness: engine.Timeliness(doc.Timeliness), WorkTaken: time.Duration(doc.WorkTaken),
 		Uses: doc.Uses, Fired: doc.Fired, NextCheckAt: readTimePtr(doc.NextCheckAt),

@@ -33,3 +33,9 @@ func TestSessionStore(t *testing.T) {
 		return s
 	})
 }
+
+// TestRegisterStore runs the RegisterStore contract the MongoDB store
+// also passes: the register's books count in the sequences table.
+func TestRegisterStore(t *testing.T) {
+	enginetest.RunRegisterSuite(t, func(t *testing.T) enginetest.RegisterStoreUnderTest { return newStore(t).(*Store) }, enginetest.SuiteOptions{})
+}
