@@ -217,8 +217,3 @@ func interpretError(err error, what, id string) error {
 	}
 	return err
 }
-
-// execer is a transaction or the writer.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
