@@ -71,9 +71,19 @@ func TestAccountPageListsMintsAndRevokesTokens(t *testing.T) {
 	if st != http.StatusUnprocessableEntity || !strings.Contains(page, "Mật khẩu hiện tại không đúng.") {
 		t.Errorf("mint with a wrong password: %d", st)
 	}
-	st, page, _ = br.post(tokensPath, url.Values{"csrf": {csrf}, "name": {"máy in"}, "current": {testPassword}, "days": {"30"}})
-	if st != http.StatusCreated || !strings.Contains(page, `id="minted-token">mct_`) || !strings.Contains(page, "máy in") {
-		t.Fatalf("mint: %d\n%s", st, text(page))
+	st, _, h := br.post(tokensPath, url.Values{"csrf": {csrf}, "name": {"máy in"}, "current": {testPassword}, "days": {"30"}})
+	if st != http.StatusSeeOther || h.Get("Location") != tokensPath {
+		t.Fatalf("mint: %d, want 303 to %s (post, redirect, get: a reload must not mint again)", st, tokensPath)
+	}
+	st, page, _ = br.get(tokensPath)
+	if st != http.StatusOK || !strings.Contains(page, `id="minted-token">mct_`) || !strings.Contains(page, "máy in") {
+		t.Fatalf("the page after minting: %d\n%s", st, text(page))
+	}
+	if _, again, _ := br.get(tokensPath); strings.Contains(again, `id="minted-token"`) {
+		t.Error("rule: a minted token is shown once; a reload shows it no more")
+	}
+	if ts, _ := b.auth.Tokens(context.Background(), receiver); len(ts) != 2 {
+		t.Errorf("rule: one mint, one token (besides the setup's); have %d", len(ts))
 	}
 	tok := page[strings.Index(page, `id="minted-token">`)+len(`id="minted-token">`):]
 	tok = tok[:strings.Index(tok, "<")]

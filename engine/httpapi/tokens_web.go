@@ -80,7 +80,25 @@ func (w *web) renderTokens(q *req, status int, minted, errMsg string) error {
 	return w.render(q, status, "tokens", p)
 }
 
-func (w *web) tokensPage(q *req) error { return w.renderTokens(q, http.StatusOK, "", "") }
+// mintedCookie carries a token just minted from the mint's answer to the
+// page it redirects to, once: the page shows the token and clears the
+// cookie, so a reload shows nothing and, unlike a reload of the mint's own
+// answer, posts nothing (it minted a second token before). The cookie is
+// HttpOnly, scoped to the tokens page, SameSite=Strict and lives a minute.
+const mintedCookie = "motcua_minted"
+
+// tokensPage lists the tokens and shows, once, a token minted just
+// before the redirect here.
+func (w *web) tokensPage(q *req) error {
+	minted := ""
+	if c, err := q.r.Cookie(mintedCookie); err == nil && strings.HasPrefix(c.Value, "mct_") {
+		minted = c.Value
+		http.SetCookie(q.w, &http.Cookie{Name: mintedCookie, Value: "", Path: tokensPath, MaxAge: -1,
+			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: w.s.secure(q.r)})
+		q.w.Header().Set("Cache-Control", "no-store")
+	}
+	return w.renderTokens(q, http.StatusOK, minted, "")
+}
 
 // mintToken mints a token for the signed-in person after checking their
 // current password (auth.Service.IssueToken); it is marked as minted
@@ -114,7 +132,10 @@ func (w *web) mintToken(q *req) error {
 		}
 		return err
 	}
-	return w.renderTokens(q, http.StatusCreated, tok, "")
+	http.SetCookie(q.w, &http.Cookie{Name: mintedCookie, Value: tok, Path: tokensPath, MaxAge: 60,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: w.s.secure(q.r)})
+	http.Redirect(q.w, q.r, tokensPath, http.StatusSeeOther)
+	return nil
 }
 
 // revokeToken revokes one of the signed-in person's own tokens.
