@@ -139,7 +139,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.route(w, r)
 }
 
 // now is the engine's clock: the pages and the API judge "overdue" at the

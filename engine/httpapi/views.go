@@ -32,6 +32,45 @@ type Summary struct {
 	Overdue  bool `json:"overdue"`
 	DueToday bool `json:"due_today"`
 	Paused   bool `json:"paused"`
+	// Left and StepLeft are the working time left before DueAt and
+	// StepDueAt (or how late); absent without that deadline or once the
+	// dossier is finished.
+	Left     *TimeLeftView `json:"left,omitempty"`
+	StepLeft *TimeLeftView `json:"step_left,omitempty"`
+}
+
+// TimeLeftView is the working time left before a deadline on the legal
+// calendar (engine.TimeLeft), or how late, with its wording in both
+// languages so that a client need not know the calendar's day length.
+type TimeLeftView struct {
+	Late bool `json:"late"`
+	// WorkMinutes is the working time left (or late), in whole minutes.
+	WorkMinutes int64  `json:"work_minutes"`
+	Vi          string `json:"vi"`
+	En          string `json:"en"`
+}
+
+// Text is the wording in lang, for the pages.
+func (v *TimeLeftView) Text(lang string) string {
+	if lang == "en" {
+		return v.En
+	}
+	return v.Vi
+}
+
+// timeLeft is the TimeLeftView of due for d at now; nil when there is no
+// deadline to count down to, or nothing left to do.
+func (s *Server) timeLeft(d *engine.Dossier, due *time.Time, now time.Time) *TimeLeftView {
+	if due == nil || d.IsFinished() {
+		return nil
+	}
+	cal := s.eng.Calendar
+	left, late := engine.TimeLeft(cal, now, *due)
+	return &TimeLeftView{
+		Late: late, WorkMinutes: int64(left / time.Minute),
+		Vi: engine.FormatTimeLeft(left, late, cal.DayWork(), "vi"),
+		En: engine.FormatTimeLeft(left, late, cal.DayWork(), "en"),
+	}
 }
 
 // ActionView is an action a person may fire now, with its inputs.
@@ -57,6 +96,9 @@ type DossierView struct {
 	Actions       []ActionView `json:"actions"`
 	Overdue       bool         `json:"overdue"`
 	DueToday      bool         `json:"due_today"`
+	// Left and StepLeft are as in Summary.
+	Left     *TimeLeftView `json:"left,omitempty"`
+	StepLeft *TimeLeftView `json:"step_left,omitempty"`
 }
 
 // Receipt is the content of form 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết
@@ -119,7 +161,7 @@ func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary 
 		State: d.State, StateName: stateName(p, d.State, lang), Unit: d.Unit, Status: d.Status,
 		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, AppointmentAt: d.AppointmentAt, StepDueAt: d.StepDueAt,
 		Result: d.Result, Version: d.Version, Overdue: od, DueToday: today, Paused: d.Status == engine.StatusPaused,
-		Assignee: d.Assignee,
+		Assignee: d.Assignee, Left: s.timeLeft(d, d.DueAt, now), StepLeft: s.timeLeft(d, d.StepDueAt, now),
 	}
 }
 
@@ -146,6 +188,7 @@ func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, l
 	return &DossierView{
 		Dossier: d.In(s.eng.Calendar.Location()), ProcedureName: pname, StateName: stateName(p, d.State, lang),
 		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
+		Left: s.timeLeft(d, d.DueAt, now), StepLeft: s.timeLeft(d, d.StepDueAt, now),
 	}, nil
 }
 

@@ -237,9 +237,13 @@ func (w *web) fail(q *req, err error) {
 	if q.lang == "en" {
 		msg = d.MessageEN
 	}
-	p := w.data(q, tr("error", q.lang), "", nil)
+	name, title := "error", tr("error", q.lang)
+	if status == http.StatusNotFound {
+		name, title = "notfound", tr("not_found", q.lang)
+	}
+	p := w.data(q, title, "", nil)
 	p.Error = msg
-	if rerr := w.render(q, status, "error", p); rerr != nil {
+	if rerr := w.render(q, status, name, p); rerr != nil {
 		http.Error(q.w, msg, status)
 	}
 }
