@@ -41,7 +41,13 @@ func Describe(err error) (vi, en string, ok bool) {
 // Message implements Localized.
 func (e *NotFoundError) Message(lang string) string {
 	if lang == "en" {
-		return fmt.Sprintf("%s %q not found", e.What, e.ID)
+		// A sentence for people, as the Vietnamese is: "Dossier … not
+		// found" (Error keeps the lower-case form for logs).
+		what := e.What
+		if what != "" {
+			what = strings.ToUpper(what[:1]) + what[1:]
+		}
+		return fmt.Sprintf("%s %q not found", what, e.ID)
 	}
 	return fmt.Sprintf("Không tìm thấy %s %q", whatVI(e.What), e.ID)
 }

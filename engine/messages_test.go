@@ -15,7 +15,7 @@ func TestDescribeSpeaksVietnameseAndEnglish(t *testing.T) {
 		err    error
 		vi, en string
 	}{
-		{"an unknown dossier names what is missing", &engine.NotFoundError{What: "dossier", ID: "X-1"}, `Không tìm thấy hồ sơ "X-1"`, `dossier "X-1" not found`},
+		{"an unknown dossier names what is missing", &engine.NotFoundError{What: "dossier", ID: "X-1"}, `Không tìm thấy hồ sơ "X-1"`, `Dossier "X-1" not found`},
 		{"an action from the wrong state names both", &engine.NotAllowedError{Action: "ky", State: "tiep-nhan"}, `Không thể thực hiện "ky" khi hồ sơ ở bước "tiep-nhan"`, `Action "ky" is not allowed in state "tiep-nhan"`},
 		{"a stale action names the step where the dossier now is, in words", &engine.NotAllowedError{Action: "ky", State: "tra", ActionName: "Ký duyệt", ActionNameEN: "Sign", StepName: "Trả kết quả", StepNameEN: "Returning"},
 			"Không thể “Ký duyệt”: hồ sơ hiện đang ở bước “Trả kết quả”. Hãy xem lại hồ sơ trước khi thao tác.", "“Sign” can no longer be done: the dossier is now at the step “Returning”. Check the dossier before acting."},

@@ -22,7 +22,7 @@ func TestErrorTextAndExitCode(t *testing.T) {
 		wantExit int
 	}{
 		{"the core's errors read in Vietnamese by default", fmt.Errorf("passwd: %w", &engine.NotFoundError{What: "person", ID: "x"}), "", `Không tìm thấy cán bộ "x"`, 2},
-		{"MOTCUA_LANG=en gives English", &engine.NotFoundError{What: "person", ID: "x"}, "en", `person "x" not found`, 2},
+		{"MOTCUA_LANG=en gives English", &engine.NotFoundError{What: "person", ID: "x"}, "en", `Person "x" not found`, 2},
 		{"a forbidden act is bad input on the command line", &engine.ForbiddenError{Person: "ha", Units: []string{"mot-cua"}}, "", "ha không thuộc đơn vị được xử lý bước này; chỉ cán bộ của mot-cua được thực hiện", 2},
 		{"an error that speaks both languages speaks the user's", fmt.Errorf("open: %w", twoLanguages{}), "", "thư mục đang được dùng", 1},
 		{"a bad report query reads in Vietnamese by default", fmt.Errorf("report: %w", &report.QueryError{Field: "by", VI: "nhóm theo không hợp lệ", EN: "grouping is invalid"}), "", "nhóm theo không hợp lệ", 2},

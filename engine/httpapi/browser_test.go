@@ -48,6 +48,15 @@ type shooter struct {
 func (s shooter) shot(ctx context.Context, name string) {
 	s.t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	for attempt := 1; err != nil && attempt < 3; attempt++ {
+		// A page caught between a viewport change or a navigation and its
+		// next layout has no size yet ("Cannot take screenshot with 0
+		// width", seen under load): wait until it has one, then again.
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, _ = chromedp.Run(pctx, chromedp.Poll[bool](`document.documentElement.clientWidth > 0 && document.documentElement.scrollHeight > 0`))
+		cancel()
+		png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	}
 	if err != nil {
 		s.t.Fatalf("screenshot %s: %v", name, err)
 	}
