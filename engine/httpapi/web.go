@@ -141,6 +141,9 @@ type pageData struct {
 	// procedure: the menu shows nothing a person cannot use).
 	Dashboard bool
 	Receive   bool
+	// Register shows the link to the dossier register (form 06) to those
+	// who may read one: the receiving desk and the leadership.
+	Register bool
 }
 
 // T translates key into the page's language.
@@ -193,6 +196,7 @@ func (w *web) data(q *req, title, nav string, d any) *pageData {
 	if q.person != nil {
 		p.Dashboard = auth.CanSeeDashboard(q.person)
 		p.Receive = auth.CanReceive(q.person, w.s.eng.Catalog)
+		p.Register = len(w.registerUnits(q.person, q.lang)) > 0
 	}
 	other := "en"
 	if q.lang == "en" {

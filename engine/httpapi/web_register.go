@@ -152,7 +152,7 @@ func (w *web) register(q *req) error {
 	if qs.Get("format") == "xlsx" {
 		return w.registerXLSX(q, v)
 	}
-	return w.render(q, http.StatusOK, "register", w.data(q, tr("register", q.lang), "receive", v))
+	return w.render(q, http.StatusOK, "register", w.data(q, tr("register", q.lang), "register", v))
 }
 
 // registerLines reads the dossiers unit received in [from, to), in the
