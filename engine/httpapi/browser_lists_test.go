@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 // and the 404 page, each shot at 1280 and 390 px into
 // $MOTCUA_SCREENSHOTS.
 func TestBrowserTimeLeftAnd404(t *testing.T) {
-	exe := chromium(t)
 	b := setup(t)
 	if err := b.auth.SetPassword(context.Background(), head, testPassword); err != nil {
 		t.Fatal(err)
@@ -27,38 +25,8 @@ func TestBrowserTimeLeftAnd404(t *testing.T) {
 	fresh := b.receive("Trần Thị Còn Hạn", "chuyen")
 	b.clock.Set(b.eng.Calendar.AddWork(*old.DueAt, 3*time.Hour))
 
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shots := shooter{t: t, dir: dir}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	watchdog := time.AfterFunc(2*time.Minute, cancel)
-	defer watchdog.Stop()
-	url := b.ts.URL
-	// The first action starts the browser: on ctx itself, so that it
-	// outlives the steps' shorter contexts.
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	c := startChrome(t, b, 2*time.Minute)
+	ctx, url, step := c.ctx, c.url, c.step
 	eval := func(js string) string {
 		t.Helper()
 		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
@@ -69,13 +37,7 @@ func TestBrowserTimeLeftAnd404(t *testing.T) {
 		}
 		return s
 	}
-	both := func(name string) {
-		t.Helper()
-		shots.shot(ctx, name+"-1280")
-		step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-		shots.shot(ctx, name+"-390")
-		step("desktop width", chromedp.EmulateViewport(1280, 900))
-	}
+	both := c.both
 
 	step("sign in",
 		chromedp.Navigate(url+"/signin"),

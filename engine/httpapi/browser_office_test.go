@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -39,7 +38,6 @@ func withdrawProcedure() *engine.Procedure {
 // and alone gets its reminder; a withdrawal asks for confirmation and a
 // reason. Every page is shot at 1280 and 390 px into $MOTCUA_SCREENSHOTS.
 func TestBrowserOffice(t *testing.T) {
-	exe := chromium(t)
 	b := setup(t, setupOpts{procs: []*engine.Procedure{withdrawProcedure()}})
 	for _, p := range []string{receiver, officer, head, Leader} {
 		if err := b.auth.SetPassword(context.Background(), p, testPassword); err != nil {
@@ -54,57 +52,10 @@ func TestBrowserOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shots := shooter{t: t, dir: dir}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	watchdog := time.AfterFunc(3*time.Minute, cancel)
-	defer watchdog.Stop()
-	url := b.ts.URL
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	// both shoots the page as it is at desktop width and at phone width.
-	both := func(name string) {
-		t.Helper()
-		shots.shot(ctx, name+"-1280")
-		step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-		shots.shot(ctx, name+"-390")
-		step("desktop width", chromedp.EmulateViewport(1280, 900))
-	}
+	c := startChrome(t, b, 3*time.Minute)
+	ctx, url, shots, step := c.ctx, c.url, c.shots, c.step
+	text := c.text
+	both := c.both
 	signIn := func(person string) {
 		step("sign in as "+person,
 			chromedp.Navigate(url+"/signin"),
@@ -225,5 +176,5 @@ func TestBrowserOffice(t *testing.T) {
 	both("o09-leader-dashboard")
 	step("english dossier", chromedp.Navigate(url+"/dossiers/"+transferred.Code+"?lang=en"), chromedp.WaitVisible(chromedp.CSS("table.slip")))
 	both("o10-leader-dossier-en")
-	t.Logf("screenshots in %s", dir)
+	t.Logf("screenshots in %s", shots.dir)
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,56 +15,13 @@ import (
 // book and line; the register lists it. Each page is shot at desktop
 // (1280 px) and phone (390 px) width into $MOTCUA_SCREENSHOTS.
 func TestBrowserReception(t *testing.T) {
-	exe := chromium(t)
 	b := setup(t)
 	if err := b.auth.SetPassword(context.Background(), receiver, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shots := shooter{t: t, dir: dir}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	// The first Run starts the browser and must not carry a timeout; a
-	// watchdog bounds the whole test instead.
-	watchdog := time.AfterFunc(3*time.Minute, cancel)
-	defer watchdog.Stop()
-	url := b.ts.URL
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	c := startChrome(t, b, 3*time.Minute)
+	ctx, url, shots, step := c.ctx, c.url, c.shots, c.step
+	text := c.text
 	value := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
@@ -74,14 +30,7 @@ func TestBrowserReception(t *testing.T) {
 		}
 		return s
 	}
-	// both shoots the page on screen at desktop and at phone width.
-	both := func(name string) {
-		t.Helper()
-		shots.shot(ctx, name+"-1280")
-		step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-		shots.shot(ctx, name+"-390")
-		step("desktop width", chromedp.EmulateViewport(1280, 900))
-	}
+	both := c.both
 
 	step("sign in",
 		chromedp.WaitVisible(chromedp.CSS("#person")),

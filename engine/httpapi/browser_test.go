@@ -70,7 +70,6 @@ func (s shooter) shot(ctx context.Context, name string) {
 // the inbox with one click, see it on the office head's dashboard, and
 // look it up publicly.
 func TestBrowserScenario(t *testing.T) {
-	exe := chromium(t)
 	b := setup(t, setupOpts{procs: []*engine.Procedure{apologyProcedure()}})
 	// A month of history first (the clock ends at 10:00 on 20 March
 	// 2026), so the dashboard has a chart and an overdue list to show.
@@ -80,51 +79,9 @@ func TestBrowserScenario(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shots := shooter{t: t, dir: dir}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	// The first Run starts the browser and must not carry a timeout (it
-	// would stop the browser); a watchdog bounds the whole test instead.
-	watchdog := time.AfterFunc(3*time.Minute, cancel)
-	defer watchdog.Stop()
-	url := b.ts.URL
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	c := startChrome(t, b, 3*time.Minute)
+	ctx, url, shots, step := c.ctx, c.url, c.shots, c.step
+	text := c.text
 	signIn := func(person string) {
 		step("sign in as "+person,
 			chromedp.Navigate(url+"/signin"),
@@ -316,5 +273,5 @@ func TestBrowserScenario(t *testing.T) {
 		step(f.name, chromedp.Navigate(url+f.path), chromedp.WaitVisible(chromedp.CSS(f.sel)))
 		shots.shot(ctx, f.name)
 	}
-	t.Logf("screenshots in %s", dir)
+	t.Logf("screenshots in %s", shots.dir)
 }

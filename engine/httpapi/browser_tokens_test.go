@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,54 +13,13 @@ import (
 // would (issue 15 item 1): mint a token with the current password, see it
 // once and listed with its expiry, revoke it; at desktop and phone width.
 func TestBrowserTokens(t *testing.T) {
-	exe := chromium(t)
 	b := setup(t, setupOpts{})
 	if err := b.auth.SetPassword(context.Background(), receiver, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	dir := os.Getenv("MOTCUA_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shots := shooter{t: t, dir: dir}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	watchdog := time.AfterFunc(2*time.Minute, cancel)
-	defer watchdog.Stop()
-	url := b.ts.URL
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/signin")); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		defer scancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	c := startChrome(t, b, 2*time.Minute)
+	ctx, url, shots, step := c.ctx, c.url, c.shots, c.step
+	text := c.text
 	step("sign in",
 		chromedp.WaitVisible(chromedp.CSS("#person")),
 		chromedp.SendKeys(chromedp.CSS("#person"), receiver),
@@ -124,5 +82,5 @@ func TestBrowserTokens(t *testing.T) {
 		t.Error("rule: the revoked token is no longer listed")
 	}
 	shots.shot(ctx, "tokens-05-revoked")
-	t.Logf("screenshots in %s", dir)
+	t.Logf("screenshots in %s", shots.dir)
 }
