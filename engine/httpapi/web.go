@@ -196,7 +196,7 @@ func (w *web) data(q *req, title, nav string, d any) *pageData {
 	if q.person != nil {
 		p.Dashboard = auth.CanSeeDashboard(q.person)
 		p.Receive = auth.CanReceive(q.person, w.s.eng.Catalog)
-		p.Register = len(w.registerUnits(q.person, q.lang)) > 0
+		p.Register = w.mayReadRegister(q.person)
 	}
 	other := "en"
 	if q.lang == "en" {

@@ -84,6 +84,19 @@ func (w *web) registerUnits(p *engine.Person, lang string) []registerUnit {
 	return out
 }
 
+// mayReadRegister reports whether p may read some desk's register, as
+// registerUnits would find one, without naming and sorting them: the menu
+// asks it on every page.
+func (w *web) mayReadRegister(p *engine.Person) bool {
+	units, all := engine.ListUnits(p)
+	for _, pr := range w.s.eng.Catalog.Latest() {
+		if st, ok := pr.State(pr.Initial); ok && (all || slices.Contains(units, st.Unit)) {
+			return true
+		}
+	}
+	return false
+}
+
 // registerPeriod reads ?from= and ?to= (dd/mm/yyyy, both days included)
 // in the calendar's zone; by default the current month up to today.
 func registerPeriod(v url.Values, now time.Time, loc *time.Location) (from, to time.Time, err error) {
