@@ -106,6 +106,15 @@ type Dossier struct {
 	// excluded (nanoseconds); set when finished.
 	WorkTaken time.Duration `json:"work_taken,omitempty" bson:"work_taken,omitempty"`
 
+	// Components records what was handed in, per component of the procedure.
+	Components []ComponentReceipt `json:"components,omitempty" bson:"components,omitempty"`
+	// Files are the dossier's stored files: component scans and the result.
+	Files []FileRef `json:"files,omitempty" bson:"files,omitempty"`
+	// Fees are the fees charged on the dossier and their payment.
+	Fees []FeeRecord `json:"fees,omitempty" bson:"fees,omitempty"`
+	// Rating is the applicant's rating of the service, once given.
+	Rating *Rating `json:"rating,omitempty" bson:"rating,omitempty"`
+
 	// Ledger is the legal clock's event log; due instants derive from it.
 	Ledger []ClockEvent `json:"ledger" bson:"ledger"`
 	// History is the process control slip: one row per handover.
@@ -161,6 +170,20 @@ func (d *Dossier) Clone() *Dossier {
 		}
 	}
 	c.Fired = append([]string(nil), d.Fired...)
+	c.Components = append([]ComponentReceipt(nil), d.Components...)
+	c.Files = append([]FileRef(nil), d.Files...)
+	c.Fees = append([]FeeRecord(nil), d.Fees...)
+	for i := range c.Fees {
+		c.Fees[i].PaidAt = cloneTime(c.Fees[i].PaidAt)
+	}
+	if d.Rating != nil {
+		r := *d.Rating
+		r.Scores = make(map[string]int, len(d.Rating.Scores))
+		for k, v := range d.Rating.Scores {
+			r.Scores[k] = v
+		}
+		c.Rating = &r
+	}
 	return &c
 }
 
@@ -269,6 +292,15 @@ func (d *Dossier) In(loc *time.Location) *Dossier {
 		in(&c.History[i].At)
 		in(c.History[i].StepStartedAt)
 		in(c.History[i].StepDueAt)
+	}
+	for i := range c.Files {
+		in(&c.Files[i].At)
+	}
+	for i := range c.Fees {
+		in(c.Fees[i].PaidAt)
+	}
+	if c.Rating != nil {
+		in(&c.Rating.At)
 	}
 	return c
 }

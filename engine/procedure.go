@@ -83,6 +83,14 @@ type Procedure struct {
 	Escalation []Rung
 	// Source is where the definition was read from, for messages.
 	Source string
+	// Online is how the procedure may be submitted online; "" is none.
+	Online OnlineLevel
+	// Components are the documents the applicant hands in (thành phần hồ sơ).
+	Components []Component
+	// Fees are the fees and charges the procedure collects.
+	Fees []Fee
+	// Result is what the procedure issues.
+	Result ResultSpec
 
 	states  map[string]*State
 	actions map[string]*Action

@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -167,6 +168,13 @@ func NewDossier(code string, mods ...func(*engine.Dossier)) *engine.Dossier {
 				FromUnit: UnitDesk, ToUnit: UnitOffice, StepStartedAt: at(0), StepDueAt: at(60 * 24),
 				StepResult: engine.Early, IdempotencyKey: "ak-" + code},
 		},
+		Components: []engine.ComponentReceipt{{ID: "to-khai", Copy: engine.CopyOriginal, Count: 1}},
+		Files: []engine.FileRef{{ID: "f-" + code, SHA256: strings.Repeat("ab", 32), Size: 1234,
+			ContentType: "application/pdf", Name: "to-khai.pdf", Component: "to-khai", Result: true, Signed: true,
+			Supersedes: "f-old", ReusedFrom: "XA01-260101-0001", At: *at(5), By: Receiver}},
+		Fees: []engine.FeeRecord{{ID: "le-phi", Amount: 8000, Copies: 2, Paid: true, Method: engine.PayOnline,
+			Reference: "VNPAY-1", Receipt: "BL-0001", PaidAt: at(6), By: Receiver}},
+		Rating:      &engine.Rating{At: *at(7), Scores: map[string]int{"thai_do": 5}, Comment: "Tốt"},
 		Uses:        map[string]int{"gia_han": 1},
 		Fired:       []string{"v1/g1/r1"},
 		NextCheckAt: at(60 * 24 * 2),

@@ -49,6 +49,10 @@ type dossierDoc struct {
 	Result           string          `bson:"result,omitempty"`
 	Timeliness       string          `bson:"timeliness,omitempty"`
 	WorkTaken        int64           `bson:"work_taken,omitempty"` // nanoseconds
+	Components       []componentDoc  `bson:"components,omitempty"`
+	Files            []fileDoc       `bson:"files,omitempty"`
+	Fees             []feeDoc        `bson:"fees,omitempty"`
+	Rating           *ratingDoc      `bson:"rating,omitempty"`
 	Ledger           []clockEventDoc `bson:"ledger"`
 	History          []historyRowDoc `bson:"history"`
 	Uses             map[string]int  `bson:"uses,omitempty"`
@@ -193,6 +197,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 			doc.History[i] = historyDocOf(h)
 		}
 	}
+	contentsDocOf(&doc, d)
 	return doc
 }
 
@@ -231,6 +236,7 @@ func (doc *dossierDoc) dossier() *engine.Dossier {
 			}
 		}
 	}
+	doc.contents(d)
 	return d
 }
 

@@ -48,6 +48,10 @@ type dossierDoc struct {
 	Result           string          `json:"result,omitempty"`
 	Timeliness       string          `json:"timeliness,omitempty"`
 	WorkTaken        int64           `json:"work_taken,omitempty"` // nanoseconds
+	Components       []componentDoc  `json:"components,omitempty"`
+	Files            []fileDoc       `json:"files,omitempty"`
+	Fees             []feeDoc        `json:"fees,omitempty"`
+	Rating           *ratingDoc      `json:"rating,omitempty"`
 	Ledger           []clockEventDoc `json:"ledger"`
 	History          []historyRowDoc `json:"history"`
 	Uses             map[string]int  `json:"uses,omitempty"`
@@ -184,6 +188,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 			doc.History[i] = historyDocOf(h)
 		}
 	}
+	contentsDocOf(&doc, d)
 	return doc
 }
 
@@ -218,6 +223,7 @@ func (doc *dossierDoc) dossier(receiveKey string) *engine.Dossier {
 			d.History[i] = h.row()
 		}
 	}
+	doc.contents(d)
 	return d
 }
 
