@@ -221,4 +221,3 @@ func TestApplicantNoticesDelivered(t *testing.T) {
 		t.Errorf("%d e-mails, want 3 (the second applicant gave no address)", len(mails))
 	}
 }
-
