@@ -278,3 +278,30 @@ func TestReceiptCarriesTheQRCodes(t *testing.T) {
 		t.Error("a petition's receipt: want the lookup QR and no rating QR")
 	}
 }
+
+// TestReceptionRefusesAContactThatCannotBeReached: the page refuses an
+// e-mail address a notice could not reach beside its field, as the API
+// does (TestAPIReceptionNamesTheField), so that a bad contact is found at
+// the desk, not when the first notice bounces.
+func TestReceptionRefusesAContactThatCannotBeReached(t *testing.T) {
+	t.Parallel()
+	b := citizenSetup(t)
+	desk := b.browser(t)
+	csrf := desk.signIn(receiver)
+	_, form, _ := desk.get("/receive")
+	key := keyRE.FindStringSubmatch(form)[1]
+	for _, c := range []struct{ rule, field, value string }{
+		{"an e-mail without a domain is refused", "email", "dan@localhost"},
+		{"a phone of 9 digits is refused", "phone", "091234567"},
+	} {
+		vals := url.Values{"csrf": {csrf}, "key": {key}, "procedure": {enginetest.SampleCode}, "channel": {"counter"},
+			"name": {"Đặng Văn Bình"}, c.field: {c.value}}
+		st, page, _ := desk.post("/receive", vals)
+		if st != http.StatusUnprocessableEntity || !strings.Contains(page, `id="`+c.field+`-error"`) {
+			t.Errorf("%s: %d, want 422 with the message beside the field", c.rule, st)
+		}
+	}
+	if list, _ := b.store.List(t.Context(), struct2query()); len(list) != 0 {
+		t.Fatalf("%d dossiers stored with a contact that cannot be reached", len(list))
+	}
+}

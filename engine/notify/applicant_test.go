@@ -221,3 +221,33 @@ func TestApplicantNoticesDelivered(t *testing.T) {
 		t.Errorf("%d e-mails, want 3 (the second applicant gave no address)", len(mails))
 	}
 }
+
+// TestSMSGatewayBodyTemplate: a gateway that wants its own field names
+// gets them from the body template, the text quoted as JSON; a staff
+// notice, which has no SMS text, is not sent.
+func TestSMSGatewayBodyTemplate(t *testing.T) {
+	t.Parallel()
+	bodies := make(chan string, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- string(b)
+	}))
+	t.Cleanup(srv.Close)
+	tpl, err := notify.ParseSMSBody("vnpt.tmpl", `{"Phone":{{json .To}},"Message":{{json .Text}},"RequestId":{{json .ID}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := &notify.SMS{URL: srv.URL, Body: tpl}
+	m := notify.Message{ID: "X/1/applicant_received/sms", SMS: `Ho so "X" da duoc tiep nhan.`,
+		Recipients: []notify.Recipient{{ID: "applicant", Phone: "0912345678"}}}
+	if err := ch.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := <-bodies, `{"Phone":"0912345678","Message":"Ho so \"X\" da duoc tiep nhan.","RequestId":"X/1/applicant_received/sms"}`; got != want {
+		t.Errorf("body %s, want %s", got, want)
+	}
+	staff := notify.Message{ID: "X/2/handover", Body: "x", Recipients: []notify.Recipient{{ID: "officer", Email: "o@x.vn"}}}
+	if err := ch.Send(context.Background(), staff); err != nil || len(bodies) != 0 {
+		t.Errorf("a staff notice went to the SMS gateway: %v, %d requests", err, len(bodies))
+	}
+}
