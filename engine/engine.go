@@ -27,6 +27,9 @@ type Engine struct {
 	// be dated (0: DefaultBackdateDays; negative: never). serve sets it
 	// from a flag.
 	BackdateDays int
+	// ApplicantChannels are the channels serve configured for notices to
+	// the applicant (see Env.ApplicantChannels).
+	ApplicantChannels []string
 }
 
 func (e *Engine) retries() int {
@@ -42,7 +45,7 @@ func (e *Engine) EnvFor(d *Dossier) (Env, error) {
 	if err != nil {
 		return Env{}, err
 	}
-	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}, nil
+	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, ApplicantChannels: e.ApplicantChannels}, nil
 }
 
 // Receive registers a new dossier under the given procedure (version 0:
@@ -79,7 +82,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err != nil {
 		return nil, false, err
 	}
-	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays, ApplicantChannels: e.ApplicantChannels}
 	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {

@@ -91,6 +91,10 @@ type Procedure struct {
 	Fees []Fee
 	// Result is what the procedure issues.
 	Result ResultSpec
+	// NoPublicLookup hides the procedure's dossiers from the public
+	// lookup (YAML public_lookup: false): a denunciation's code must not
+	// reveal that it exists (Denunciations Law 2018 Art 47).
+	NoPublicLookup bool
 
 	states  map[string]*State
 	actions map[string]*Action

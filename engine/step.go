@@ -19,6 +19,9 @@ type Env struct {
 	// BackdateDays is how many working days back a postal reception may
 	// be dated (0: DefaultBackdateDays; negative: never).
 	BackdateDays int
+	// ApplicantChannels are the channels configured for notices to the
+	// applicant ("email", "sms"); none means the applicant is not told.
+	ApplicantChannels []string
 }
 
 // ReceiveInput is a reception at the one-stop desk.
@@ -144,7 +147,7 @@ func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, e
 	d.History = []HistoryRow{row}
 	applyClock(d, cs)
 	d.NextCheckAt = NextCheck(env, d)
-	return &Decision{Dossier: d, Row: row}, nil
+	return &Decision{Dossier: d, Row: row, Notifications: receptionNotices(env, d, now)}, nil
 }
 
 // Step fires in.Action on d at now and returns what changed. It performs
@@ -290,6 +293,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	finalize(nd, cal)
 	nd.UpdatedAt = now
 	nd.NextCheckAt = NextCheck(env, nd)
+	notes = append(notes, stepNotices(env, from, nd, a, row, now)...)
 	return &Decision{Dossier: nd, Row: row, Notifications: notes}, nil
 }
 

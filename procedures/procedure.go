@@ -119,6 +119,13 @@ func (d *decoder) decodeProcedure(root *yaml.Node) *source {
 		"states":     func(_, v *yaml.Node) { s.states = v; stateItems, _ = d.seq(v, "states") },
 		"actions":    func(_, v *yaml.Node) { actionItems, _ = d.seq(v, "actions") },
 		"escalation": func(_, v *yaml.Node) { s.escalation = v; rungItems, _ = d.seq(v, "escalation") },
+		// public_lookup: false hides the procedure's dossiers from the
+		// public lookup (Denunciations Law 2018 Art 47).
+		"public_lookup": func(_, v *yaml.Node) {
+			if b, ok := d.boolean(v, "public_lookup"); ok {
+				p.NoPublicLookup = !b
+			}
+		},
 	}, "code", "name", "legal_basis", "time_limit", "initial", "states", "actions")
 	if !ok {
 		return nil

@@ -9,7 +9,7 @@ import (
 	"github.com/motcua/motcua/procedures"
 )
 
-const lintUsage = "usage: motcua lint [--directory FILE] [-q] FILE|FOLDER..."
+const lintUsage = "usage: motcua lint [--directory FILE] [--templates DIR [--public-url URL]] [-q] FILE|FOLDER..."
 
 // runLint prints every problem as "path:line:col: message" on stdout, the
 // form editors and CI annotate from, and exits 1 when there is any.
@@ -17,6 +17,8 @@ func runLint(_ context.Context, m *Main, args []string) error {
 	fs := newFlags("lint", lintUsage)
 	dirPath := fs.String("directory", "", "directory file (units and people) that unit and notify references must resolve against")
 	quiet := fs.Bool("q", false, "print nothing when there are no problems")
+	tplDir := fs.String("templates", "", "also check this folder of notification templates (as serve --templates): each renders, each SMS fits one segment")
+	publicURL := fs.String("public-url", "https://dichvucong.xaphuocan.gov.vn", "public address the SMS links are checked with (as serve --public-url)")
 	if err := fs.parse(m, args); err != nil {
 		return err
 	}
@@ -41,8 +43,15 @@ func runLint(_ context.Context, m *Main, args []string) error {
 	for _, p := range all {
 		fmt.Fprintln(m.Stdout, p)
 	}
-	if len(all) > 0 {
-		fmt.Fprintf(m.Stderr, "%d problem(s) in %d file(s)\n", len(all), r.Files)
+	var tplProblems []string
+	if *tplDir != "" {
+		tplProblems = lintTemplates(*tplDir, *publicURL)
+	}
+	for _, p := range tplProblems {
+		fmt.Fprintln(m.Stdout, p)
+	}
+	if len(all)+len(tplProblems) > 0 {
+		fmt.Fprintf(m.Stderr, "%d problem(s) in %d file(s)\n", len(all)+len(tplProblems), r.Files)
 		return &exitError{code: 1}
 	}
 	if !*quiet {

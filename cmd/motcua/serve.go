@@ -152,6 +152,13 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		eng.BackdateDays = -1 // the engine reads 0 as its default; the flag's 0 means never
 	}
 	s.Engine = eng
+	// The channels come before any reception (the demo's included): the
+	// engine tells the applicant through those configured.
+	channels, err := notificationChannels(s.Stderr, c)
+	if err != nil {
+		return err
+	}
+	eng.ApplicantChannels = applicantChannels(channels)
 	// The calendar may have changed since the last start (next year's
 	// official table replacing a provisional one): open dossiers' due
 	// instants are re-derived from their ledgers before anyone reads them.
@@ -170,8 +177,13 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	ratingKey, err := c.citizen.ratingKey(c.citizen.getenv, c.store.dataDir, c.store.mongoURI != "", log)
+	if err != nil {
+		return err
+	}
 	srv, err := httpapi.New(httpapi.Config{
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
+		PublicURL: c.citizen.publicURL, RatingKey: ratingKey,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
 		TrustedProxies: c.trustedProxies,
 		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
@@ -180,10 +192,6 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		return err
 	}
 	metrics := srv.Metrics()
-	channels, err := notificationChannels(s.Stderr, c)
-	if err != nil {
-		return err
-	}
 	for i, ch := range channels {
 		channels[i] = &observed{Channel: ch, m: metrics}
 	}
@@ -191,9 +199,13 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		OnSweep: func(_ watch.Report, err error) { metrics.ObserveSweep(err) },
 		OnSkip:  metrics.ObserveSkip}
 	// Messages link to the dossier page when the public address is known.
-	tmpl := &notify.Templates{Dir: c.templatesDir, Lang: c.notifyLang, BaseURL: strings.TrimSuffix(c.baseURL, "/")}
+	tmpl := &notify.Templates{Dir: c.templatesDir, Lang: c.notifyLang, BaseURL: strings.TrimSuffix(c.baseURL, "/"),
+		PublicURL: c.citizen.publicURL, RatingKey: ratingKey}
 	if err := tmpl.Check(); err != nil {
 		return &engine.InvalidInputError{Field: "--templates", Reason: err.Error()}
+	}
+	if err := checkSMS(tmpl, log); err != nil {
+		return err
 	}
 	// One dispatcher among the processes sharing a store, elected like the
 	// sweeper, so a message is not sent once per process.

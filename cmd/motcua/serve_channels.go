@@ -32,6 +32,11 @@ func notificationChannels(stderr io.Writer, c serveConfig) ([]notify.Channel, er
 		}
 		chs = append(chs, &notify.SMTP{Host: host, Port: port, From: c.smtpFrom, TLS: tls, Username: c.smtpUser, Password: c.smtpPassword})
 	}
+	if sms, err := c.citizen.smsChannel(); err != nil {
+		return nil, err
+	} else if sms != nil {
+		chs = append(chs, sms)
+	}
 	if c.webhookURL != "" {
 		chs = append(chs, &notify.Webhook{URL: c.webhookURL, Secret: []byte(c.webhookSecret), KeyID: c.webhookKeyID})
 	}

@@ -16,6 +16,7 @@ const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-ur
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
        [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
        [--token-ttl DURATION] [--token-max-ttl DURATION]
+       [--public-url URL] [--sms-url URL [--sms-token T] [--sms-body-template FILE]] [--rating-key-file FILE]
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
@@ -33,7 +34,11 @@ password, printed at start-up, and receives a few demo dossiers into an
 empty store: never use it with real people.
 
 Secrets may come from the environment instead of flags: MOTCUA_MONGO_URI,
-MOTCUA_SMTP_PASSWORD, MOTCUA_WEBHOOK_SECRET.`
+MOTCUA_SMTP_PASSWORD, MOTCUA_WEBHOOK_SECRET, MOTCUA_SMS_TOKEN, MOTCUA_RATING_KEY.
+
+The applicant is told at reception, on a supplement request, a refusal,
+an apology and when the result is ready, by e-mail when --smtp-addr is
+set and by SMS when --sms-url is, if they gave that contact.`
 
 // prefixList is a repeatable --trusted-proxy: a CIDR, or one address
 // standing for itself alone, since "--trusted-proxy 127.0.0.1" is what
@@ -75,6 +80,7 @@ type serveConfig struct {
 	templatesDir, notifyLang                            string
 	tokenTTL, tokenMaxTTL                               time.Duration
 	backdateDays                                        int
+	citizen                                             *citizenFlags
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -103,6 +109,7 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 		"CIDR or address of a reverse proxy whose X-Forwarded-For (else Forwarded) names the client of the sign-in and lookup limits (repeatable, e.g. 127.0.0.1/32)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
+	c.citizen = addCitizenFlags(fs)
 	fs.IntVar(&c.backdateDays, "backdate-days", engine.DefaultBackdateDays,
 		"working days back a postal reception may be dated, with a reason (0: never)")
 	if err := fs.parse(m, args); err != nil {
@@ -131,5 +138,9 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return c, usagef("serve: --webhook-url needs --webhook-secret (or MOTCUA_WEBHOOK_SECRET)")
 	}
+	if err := c.citizen.resolve(env, c.baseURL); err != nil {
+		return c, err
+	}
+	c.citizen.getenv = env
 	return c, nil
 }

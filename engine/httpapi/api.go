@@ -32,6 +32,7 @@ func (s *Server) routesAPI() error {
 	s.handle("GET", "/procedures/{code}", signedIn, s.apiProcedure)
 	s.handle("GET", "/calendar/{year}", public, s.apiCalendar)
 	s.handle("GET", "/lookup/{code}", public, s.apiLookup)
+	s.citizenAPI()
 	s.handle("GET", "/me", signedIn, s.apiMe)
 	s.handle("POST", "/tokens", signedIn, s.apiNewToken)
 	// Reports come from their own package, mounted by cmd.
@@ -507,35 +508,6 @@ func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request, _ *engine.P
 		return &engine.InvalidInputError{Field: "year", Reason: "want a year such as 2026"}
 	}
 	writeJSON(w, http.StatusOK, s.calendarView(year, lang(r)))
-	return nil
-}
-
-func (s *Server) lookup(r *http.Request, code string) (LookupView, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if code == "" || len(code) > 64 {
-		return LookupView{}, &engine.InvalidInputError{Field: "code", Reason: "want a dossier code such as UBND-XA-260302-0001"}
-	}
-	// The public reads any dossier, and sees only the LookupView of it.
-	d, err := s.eng.Get(r.Context(), code)
-	if err != nil {
-		return LookupView{}, err
-	}
-	l := lang(r)
-	p, pname := s.procName(d, l)
-	d = d.In(s.eng.Calendar.Location())
-	return LookupView{Code: d.Code, ProcedureName: pname, StateName: stateName(p, d.State, l), Status: d.Status,
-		AppointmentAt: d.AppointmentAt, DueAt: d.DueAt, Result: d.Result, FinishedAt: d.FinishedAt}, nil
-}
-
-func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request, _ *engine.Person) error {
-	if err := s.limitLookup(w, r); err != nil {
-		return err
-	}
-	v, err := s.lookup(r, r.PathValue("code"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 

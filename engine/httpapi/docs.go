@@ -138,6 +138,7 @@ type apologyDoc struct {
 }
 
 type receiptDoc struct {
+	receiptQRs
 	Head          docHead
 	Applicant     engine.Applicant
 	Procedure     string

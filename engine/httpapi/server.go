@@ -31,6 +31,13 @@ type Config struct {
 	// BaseURL is the public address (e.g. https://motcua.example.gov.vn);
 	// an https base URL makes cookies Secure even behind a TLS proxy.
 	BaseURL string
+	// PublicURL is the address the public reaches the lookup and the
+	// rating at, printed in the QR codes of form 01 and the notices;
+	// empty uses BaseURL.
+	PublicURL string
+	// RatingKey signs the applicants' rating links
+	// (engine.RatingToken); empty turns rating off.
+	RatingKey []byte
 	// Agency is the body the units belong to, printed above the issuing
 	// unit in the heading of printed documents (e.g. "UBND XÃ HÒA BÌNH");
 	// empty prints the unit alone.

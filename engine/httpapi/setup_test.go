@@ -76,6 +76,8 @@ type setupOpts struct {
 	// trusted is Config.TrustedProxies (the test client connects from
 	// 127.0.0.1).
 	trusted []netip.Prefix
+	// ratingKey is Config.RatingKey; nil turns rating off.
+	ratingKey []byte
 }
 
 // Heading words of printed documents in every test server.
@@ -104,7 +106,7 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: calendar.VN(), Now: clock.Now}
 	as := &auth.Service{Store: auth.NewMemoryStore(), Directory: dir, Now: clock.Now, Cost: bcrypt.MinCost}
 	srv, err := New(Config{Engine: eng, Auth: as, Reports: o.reports, MaxBodyBytes: o.maxBody,
-		Agency: testAgency, Place: testPlace, TrustedProxies: o.trusted,
+		Agency: testAgency, Place: testPlace, TrustedProxies: o.trusted, RatingKey: o.ratingKey,
 		Diagram: func(p *engine.Procedure) string { return "stateDiagram-v2\n  [*] --> " + p.Initial }})
 	if err != nil {
 		t.Fatal(err)

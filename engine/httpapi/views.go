@@ -125,6 +125,14 @@ type LookupView struct {
 	DueAt         *time.Time     `json:"due_at,omitempty"`
 	Result        engine.Outcome `json:"result,omitempty"`
 	FinishedAt    *time.Time     `json:"finished_at,omitempty"`
+	// SupplementReason is what is missing, while the dossier waits for
+	// the applicant; SupplementBy when the supplement is due.
+	SupplementReason string     `json:"supplement_reason,omitempty"`
+	SupplementBy     *time.Time `json:"supplement_by,omitempty"`
+	// RefusalReason is why the dossier was refused or stopped.
+	RefusalReason string `json:"refusal_reason,omitempty"`
+	// CollectAt is where the result is handed over.
+	CollectAt string `json:"collect_at,omitempty"`
 }
 
 func pick(vi, en, lang string) string {

@@ -59,6 +59,8 @@ func newWeb(s *Server) (*web, error) {
 			return hourMinute(nil, loc, lang)
 		},
 		"add": func(a, b int) int { return a + b },
+		// list3 is the rating scale, best first.
+		"list3": func() []int { return []int{engine.ScoreVerySatisfied, engine.ScoreSatisfied, engine.ScoreDissatisfied} },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -105,6 +107,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /procedures", w.page(true, w.procedures))
 	m.HandleFunc("GET /procedures/{code}", w.page(true, w.procedure))
 	m.HandleFunc("GET /lookup", w.page(false, w.lookup))
+	w.citizenRoutes()
 }
 
 func cacheFor(h http.Handler) http.Handler {

@@ -71,6 +71,9 @@ func (w *web) receipt(q *req) error {
 			v.Cutoff = p.Cutoff.String()
 		}
 	}
+	if err := w.receiptQR(q, d, p, &v); err != nil {
+		return err
+	}
 	return w.renderDoc(q, "receipt", v.Head, v)
 }
 

@@ -9,20 +9,22 @@ import (
 
 type lookupPage struct {
 	Code     string
+	Factor   string
 	Found    *LookupView
 	NotFound bool
 }
 
 func (w *web) lookup(q *req) error {
 	code := strings.TrimSpace(q.r.URL.Query().Get("code"))
-	lp := lookupPage{Code: code}
+	factor := strings.TrimSpace(q.r.URL.Query().Get(FactorParam))
+	lp := lookupPage{Code: code, Factor: factor}
 	status := http.StatusOK
 	if code != "" {
 		// Only a search counts against the limit: the empty form is free.
 		if err := w.s.limitLookup(q.w, q.r); err != nil {
 			return err
 		}
-		v, err := w.s.lookup(q.r, code)
+		v, err := w.s.lookup(q.r, code, factor)
 		switch {
 		case err == nil:
 			lp.Found = &v

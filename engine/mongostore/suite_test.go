@@ -46,3 +46,14 @@ func TestRegisterStore(t *testing.T) {
 	}
 	enginetest.RunRegisterSuite(t, func(t *testing.T) enginetest.RegisterStoreUnderTest { return newStore(t) }, opts)
 }
+
+// TestRatingStore runs the RatingStore contract the SQLite store also
+// passes: one conditional update on "no rating yet".
+func TestRatingStore(t *testing.T) {
+	opts := enginetest.SuiteOptions{}
+	if !ferrettest.Real() {
+		opts.SkipConcurrency = "FerretDB 1.24 is not atomic under concurrent conditional updates (docs/stores.md); set " +
+			ferrettest.EnvURI + " to run against MongoDB"
+	}
+	enginetest.RunRatingSuite(t, func(t *testing.T) enginetest.RatingStoreUnderTest { return newStore(t) }, opts)
+}

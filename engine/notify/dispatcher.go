@@ -17,6 +17,8 @@ type Recipient struct {
 	ID    string `json:"id"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Phone is the applicant's, for the SMS channel; staff have none.
+	Phone string `json:"phone,omitempty"`
 }
 
 // Message is a rendered notification, ready for a channel.
@@ -30,6 +32,9 @@ type Message struct {
 	Recipients []Recipient
 	Subject    string
 	Body       string
+	// SMS is the text of an SMS, folded to GSM-7; empty when the
+	// template has no "sms" part (the staff's notices).
+	SMS string
 	// Link points at the dossier when a base URL is configured.
 	Link string
 	Lang string

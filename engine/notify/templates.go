@@ -31,7 +31,9 @@ var defaults embed.FS
 //
 // A template sees TemplateData: {{.Data.code}}, {{.Data.step}}, and the
 // functions datetime (RFC 3339 → dd/mm/yyyy hh:mm, in the instant's own
-// zone), work (office time such as "9h0m0s" → "1 ngày làm việc 1 giờ"
+// zone), date (the same, the day only), cut (n characters at most), clause (cut, ending with
+// one full stop),
+// work (office time such as "9h0m0s" → "1 ngày làm việc 1 giờ"
 // given the working day's length) and upper.
 type Templates struct {
 	// Dir overrides the embedded templates; empty uses them only.
@@ -41,6 +43,12 @@ type Templates struct {
 	// BaseURL, when set, adds a link to the dossier:
 	// <BaseURL>/dossiers/<code>.
 	BaseURL string
+	// PublicURL is the address the public reaches the lookup at; with it
+	// the applicant's notices carry the lookup link and, when RatingKey
+	// is set, the rating link (see applicant.go).
+	PublicURL string
+	// RatingKey signs the rating links (engine.RatingToken).
+	RatingKey []byte
 
 	mu    sync.Mutex
 	cache map[string]*template.Template
@@ -52,6 +60,12 @@ type TemplateData struct {
 	Recipients []Recipient
 	// Link is the dossier's page, empty without a base URL.
 	Link string
+	// LookupURL and RatingURL are the public lookup of the dossier and
+	// its rating link, for the applicant's notices; empty without a
+	// public address (RatingURL also without a key, or for a procedure
+	// that is not rated).
+	LookupURL string
+	RatingURL string
 }
 
 var (
@@ -79,6 +93,11 @@ func (t *Templates) Check() error {
 	for _, lang := range []string{"vi", "en"} {
 		for _, kind := range []string{engine.NoteReminder, engine.NoteBreach, engine.NoteEscalation,
 			engine.NoteApologyDue, engine.NoteDigest, engine.NoteHandover, "default"} {
+			if _, err := t.lookup(lang, kind); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		for _, kind := range engine.ApplicantKinds {
 			if _, err := t.lookup(lang, kind); err != nil {
 				errs = append(errs, err)
 			}
@@ -147,6 +166,9 @@ func (t *Templates) source(lang, kind string) (string, string, error) {
 // Message renders n for sending: recipients resolved through dir now.
 func (t *Templates) Message(n engine.Notification, dir *engine.Directory) (Message, error) {
 	m := Message{ID: n.ID, Notification: n, Lang: t.lang()}
+	if r, ok := applicantRecipient(n); ok {
+		m.Recipients = append(m.Recipients, r)
+	}
 	for _, id := range n.To {
 		if dir == nil {
 			m.Recipients = append(m.Recipients, Recipient{ID: id})
@@ -169,6 +191,7 @@ func (t *Templates) Message(n engine.Notification, dir *engine.Directory) (Messa
 		return m, err
 	}
 	data := TemplateData{Notification: n, Recipients: m.Recipients, Link: m.Link}
+	data.LookupURL, data.RatingURL = t.publicLinks(n)
 	var sb strings.Builder
 	if err := tp.ExecuteTemplate(&sb, "subject", data); err != nil {
 		return m, fmt.Errorf("render %s subject: %w", n.ID, err)
@@ -180,6 +203,13 @@ func (t *Templates) Message(n engine.Notification, dir *engine.Directory) (Messa
 		return m, fmt.Errorf("render %s body: %w", n.ID, err)
 	}
 	m.Body = strings.TrimSpace(sb.String()) + "\n"
+	if tp.Lookup("sms") != nil {
+		sb.Reset()
+		if err := tp.ExecuteTemplate(&sb, "sms", data); err != nil {
+			return m, fmt.Errorf("render %s sms: %w", n.ID, err)
+		}
+		m.SMS = Fold(sb.String())
+	}
 	return m, nil
 }
 
@@ -192,8 +222,17 @@ func funcs(lang string) template.FuncMap {
 			}
 			return t.Format("02/01/2006 15:04")
 		},
-		"work":  func(s, day string) string { return FormatWork(s, day, lang) },
-		"upper": strings.ToUpper,
+		"work": func(s, day string) string { return FormatWork(s, day, lang) },
+		"date": func(s string) string {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return s
+			}
+			return t.Format("02/01/2006")
+		},
+		"upper":  strings.ToUpper,
+		"cut":    cut,
+		"clause": clause,
 	}
 }
 

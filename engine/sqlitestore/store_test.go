@@ -39,3 +39,9 @@ func TestSessionStore(t *testing.T) {
 func TestRegisterStore(t *testing.T) {
 	enginetest.RunRegisterSuite(t, func(t *testing.T) enginetest.RegisterStoreUnderTest { return newStore(t).(*Store) }, enginetest.SuiteOptions{})
 }
+
+// TestRatingStore runs the RatingStore contract the MongoDB store also
+// passes.
+func TestRatingStore(t *testing.T) {
+	enginetest.RunRatingSuite(t, func(t *testing.T) enginetest.RatingStoreUnderTest { return newStore(t).(*Store) }, enginetest.SuiteOptions{})
+}
