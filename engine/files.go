@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -212,7 +213,7 @@ func AttachFile(env Env, d *Dossier, in AttachInput, f StoredFile, reusedFrom st
 }
 
 // DownloadFile is the pure step of a download: a history row naming the
-// file and who read it. It is refused only when the file is not d's; a
+// file, who read it and the version it moved from (ReadOnlySince). It is refused only when the file is not d's; a
 // dossier whose history is full (MaxHistoryRows) is still read, without a
 // row (recorded false), since reading must never be blocked.
 func DownloadFile(d *Dossier, reader, id string, now time.Time) (*Decision, FileRef, error) {
@@ -228,11 +229,28 @@ func DownloadFile(d *Dossier, reader, id string, now time.Time) (*Decision, File
 	row := HistoryRow{
 		Seq: len(d.History) + 1, At: now, Action: ActionDownloadFile, Actor: reader,
 		FromState: d.State, ToState: d.State, FromUnit: d.Unit, ToUnit: d.Unit,
-		Inputs: map[string]string{"file": id},
+		Inputs: map[string]string{"file": id, "version": strconv.FormatInt(d.Version, 10)},
 	}
 	nd.History = append(nd.History, row)
 	nd.UpdatedAt = now
 	return &Decision{Dossier: nd, Row: row}, ref, nil
+}
+
+// ReadOnlySince reports whether d moved from version expect to its
+// version only by downloads: a form opened at expect is then not stale,
+// since reading a file changes nothing an action decides on. An officer
+// opens the scan, then approves from the same page. Each download row
+// names the version it moved from, which makes the chain checkable.
+func ReadOnlySince(d *Dossier, expect int64) bool {
+	v := d.Version
+	for i := len(d.History) - 1; i >= 0 && v > expect; i-- {
+		h := d.History[i]
+		if h.Action != ActionDownloadFile || h.Inputs["version"] != strconv.FormatInt(v-1, 10) {
+			return false
+		}
+		v--
+	}
+	return v == expect
 }
 
 // Files attaches, reuses and serves a dossier's files: the engine for the

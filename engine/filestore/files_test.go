@@ -272,3 +272,31 @@ func TestDossierCap(t *testing.T) {
 	}
 	w.attach(t, d.Code, desk("to-khai", "d.pdf"), enginetest.FileBytes(1000, 10)) // exactly 6000 of own bytes
 }
+
+// TestDownloadDoesNotStaleAForm: a page opened before a download still
+// acts (reading changes nothing an action decides on); one opened before
+// an upload does not.
+func TestDownloadDoesNotStaleAForm(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	d := w.receive(t, "Phạm Văn I", "001090000009")
+	ref := w.attach(t, d.Code, desk("to-khai", "a.pdf"), pdf)
+	seen, _ := w.files.Engine.Get(ctx, d.Code)
+	for range 2 {
+		_, rc, err := w.files.Open(ctx, person(t, enginetest.Receiver), d.Code, ref.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+	}
+	note := engine.ActInput{Action: "ghi_chu", Actor: enginetest.Receiver, Inputs: map[string]string{"note": "đã xem"}}
+	if _, err := w.files.Engine.Act(ctx, d.Code, note, seen.Version); err != nil {
+		t.Fatalf("acting from a page opened before two downloads: %v", err)
+	}
+	seen, _ = w.files.Engine.Get(ctx, d.Code)
+	w.attach(t, d.Code, desk("to-khai", "b.pdf"), enginetest.FileBytes(100, 1))
+	if _, err := w.files.Engine.Act(ctx, d.Code, note, seen.Version); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("acting from a page opened before an upload = %v, want conflict", err)
+	}
+}
