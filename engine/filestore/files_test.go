@@ -110,7 +110,10 @@ func TestAttachRefusals(t *testing.T) {
 		{"a name whose extension says another type is refused", desk("to-khai", "anh.pdf"), jpeg, engine.EINVALID, nil},
 		{"a name saying html is refused whatever the bytes", desk("to-khai", "trang.html"), pdf, engine.EINVALID, nil},
 		{"a file over the per-file cap is refused with the cap", desk("to-khai", "big.pdf"), enginetest.FileBytes(4001, 1), engine.ETOOLARGE,
-			func(err error) bool { var e *engine.FileTooLargeError; return errors.As(err, &e) && e.Limit == 4000 && !e.PerDossier }},
+			func(err error) bool {
+				var e *engine.FileTooLargeError
+				return errors.As(err, &e) && e.Limit == 4000 && !e.PerDossier
+			}},
 		{"the office may not scan components (the desk does)", engine.AttachInput{Actor: enginetest.Officer, Component: "to-khai"}, pdf, engine.EFORBIDDEN, nil},
 		{"the result is attached by the unit acting now, not another", engine.AttachInput{Actor: enginetest.Chairman, Result: true}, pdf, engine.EFORBIDDEN, nil},
 		{"a component id must have the id syntax", desk("Tờ khai/../x", "a.pdf"), pdf, engine.EINVALID, nil},
