@@ -216,6 +216,9 @@ const sigTail = 64
 type SignatureScanner struct {
 	tail  []byte
 	found bool
+	// seam holds the last write's tail and this write's head, reused so
+	// that a scan allocates nothing per write.
+	seam [2 * sigTail]byte
 }
 
 // Write implements io.Writer; it never fails.
@@ -229,17 +232,21 @@ func (s *SignatureScanner) Write(p []byte) (int, error) {
 	if len(head) > sigTail {
 		head = head[:sigTail]
 	}
-	joined := append(append([]byte(nil), s.tail...), head...)
-	if matchAny(joined) || matchAny(p) {
+	n := copy(s.seam[:], s.tail)
+	n += copy(s.seam[n:], head)
+	if matchAny(s.seam[:n]) || matchAny(p) {
 		s.found = true
 		return len(p), nil
+	}
+	if s.tail == nil {
+		s.tail = make([]byte, 0, 2*sigTail)
 	}
 	if len(p) >= sigTail {
 		s.tail = append(s.tail[:0], p[len(p)-sigTail:]...)
 	} else {
 		s.tail = append(s.tail, p...)
 		if len(s.tail) > sigTail {
-			s.tail = s.tail[len(s.tail)-sigTail:]
+			s.tail = append(s.tail[:0], s.tail[len(s.tail)-sigTail:]...)
 		}
 	}
 	return len(p), nil
