@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/engine"
 )
@@ -23,6 +24,22 @@ import (
 
 // fileFieldMax bounds each form field of an upload other than the file.
 const fileFieldMax = 1 << 10
+
+// transferTime is how long one upload or download may take. serve's
+// server-wide timeouts (30 s to read a request, 60 s to write an
+// answer) suit JSON, not a 20 MB scan from a commune's slow line
+// (20 MB at 1 Mbit/s is almost three minutes), so the file routes
+// extend their own deadlines.
+const transferTime = 15 * time.Minute
+
+// extendDeadlines gives a file transfer transferTime from now; a
+// connection that cannot (an HTTP/2 test double) keeps its own.
+func extendDeadlines(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	at := time.Now().Add(transferTime)
+	_ = rc.SetReadDeadline(at)
+	_ = rc.SetWriteDeadline(at)
+}
 
 // uploadSlack is what a multipart body may carry beyond the file itself
 // (boundaries, headers, the small fields).
@@ -89,6 +106,7 @@ func (s *Server) multipartReader(w http.ResponseWriter, r *http.Request, fs *eng
 	if limit <= 0 {
 		limit = engine.DefaultMaxFileBytes
 	}
+	extendDeadlines(w)
 	r.Body = http.MaxBytesReader(w, r.Body, limit+uploadSlack)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -97,8 +115,8 @@ func (s *Server) multipartReader(w http.ResponseWriter, r *http.Request, fs *eng
 	return mr, nil
 }
 
-// partError turns an error reading the body into the API's: a body past
-// the bound is a file over the cap.
+// partError turns an error of an upload into the API's: a body past the
+// bound is a file over the cap, a broken body a bad request.
 func partError(err error, fs *engine.Files) error {
 	var size *http.MaxBytesError
 	if errors.As(err, &size) {
@@ -111,7 +129,12 @@ func partError(err error, fs *engine.Files) error {
 	if engine.ErrorCode(err) != engine.EINTERNAL {
 		return err
 	}
-	return errorf(EBADREQUEST, "Nội dung multipart không hợp lệ.", "Malformed multipart body.")
+	// A body cut short or badly framed is the client's; anything else
+	// (the disk failing under the store) stays internal.
+	if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
+		return errorf(EBADREQUEST, "Nội dung multipart không hợp lệ.", "Malformed multipart body.")
+	}
+	return err
 }
 
 // canUpload checks the caller before any byte is read: a role that acts
@@ -208,6 +231,7 @@ func (s *Server) apiDownload(w http.ResponseWriter, r *http.Request, p *engine.P
 		return err
 	}
 	defer rc.Close()
+	extendDeadlines(w)
 	h := w.Header()
 	// Whatever the bytes hold, the browser saves them and never runs
 	// them: a sniffed type only, no sniffing of its own, and a sandbox

@@ -120,6 +120,16 @@ func TestUploadRefusals(t *testing.T) {
 	if r.status != http.StatusBadRequest {
 		t.Errorf("a JSON body: %d", r.status)
 	}
+	// A body cut off in the middle of the file (the connection lost).
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("component", "to-khai")
+	fw, _ := mw.CreateFormFile("file", "cut.pdf")
+	fw.Write(enginetest.FileBytes(100000, 5))
+	cut := body.Bytes()[:body.Len()-1000]
+	if r := b.call("POST", "/api/v1/dossiers/"+d.Code+"/files", receiver, cut, "Content-Type", mw.FormDataContentType()); r.status != http.StatusBadRequest {
+		t.Errorf("a body cut off: %d %s, want 400", r.status, r.body)
+	}
 	if after := b.snapshot(); after != before {
 		t.Fatal("a refused upload changed the store")
 	}
