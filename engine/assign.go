@@ -91,7 +91,7 @@ func (e *Engine) Assign(ctx context.Context, code, actor, assignee string, expec
 		if err != nil {
 			return nil, err
 		}
-		if expect > 0 && d.Version != expect {
+		if expect > 0 && d.Version != expect && !ReadOnlySince(d, expect) {
 			return nil, &ConflictError{Code: code, Version: expect}
 		}
 		env, err := e.EnvFor(d)

@@ -188,7 +188,7 @@ func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64
 		if dec.Replay {
 			return d, nil
 		}
-		if expect > 0 && d.Version != expect {
+		if expect > 0 && d.Version != expect && !ReadOnlySince(d, expect) {
 			return nil, &ConflictError{Code: code, Version: expect}
 		}
 		nd := dec.Dossier

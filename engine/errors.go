@@ -29,6 +29,8 @@ const (
 	ETOOLARGE   Code = "too_large"          // a body over the size limit
 	EMETHOD     Code = "method_not_allowed" // a method the endpoint does not serve
 	ELIMITED    Code = "rate_limited"       // refused by rate limiting (sign-in, lookup)
+	// EUNSUPPORTED is a file whose bytes are of a type not accepted.
+	EUNSUPPORTED Code = "unsupported_media_type"
 )
 
 // ErrorCode returns the application code of err, EINTERNAL for errors

@@ -32,6 +32,7 @@ var codeTable = map[Code]codeRow{
 	EBADREQUEST:   {400, 2, "Yêu cầu không hợp lệ", "Bad request"},
 	ETOOLARGE:     {413, 2, "Nội dung quá lớn", "Body too large"},
 	EMETHOD:       {405, 2, "Phương thức không được hỗ trợ", "Method not allowed"},
+	EUNSUPPORTED:  {415, 2, "Loại tệp không được chấp nhận", "File type not accepted"},
 	ELIMITED:      {429, 1, "Quá nhiều yêu cầu; vui lòng thử lại sau", "Too many requests; please try again later"},
 }
 

@@ -26,6 +26,7 @@ func TestCodeTable(t *testing.T) {
 		{"a body over the limit is 413", engine.ETOOLARGE, 413, 2},
 		{"a method the endpoint does not serve is 405", engine.EMETHOD, 405, 2},
 		{"a rate limit is 429 and a failure", engine.ELIMITED, 429, 1},
+		{"a file of a type not accepted is 415 and an input error", engine.EUNSUPPORTED, 415, 2},
 		{"a code the table does not know is internal, never friendlier", "made_up", 500, 1},
 	}
 	seen := map[engine.Code]bool{}

@@ -30,6 +30,7 @@ type command struct {
 // to a global map from wherever it lives.
 func commands() []command {
 	return []command{
+		{name: "backup", summary: "copy a running embedded store, database and files, into a new folder (BACKUP_DIR [--data DIR])", run: runBackup},
 		{name: "calendar", summary: "list a year's days off and make-up working days (lịch nghỉ, làm bù)", run: runCalendar},
 		{name: "due", summary: "compute a legal due instant (hạn giải quyết) from a reception time and a limit", run: runDue},
 		{name: "graph", summary: "print a procedure's state machine (FILE [--format mermaid|dot])", run: runGraph},

@@ -181,8 +181,13 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	fileStore, filesProbe, err := openFileStore(c.store, store)
+	if err != nil {
+		return err
+	}
+	files := &engine.Files{Engine: eng, Store: fileStore, MaxFile: int64(c.maxFile), MaxDossier: int64(c.maxDossierFiles)}
 	srv, err := httpapi.New(httpapi.Config{
-		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
+		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL, Files: files, ReadyProbe: filesProbe,
 		PublicURL: c.citizen.publicURL, RatingKey: ratingKey,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
 		TrustedProxies: c.trustedProxies,
@@ -226,7 +231,11 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	// first drains the server, then stops them.
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopBG = stopBG
-	s.bg.Add(3)
+	s.bg.Add(4)
+	go func() {
+		defer s.bg.Done()
+		runFileSweeps(bg, store, fileStore, now, log)
+	}()
 	go func() {
 		defer s.bg.Done()
 		as.RunSessionSweeps(bg, sessionSweepEvery, func(err error) { log.Warn("session sweep", "err", err) })

@@ -15,13 +15,18 @@ const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-ur
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
        [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
-       [--token-ttl DURATION] [--token-max-ttl DURATION]
+       [--token-ttl DURATION] [--token-max-ttl DURATION] [--max-file SIZE] [--max-dossier-files SIZE]
        [--public-url URL] [--sms-url URL [--sms-token T] [--sms-body-template FILE]] [--rating-key-file FILE]
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
 dispatcher in the same process. Ctrl-C drains requests in flight, then
 stops the watch and the dispatcher.
+
+The dossiers' files live in DIR/files (content-addressed by SHA-256),
+or with --mongo-uri in the database's GridFS bucket "files"; uploads are
+capped by --max-file (default 20MB) and --max-dossier-files (default
+200MB per dossier). "motcua backup" copies a running embedded store.
 
 Defaults: --listen 127.0.0.1:8080, --data ./motcua-data (env MOTCUA_DATA),
 --procedures examples/procedures, --directory examples/directory.yaml, the
@@ -81,6 +86,7 @@ type serveConfig struct {
 	tokenTTL, tokenMaxTTL                               time.Duration
 	backdateDays                                        int
 	citizen                                             *citizenFlags
+	maxFile, maxDossierFiles                            byteSize
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -112,6 +118,9 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	c.citizen = addCitizenFlags(fs)
 	fs.IntVar(&c.backdateDays, "backdate-days", engine.DefaultBackdateDays,
 		"working days back a postal reception may be dated, with a reason (0: never)")
+	c.maxFile, c.maxDossierFiles = engine.DefaultMaxFileBytes, engine.DefaultMaxDossierBytes
+	fs.Var(&c.maxFile, "max-file", "largest file a dossier may take, e.g. 20MB")
+	fs.Var(&c.maxDossierFiles, "max-dossier-files", "most a dossier's own files may weigh in all, e.g. 200MB")
 	if err := fs.parse(m, args); err != nil {
 		return c, err
 	}

@@ -35,6 +35,7 @@ func (s *Server) routesAPI() error {
 	s.citizenAPI()
 	s.handle("GET", "/me", signedIn, s.apiMe)
 	s.handle("POST", "/tokens", signedIn, s.apiNewToken)
+	s.routesFiles()
 	// Reports come from their own package, mounted by cmd.
 	if s.cfg.Reports != nil {
 		s.routes = append(s.routes, "GET /reports/...")

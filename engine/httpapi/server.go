@@ -68,6 +68,9 @@ type Config struct {
 	// Ready: cmd points it at the folders beside the store that must take
 	// writes (sqlitestore.ProbeDir on the files' folder).
 	ReadyProbe func(context.Context) error
+	// Files attaches and serves the dossiers' files; nil: the file routes
+	// answer 404.
+	Files *engine.Files
 }
 
 // Server serves the JSON API under /api/v1 and the web pages. It holds no

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/calendar"
 	"github.com/motcua/motcua/engine/enginetest"
+	"github.com/motcua/motcua/engine/filestore"
 	"github.com/motcua/motcua/engine/sqlitestore"
 )
 
@@ -78,6 +79,8 @@ type setupOpts struct {
 	trusted []netip.Prefix
 	// ratingKey is Config.RatingKey; nil turns rating off.
 	ratingKey []byte
+	// maxFile and maxDossier are the file caps (0: the defaults).
+	maxFile, maxDossier int64
 }
 
 // Heading words of printed documents in every test server.
@@ -105,7 +108,12 @@ func setup(t testing.TB, opts ...setupOpts) *bundle {
 	}
 	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: calendar.VN(), Now: clock.Now}
 	as := &auth.Service{Store: auth.NewMemoryStore(), Directory: dir, Now: clock.Now, Cost: bcrypt.MinCost}
-	srv, err := New(Config{Engine: eng, Auth: as, Reports: o.reports, MaxBodyBytes: o.maxBody,
+	disk, err := filestore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := &engine.Files{Engine: eng, Store: disk, MaxFile: o.maxFile, MaxDossier: o.maxDossier}
+	srv, err := New(Config{Engine: eng, Auth: as, Reports: o.reports, MaxBodyBytes: o.maxBody, Files: files,
 		Agency: testAgency, Place: testPlace, TrustedProxies: o.trusted, RatingKey: o.ratingKey,
 		Diagram: func(p *engine.Procedure) string { return "stateDiagram-v2\n  [*] --> " + p.Initial }})
 	if err != nil {

@@ -95,6 +95,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers/{code}", w.page(true, w.dossier))
 	m.HandleFunc("POST /dossiers/{code}/act", w.page(true, w.act))
 	m.HandleFunc("POST /dossiers/{code}/assign", w.page(true, w.assign))
+	m.HandleFunc("POST /dossiers/{code}/files", w.uploadFiles) // its own CSRF check: a streamed multipart body
 	m.HandleFunc("GET /dossiers/{code}/receipt", w.page(true, w.receipt))
 	m.HandleFunc("GET "+registerPath, w.page(true, w.register))
 	m.HandleFunc("GET /dossiers/{code}/"+docSlip, w.page(true, w.slip))

@@ -56,6 +56,8 @@ type dossierPage struct {
 	CanTake    bool
 	Officers   []officerOption
 	AssignKey  string
+	// Files is the files panel (web_files.go).
+	Files filesPanel
 }
 
 // officerOption is one officer a head may assign the step to.
@@ -87,12 +89,12 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		if p != nil {
 			if a, ok := p.Action(h.Action); ok {
 				sr.ActionName = pick(a.Name, a.NameEN, q.lang)
-			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar {
+			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar || h.Action == engine.ActionAttachFile || h.Action == engine.ActionDownloadFile {
 				sr.ActionName = tr(h.Action, q.lang)
 			}
 		}
 		var notes []string
-		for _, k := range []string{"note", "reason", "due_at", "due_after"} {
+		for _, k := range []string{"note", "reason", "due_at", "due_after", "file"} {
 			if h.Inputs[k] != "" {
 				notes = append(notes, noteValue(k, h.Inputs[k], w.s.eng.Calendar.Location()))
 			}
@@ -132,6 +134,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		}
 	}
 	w.assignment(q, d, &dp)
+	dp.Files = w.filesPanel(q, d, p)
 	return w.data(q, d.Code, "inbox", dp), nil
 }
 

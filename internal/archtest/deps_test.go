@@ -34,7 +34,7 @@ func TestDependenciesPointInward(t *testing.T) {
 		t.Skip("go command not on PATH")
 	}
 	implementations := []string{"engine/sqlitestore", "engine/mongostore", "engine/httpapi", "engine/watch",
-		"engine/notify", "engine/report", "engine/auth", "engine/simulate", "procedures", "cmd/"}
+		"engine/notify", "engine/report", "engine/auth", "engine/simulate", "engine/filestore", "procedures", "cmd/"}
 	for _, tc := range []struct {
 		rule      string
 		pkg       string
@@ -49,6 +49,8 @@ func TestDependenciesPointInward(t *testing.T) {
 		// A store keeps credentials through engine.CredentialStore, not auth.
 		{rule: "the MongoDB store does not import other implementations nor embed FerretDB", pkg: "engine/mongostore",
 			forbidden: append([]string{"github.com/FerretDB"}, prefixed([]string{"engine/sqlitestore", "engine/httpapi", "engine/watch", "engine/notify", "engine/auth", "procedures", "cmd/"})...)},
+		{rule: "the disk file store imports no other implementation and no database", pkg: "engine/filestore",
+			forbidden: append([]string{"go.mongodb.org", "modernc.org"}, prefixed([]string{"engine/sqlitestore", "engine/mongostore", "engine/httpapi", "engine/watch", "engine/notify", "engine/auth", "procedures", "cmd/"})...)},
 		{rule: "the deadline watch does not import a store", pkg: "engine/watch",
 			forbidden: prefixed([]string{"engine/sqlitestore", "engine/mongostore", "engine/httpapi", "cmd/"})},
 		{rule: "the HTTP API does not import a store", pkg: "engine/httpapi",
