@@ -3,18 +3,13 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
 )
-
-// likeEscape makes s a literal LIKE pattern fragment (escape char \).
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
 
 // maxMerge is the most units whose by-due lists are merged (one index
 // walk per unit, UNION ALL); more units are read together and sorted.
@@ -55,12 +50,31 @@ func filter(q engine.Query) ([]string, []any) {
 		// due_order < now excludes dossiers without a due instant (noDue).
 		conds, args = append(conds, openOnly, "due_order < ?"), append(args, ms(q.Now))
 	}
-	if t := strings.TrimSpace(q.Text); t != "" {
-		// Lower-cased in Go on both sides, so "NGUYỄN" finds "Nguyễn";
-		// diacritics are kept as typed. LIKE folds ASCII case of codes.
-		pat := "%" + likeEscape(strings.ToLower(t)) + "%"
-		conds = append(conds, `(code LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`)
-		args = append(args, pat, pat)
+	if c, a, ok := searchCond(q.Text); ok {
+		conds, args = append(conds, c), append(args, a...)
+	}
+	if q.Channel != "" {
+		conds, args = append(conds, "channel = ?"), append(args, string(q.Channel))
+	}
+	if !q.DueFrom.IsZero() {
+		conds, args = append(conds, "due_order >= ?"), append(args, ms(q.DueFrom))
+	}
+	if !q.DueTo.IsZero() {
+		conds, args = append(conds, "due_order < ?"), append(args, ms(q.DueTo))
+	} else if !q.DueFrom.IsZero() {
+		conds = append(conds, "due_order < "+noDue) // no due instant: never in a due range
+	}
+	if a := q.After; a != nil {
+		// A row value: SQLite seeks it in the index the order walks.
+		if q.OrderByDue {
+			due := int64(math.MaxInt64) // noDue
+			if a.Due != nil {
+				due = ms(*a.Due)
+			}
+			conds, args = append(conds, "(due_order, code) > (?, ?)"), append(args, due, a.Code)
+		} else {
+			conds, args = append(conds, "code > ?"), append(args, a.Code)
+		}
 	}
 	if !q.ReceivedFrom.IsZero() {
 		conds, args = append(conds, "received_at >= ?"), append(args, ms(q.ReceivedFrom))
@@ -119,12 +133,21 @@ func selectDossiers(q engine.Query) (string, []any) {
 	conds, args := filter(q)
 	lim, limArgs := limitClause(q)
 	from := " FROM dossiers"
-	if len(q.Units) > 0 && slices.Contains(conds, openOnly) {
+	_, _, search := searchCond(q.Text)
+	switch {
+	case search:
+		// A search reads its few matches from dossier_search and fetches
+		// each by code, then sorts them. Without statistics SQLite would
+		// rather walk a unit's whole list and probe the matches, which
+		// reads every dossier of the unit; naming the code's index (the
+		// automatic one of the primary key) makes it start from the keys.
+		from += " INDEXED BY sqlite_autoindex_dossiers_1"
+	case len(q.Units) > 0 && slices.Contains(conds, openOnly):
 		// Without statistics SQLite rates dossiers_unit_due as good as
 		// the partial index, but walking it passes over every finished
 		// dossier of the unit: years of them.
 		from += " INDEXED BY dossiers_open_due"
-	} else if !q.OrderByDue && finishedBounds(q) {
+	case !q.OrderByDue && finishedBounds(q):
 		// Without statistics SQLite rates a one-sided range (or the OR of
 		// "open at") at a quarter of the table and prefers walking the
 		// primary key in code order to sorting what the index finds. But
@@ -141,7 +164,7 @@ func selectDossiers(q engine.Query) (string, []any) {
 			args = append(unitArgs(q.Units), args...)
 		}
 		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
-	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
+	case len(q.Units) <= 1 || len(q.Units) > maxMerge || search:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
 			args = append(unitArgs(q.Units), args...)
