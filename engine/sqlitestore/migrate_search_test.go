@@ -3,8 +3,8 @@ package sqlitestore
 import (
 	"database/sql"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
