@@ -20,12 +20,15 @@ type row struct {
 }
 
 type listView struct {
-	Rows     []row
-	Page     Page
-	Query    url.Values
-	PrevURL  string
-	NextURL  string
-	Units    []*engine.Unit
+	Rows    []row
+	Page    Page
+	Query   url.Values
+	PrevURL string
+	NextURL string
+	// FirstURL leads back to the first page from a page reached by a
+	// cursor, which leads forward only.
+	FirstURL string
+	Filters  filterForm
 	ShowUnit bool
 	// View is the inbox view shown (viewMine, viewReceived,
 	// viewSupplement); Tabs the views offered.
@@ -83,11 +86,16 @@ func pageURL(u url.URL, page int) string {
 
 func (w *web) listView(q *req, pg Page) listView {
 	v := listView{Rows: w.rows(q, pg), Page: pg, Query: q.r.URL.Query()}
-	if pg.Page > 1 {
+	switch {
+	case v.Query.Get("after") != "":
+		v.FirstURL = firstURL(*q.r.URL)
+	case pg.Page > 1:
 		v.PrevURL = pageURL(*q.r.URL, pg.Page-1)
 	}
 	if pg.HasMore {
-		v.NextURL = pageURL(*q.r.URL, pg.Page+1)
+		// The cursor, not page+1: a dossier received meanwhile neither
+		// repeats a row on the next page nor pushes one off it.
+		v.NextURL = nextURL(*q.r.URL, pg)
 	}
 	return v
 }
@@ -100,6 +108,20 @@ func (w *web) inbox(q *req) error {
 	v := w.listView(q, pg)
 	v.View = view
 	v.ShowUnit = view != viewMine
+	switch view {
+	case viewMine:
+		var units []*engine.Unit
+		for _, id := range q.person.Units {
+			if u, ok := w.s.eng.Directory.Unit(id); ok {
+				units = append(units, u)
+			}
+		}
+		v.Filters = w.filters(q, "/inbox", "", units, []string{"in_progress", "paused"})
+	case viewReceived:
+		v.Filters = w.filters(q, "/inbox", view, nil, []string{"open", "finished", "all"})
+	default:
+		v.Filters = w.filters(q, "/inbox", view, nil, nil)
+	}
 	// The desk's views are offered to those who receive: an office
 	// officer would find them always empty.
 	tabs := []struct{ view, label string }{{viewMine, "view_mine"}, {viewReceived, "view_received"}, {viewSupplement, "view_supplement"}}
@@ -131,14 +153,16 @@ func (w *web) list(q *req) error {
 	}
 	v := w.listView(q, pg)
 	v.ShowUnit = true
-	if units, all := auth.ListUnits(q.person); all {
-		v.Units = w.s.eng.Directory.Units()
+	var units []*engine.Unit
+	if ids, all := auth.ListUnits(q.person); all {
+		units = w.s.eng.Directory.Units()
 	} else {
-		for _, u := range units {
+		for _, u := range ids {
 			if un, ok := w.s.eng.Directory.Unit(u); ok {
-				v.Units = append(v.Units, un)
+				units = append(units, un)
 			}
 		}
 	}
+	v.Filters = w.filters(q, "/dossiers", "", units, []string{"open", "in_progress", "paused", "finished"})
 	return w.render(q, http.StatusOK, "list", w.data(q, tr("all_dossiers", q.lang), "list", v))
 }
