@@ -18,6 +18,7 @@ var searchWords = map[string][2]string{
 	"status_paused":      {"Tạm dừng", "Paused"},
 	"status_finished":    {"Đã kết thúc", "Finished"},
 	"status_all":         {"Tất cả", "All"},
+	"fix_fields":         {"Chưa tiếp nhận: kiểm tra lại các ô %s bên dưới.", "Not received: check the fields %s below."},
 	"overdue_only":       {"Chỉ hồ sơ quá hạn", "Overdue only"},
 	"filters_label":      {"Lọc danh sách", "Filter the list"},
 }
