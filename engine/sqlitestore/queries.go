@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,6 +128,12 @@ func limitClause(q engine.Query) (string, []any) {
 // unit IN (…) walk and a sort, would read and sort every matching row
 // with its document for each page.
 func selectDossiers(q engine.Query) (string, []any) {
+	return selectDossiersFor(q, false)
+}
+
+// selectDossiersFor is selectDossiers for a search whose matches are
+// many (broad): see Scan.
+func selectDossiersFor(q engine.Query, broad bool) (string, []any) {
 	const cols = "SELECT doc, receive_key"
 	// A unit named twice would be merged twice.
 	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
@@ -134,6 +141,21 @@ func selectDossiers(q engine.Query) (string, []any) {
 	lim, limArgs := limitClause(q)
 	from := " FROM dossiers"
 	_, _, search := searchCond(q.Text)
+	// A broad search (a common name, a short prefix) is read like any
+	// list: the order's index walked, each entry's code checked against
+	// the matches, until the page is full; with thousands of matches the
+	// page fills after a few dozen entries per row shown. A narrow one
+	// starts from its few matches instead.
+	if search && broad {
+		search = false
+		// A unary + keeps SQLite from driving the query by code from
+		// the matches: the list's own index is walked, in order.
+		for i, c := range conds {
+			if strings.HasPrefix(c, searchPrefix) {
+				conds[i] = "+" + c
+			}
+		}
+	}
 	switch {
 	case search:
 		// A search reads its few matches from dossier_search and fetches
@@ -158,13 +180,30 @@ func selectDossiers(q engine.Query) (string, []any) {
 		from += " INDEXED BY dossiers_finished"
 	}
 	switch {
+	case search:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
+		}
+		order := " ORDER BY code"
+		if q.OrderByDue {
+			order = " ORDER BY due_order, code"
+		}
+		// Two steps: the matches are sorted as (due, code) pairs, read
+		// from the first page of each row, and only the page's rows are
+		// read whole. Sorting the rows with their documents read every
+		// match's document (its overflow pages) and carried it through
+		// the sort: a common name or a short phone prefix matches
+		// thousands.
+		page := "SELECT code" + from + whereClause(conds) + order + lim
+		return cols + " FROM dossiers WHERE code IN (" + page + ")" + order, append(args, limArgs...)
 	case !q.OrderByDue:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
 			args = append(unitArgs(q.Units), args...)
 		}
 		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
-	case len(q.Units) <= 1 || len(q.Units) > maxMerge || search:
+	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
 			args = append(unitArgs(q.Units), args...)
@@ -215,9 +254,29 @@ func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, er
 // Scan implements engine.Store. fn runs while the read is open; it may
 // write through the store (writes do not wait for readers in WAL mode).
 func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
-	query, args := selectDossiers(q)
+	broad := false
+	if c, a, ok := searchCond(q.Text); ok {
+		// How many keys match decides where to start: counted on the
+		// keys' index, and only up to the bound.
+		n := 0
+		count := "SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE " +
+			strings.TrimSuffix(strings.TrimPrefix(c, searchPrefix), ")") +
+			" LIMIT " + strconv.Itoa(broadSearch) + ")"
+		if err := s.r.QueryRowContext(ctx, count, a...).Scan(&n); err != nil {
+			return interpretError(err, "dossier", "")
+		}
+		broad = n >= broadSearch
+	}
+	query, args := selectDossiersFor(q, broad)
 	return s.scan(ctx, query, args, fn)
 }
+
+// broadSearch is the number of matching keys from which a search walks
+// the list's order instead of fetching and sorting its matches. A match
+// fetched costs a read of its row (the rows are large: about one per
+// page), an index entry walked a fraction of one; measured in
+// docs/benchmarks.md ("Search").
+const broadSearch = 400
 
 func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*engine.Dossier) error) error {
 	rows, err := s.r.QueryContext(ctx, query, args...)

@@ -102,6 +102,9 @@ func (s *Store) writeKeys(ctx context.Context, tx *sql.Tx, code string, old, new
 	return nil
 }
 
+// searchPrefix starts the condition searchCond writes.
+const searchPrefix = "code IN (SELECT code FROM dossier_search WHERE "
+
 // searchCond is the condition of a search text: the dossiers with a key
 // in [prefix, PrefixEnd(prefix)), a range of dossier_search's primary key.
 // ok is false for a blank text, which does not filter.
@@ -110,7 +113,7 @@ func searchCond(text string) (cond string, args []any, ok bool) {
 	if p == "" {
 		return "", nil, false
 	}
-	cond, args = "code IN (SELECT code FROM dossier_search WHERE key >= ?", []any{p}
+	cond, args = searchPrefix+"key >= ?", []any{p}
 	if end := engine.PrefixEnd(p); end != "" {
 		cond, args = cond+" AND key < ?", append(args, end)
 	}
