@@ -56,4 +56,3 @@ func mustInsertDossier(t *testing.T, s *Store, d *engine.Dossier) {
 		t.Fatal(fmt.Errorf("%s: %w", d.Code, err))
 	}
 }
-
