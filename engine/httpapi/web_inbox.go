@@ -14,7 +14,11 @@ type row struct {
 	Summary
 	Class   string
 	Actions []ActionView
-	Key     string
+	// Links are forward actions that ask for input, offered as a link to
+	// the dossier's form: only in the supplement queue, whose one job is
+	// the action out of the waiting state, whatever it asks for.
+	Links []ActionView
+	Key   string
 	// UnitNm and AssigneeNm name the unit and the assignee for people.
 	UnitNm, AssigneeNm string
 }
@@ -54,7 +58,7 @@ func rowClass(s Summary) string {
 	return ""
 }
 
-func (w *web) rows(q *req, pg Page) []row {
+func (w *web) rows(q *req, pg Page, view string) []row {
 	var out []row
 	for _, s := range pg.Items {
 		rw := row{Summary: s, Class: rowClass(s), Key: auth.RandomToken(), UnitNm: w.unitName(s.Unit, q.lang)}
@@ -67,8 +71,12 @@ func (w *web) rows(q *req, pg Page) []row {
 				// One click only for forward actions that need no input:
 				// ending or sending back asks for a reason and a
 				// confirmation on the dossier page.
-				if len(a.Requires) == 0 && a.Moves && !a.Danger {
+				switch {
+				case a.Danger || !a.Moves:
+				case len(a.Requires) == 0:
 					rw.Actions = append(rw.Actions, a)
+				case view == viewSupplement:
+					rw.Links = append(rw.Links, a)
 				}
 			}
 		}
@@ -84,8 +92,8 @@ func pageURL(u url.URL, page int) string {
 	return u.RequestURI()
 }
 
-func (w *web) listView(q *req, pg Page) listView {
-	v := listView{Rows: w.rows(q, pg), Page: pg, Query: q.r.URL.Query()}
+func (w *web) listView(q *req, pg Page, view string) listView {
+	v := listView{Rows: w.rows(q, pg, view), Page: pg, Query: q.r.URL.Query(), View: view}
 	switch {
 	case v.Query.Get("after") != "":
 		v.FirstURL = firstURL(*q.r.URL)
@@ -105,8 +113,7 @@ func (w *web) inbox(q *req) error {
 	if err != nil {
 		return err
 	}
-	v := w.listView(q, pg)
-	v.View = view
+	v := w.listView(q, pg, view)
 	v.ShowUnit = view != viewMine
 	switch view {
 	case viewMine:
@@ -151,7 +158,7 @@ func (w *web) list(q *req) error {
 	if err != nil {
 		return err
 	}
-	v := w.listView(q, pg)
+	v := w.listView(q, pg, "")
 	v.ShowUnit = true
 	var units []*engine.Unit
 	if ids, all := auth.ListUnits(q.person); all {
