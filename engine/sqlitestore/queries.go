@@ -273,10 +273,12 @@ func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossie
 
 // broadSearch is the number of matching keys from which a search walks
 // the list's order instead of fetching and sorting its matches. A match
-// fetched costs a read of its row (the rows are large: about one per
-// page), an index entry walked a fraction of one; measured in
-// docs/benchmarks.md ("Search").
-const broadSearch = 400
+// fetched costs a read of its row (the rows are large: about one page
+// each), an index entry walked about a hundredth of a page: for a page
+// of 50 among n dossiers the walk reads about 50 + n/(2m) pages for m
+// matches, the fetch m, even at m ≈ 250 for 100,000 dossiers; measured
+// in docs/benchmarks.md ("Search over 100,000 dossiers").
+const broadSearch = 250
 
 func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*engine.Dossier) error) error {
 	rows, err := s.r.QueryContext(ctx, query, args...)
