@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/engine"
 )
@@ -25,7 +26,7 @@ func (s *Server) filterQuery(r *http.Request, q *engine.Query) error {
 	qs := r.URL.Query()
 	q.State, q.Procedure = strings.TrimSpace(qs.Get("state")), strings.TrimSpace(qs.Get("procedure"))
 	q.Text = strings.TrimSpace(qs.Get("q"))
-	if len(q.Text) > maxSearchText {
+	if utf8.RuneCountInString(q.Text) > maxSearchText {
 		return &engine.InvalidInputError{Field: "q", Reason: "at most 100 characters", ReasonVI: "tối đa 100 ký tự"}
 	}
 	if c := engine.Channel(qs.Get("channel")); c != "" {
