@@ -158,3 +158,13 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	})
 }
+
+// removeSearchBench removes the benchmark's store, once the run is over
+// (TestMain): it is seeded once per process for all sub-benchmarks and
+// counts, and holds about 500 MB.
+func removeSearchBench() {
+	if s := searchBench.s; s != nil {
+		s.Close()
+		os.RemoveAll(s.Dir())
+	}
+}
