@@ -78,7 +78,42 @@ func Assign(env Env, d *Dossier, actor, assignee string, now time.Time) (*Decisi
 	nd.Assignee = assignee
 	nd.History = append(nd.History, row)
 	nd.UpdatedAt = now
-	return &Decision{Dossier: nd, Row: row}, nil
+	dec := &Decision{Dossier: nd, Row: row}
+	if actor != assignee {
+		// Someone else named them: they learn it now, not at the first
+		// reminder. An officer taking a step needs no notice.
+		dec.Notifications = []Notification{assigned(env, nd, row, now)}
+	}
+	return dec, nil
+}
+
+// assigned is the notice to the officer a head assigned the current step
+// to, and only to them: through the outbox like the other staff notices,
+// written with the assignment.
+func assigned(env Env, d *Dossier, row HistoryRow, now time.Time) Notification {
+	data := map[string]string{"code": d.Code, "unit": d.Unit, "assigned_by": row.Actor}
+	if env.Procedure != nil {
+		data["procedure"], data["procedure_code"] = env.Procedure.Name, env.Procedure.Code
+		if st, ok := env.Procedure.State(d.State); ok {
+			data["state"] = st.Name
+		}
+	}
+	if p, ok := env.Directory.Person(row.Actor); ok {
+		data["assigned_by"] = p.Name
+	}
+	if env.Calendar != nil {
+		if d.StepDueAt != nil {
+			data["step_due_at"] = d.StepDueAt.In(env.Calendar.Location()).Format(time.RFC3339)
+		}
+		if d.DueAt != nil {
+			data["due_at"] = d.DueAt.In(env.Calendar.Location()).Format(time.RFC3339)
+		}
+	}
+	return Notification{
+		ID:      fmt.Sprintf("%s/%d/%s", d.Code, row.Seq, NoteAssigned),
+		Dossier: d.Code, Kind: NoteAssigned, To: []string{d.Assignee},
+		At: now, Data: data, Status: NotificationPending, NextAttempt: now,
+	}
 }
 
 // Assign assigns the current step of dossier code to assignee on
@@ -107,7 +142,7 @@ func (e *Engine) Assign(ctx context.Context, code, actor, assignee string, expec
 		}
 		nd := dec.Dossier
 		nd.Version = d.Version + 1
-		err = e.Store.Apply(ctx, nd, d.Version, nil)
+		err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
 		if ErrorCode(err) == ECONFLICT && expect == 0 && attempt+1 < e.retries() {
 			continue
 		}

@@ -111,9 +111,37 @@ type InvalidInputError struct {
 	Reason string
 	// ReasonVI is Reason in Vietnamese; empty: Reason is shown in both.
 	ReasonVI string
+	// More are the other wrong inputs of the same request, in the order
+	// of its form, when it checks them all (a reception names every wrong
+	// field, not only the first); Field stays the first one.
+	More []*InvalidInputError
 }
 
-func (e *InvalidInputError) Error() string   { return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason) }
+func (e *InvalidInputError) Error() string {
+	s := fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
+	for _, m := range e.More {
+		s += fmt.Sprintf("; invalid %s: %s", m.Field, m.Reason)
+	}
+	return s
+}
+
+// Fields lists every wrong input: this one, then More.
+func (e *InvalidInputError) Fields() []*InvalidInputError {
+	one := *e
+	one.More = nil
+	return append([]*InvalidInputError{&one}, e.More...)
+}
+
+// invalidFields joins wrong inputs into one error, the first as its
+// Field; nil when there are none.
+func invalidFields(bad []*InvalidInputError) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	first := *bad[0]
+	first.More = append(first.More, bad[1:]...)
+	return &first
+}
 func (e *InvalidInputError) ErrorCode() Code { return EINVALID }
 
 // LimitReachedError reports an extension or re-appointment past its maximum.

@@ -26,6 +26,9 @@ const (
 	NoteDigest = "digest"
 	// NoteHandover tells a unit that a dossier has reached it.
 	NoteHandover = "handover"
+	// NoteAssigned tells an officer that the unit head assigned them the
+	// dossier's current step (assign.go).
+	NoteAssigned = "assigned"
 )
 
 // Rung targets besides a unit id (whose head is told).

@@ -104,6 +104,13 @@ func (e *MissingInputError) Message(lang string) string {
 // Message implements Localized: the field, by its label when it has
 // one, and the reason.
 func (e *InvalidInputError) Message(lang string) string {
+	if len(e.More) > 0 {
+		var msgs []string
+		for _, f := range e.Fields() {
+			msgs = append(msgs, f.Message(lang))
+		}
+		return strings.Join(msgs, "; ")
+	}
 	label := e.Field
 	if l, ok := fieldLabels[e.Field]; ok {
 		label = pickLang(l[0], l[1], lang)

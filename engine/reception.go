@@ -127,34 +127,36 @@ func invalid(field, vi, en string) *InvalidInputError {
 }
 
 // checkApplicant checks what the desk typed about the applicant and the
-// papers, field by field in the order of the form; the first wrong field
-// is the error. Optional fields are checked only when given.
-func checkApplicant(in ReceiveInput) error {
+// papers, field by field in the order of the form, and returns every
+// wrong field: the desk corrects them all at once instead of one refusal
+// at a time. Optional fields are checked only when given.
+func checkApplicant(in ReceiveInput) []*InvalidInputError {
 	a := in.Applicant
+	var bad []*InvalidInputError
 	if strings.TrimSpace(a.Name) == "" {
-		return invalid(FieldName, "bắt buộc nhập họ và tên", "the name is required")
+		bad = append(bad, invalid(FieldName, "bắt buộc nhập họ và tên", "the name is required"))
 	}
 	if s := strings.TrimSpace(a.IDNo); s != "" && !ValidIDNo(s) {
-		return invalid(FieldIDNo, "số căn cước gồm đúng 12 chữ số", "a căn cước number has exactly 12 digits")
+		bad = append(bad, invalid(FieldIDNo, "số căn cước gồm đúng 12 chữ số", "a căn cước number has exactly 12 digits"))
 	}
 	if s := strings.TrimSpace(a.Phone); s != "" && !ValidPhone(s) {
-		return invalid(FieldPhone, "số điện thoại di động (10 số, ví dụ 0912 345 678) hoặc cố định (11 số, ví dụ 0218 3852 123), có thể bắt đầu bằng +84",
-			"a mobile number (10 digits, e.g. 0912 345 678) or a landline (11 digits, e.g. 0218 3852 123), optionally starting with +84")
+		bad = append(bad, invalid(FieldPhone, "số điện thoại di động (10 số, ví dụ 0912 345 678) hoặc cố định (11 số, ví dụ 0218 3852 123), có thể bắt đầu bằng +84",
+			"a mobile number (10 digits, e.g. 0912 345 678) or a landline (11 digits, e.g. 0218 3852 123), optionally starting with +84"))
 	}
 	if s := strings.TrimSpace(a.Email); s != "" && !ValidEmail(s) {
-		return invalid(FieldEmail, "địa chỉ thư điện tử có dạng ten@mien.vn", "an e-mail address looks like name@domain.vn")
+		bad = append(bad, invalid(FieldEmail, "địa chỉ thư điện tử có dạng ten@mien.vn", "an e-mail address looks like name@domain.vn"))
 	}
 	if s, ok := in.Inputs[InputSets]; ok && !ValidSets(strings.TrimSpace(s)) {
-		return invalid(FieldSets, fmt.Sprintf("số bộ là số nguyên dương, tối đa %d", maxSets), fmt.Sprintf("the number of sets is a positive whole number, at most %d", maxSets))
+		bad = append(bad, invalid(FieldSets, fmt.Sprintf("số bộ là số nguyên dương, tối đa %d", maxSets), fmt.Sprintf("the number of sets is a positive whole number, at most %d", maxSets)))
 	}
-	return nil
+	return bad
 }
 
 // checkReceivedAt checks the reception instant against now: never in the
 // future; in the past only for a postal dossier, at most backdateDays
 // working days back (office time, from the calendar), and with a reason
 // that the first history row keeps.
-func checkReceivedAt(env Env, in ReceiveInput, received, now time.Time) error {
+func checkReceivedAt(env Env, in ReceiveInput, received, now time.Time) *InvalidInputError {
 	if received.After(now) {
 		return invalid(FieldReceivedAt, "không được ở tương lai", "in the future")
 	}

@@ -84,17 +84,23 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 		return nil, time.Time{}, &InvalidInputError{Field: "channel", Reason: fmt.Sprintf("%q is not counter, online or post", in.Channel),
 			ReasonVI: fmt.Sprintf("%q không phải trực tiếp (counter), trực tuyến (online) hay bưu chính (post)", in.Channel)}
 	}
-	if err := checkApplicant(in); err != nil {
-		return nil, time.Time{}, err
-	}
-	if err := CheckInputs(in.Inputs); err != nil {
-		return nil, time.Time{}, err
+	// Every wrong field of the form at once (the applicant's, the
+	// reception time); an input key the API cannot store only when the
+	// form itself is right.
+	bad := checkApplicant(in)
+	if len(bad) == 0 {
+		if err := CheckInputs(in.Inputs); err != nil {
+			return nil, time.Time{}, err
+		}
 	}
 	received := in.ReceivedAt
 	if received.IsZero() {
 		received = now
 	}
-	if err := checkReceivedAt(env, in, received, now); err != nil {
+	if e := checkReceivedAt(env, in, received, now); e != nil {
+		bad = append(bad, e)
+	}
+	if err := invalidFields(bad); err != nil {
 		return nil, time.Time{}, err
 	}
 	return init, received, nil

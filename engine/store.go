@@ -156,12 +156,20 @@ type Query struct {
 	// Overdue selects unfinished dossiers whose due instant is before Now.
 	Overdue bool
 	Now     time.Time
-	// Text matches the code or the applicant's name, case-insensitively
-	// and literally (no wildcard or pattern), without the spaces around
-	// it; blank does not filter.
+	// Text is the one search box: it matches a dossier when, folded
+	// (SearchPrefix: case and diacritics ignored, đ as d, words joined by
+	// one space), it is a prefix of one of the dossier's SearchKeys: the
+	// code or a part of it after a '-', the applicant's name from any
+	// word on, the ID number, the phone number (0… or 84…). Literal (no
+	// wildcard or pattern); blank does not filter.
 	Text string
+	// Channel selects by reception channel.
+	Channel Channel
 	// ReceivedFrom/To select by reception instant [From, To).
 	ReceivedFrom, ReceivedTo time.Time
+	// DueFrom/To select by legal due instant [From, To); a dossier
+	// without a due instant (paused) never matches a due bound.
+	DueFrom, DueTo time.Time
 	// FinishedFrom/To select dossiers finished in [From, To): FinishedAt
 	// set, at or after From, before To. Either bound alone filters on
 	// that side only, and a dossier not finished never matches: "finished
@@ -176,10 +184,33 @@ type Query struct {
 	// OrderByDue orders by due instant (nil last) then code; otherwise by
 	// code.
 	OrderByDue bool
+	// After, when set, starts the list after this position of q's order
+	// (keyset paging): a page that follows another stays right when
+	// dossiers are received meanwhile, where an offset would show a row
+	// twice or skip one. Offset then counts from After.
+	After *Position
 	// Offset skips that many matches of the order; Limit, when positive,
 	// bounds the page.
 	Offset int
 	Limit  int
+}
+
+// Position is a dossier's place in a list's order (Query.After): its
+// code, and, for a list by due instant, its due instant (nil: none, after
+// every instant).
+type Position struct {
+	Due  *time.Time
+	Code string
+}
+
+// PositionOf is d's place in q's order.
+func PositionOf(d *Dossier, q Query) *Position {
+	p := &Position{Code: d.Code}
+	if q.OrderByDue && d.DueAt != nil {
+		due := d.DueAt.UTC().Truncate(time.Millisecond)
+		p.Due = &due
+	}
+	return p
 }
 
 // DuplicateError reports an insert of an existing dossier code or

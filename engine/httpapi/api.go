@@ -327,7 +327,10 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 		return engine.Query{}, errorf(engine.EFORBIDDEN, "Bạn không thuộc đơn vị nào được xem hồ sơ.", "You belong to no unit whose dossiers you may read.")
 	}
 	qs := r.URL.Query()
-	q := engine.Query{Units: units, State: qs.Get("state"), Procedure: qs.Get("procedure"), Text: strings.TrimSpace(qs.Get("q")), OrderByDue: true, Now: s.now()}
+	q := engine.Query{Units: units, OrderByDue: true, Now: s.now()}
+	if err := s.filterQuery(r, &q); err != nil {
+		return q, err
+	}
 	if u := qs.Get("unit"); u != "" {
 		if _, ok := s.eng.Directory.Unit(u); !ok {
 			return q, &engine.NotFoundError{What: "unit", ID: u}
@@ -337,14 +340,6 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 		}
 		q.Units = []string{u}
 	}
-	switch v := qs.Get("overdue"); v {
-	case "":
-	case "true", "1":
-		q.Overdue = true
-	case "false", "0":
-	default:
-		return q, &engine.InvalidInputError{Field: "overdue", Reason: "want true or false"}
-	}
 	switch v := qs.Get("status"); v {
 	case "":
 	case string(engine.StatusInProgress), string(engine.StatusPaused), string(engine.StatusFinished):
@@ -353,9 +348,6 @@ func (s *Server) listQuery(r *http.Request, p *engine.Person) (engine.Query, err
 		q.Status = []engine.Status{engine.StatusInProgress, engine.StatusPaused}
 	default:
 		return q, &engine.InvalidInputError{Field: "status", Reason: "want in_progress, paused, finished or open"}
-	}
-	if len(q.Text) > 100 {
-		return q, &engine.InvalidInputError{Field: "q", Reason: "at most 100 characters"}
 	}
 	return q, nil
 }
@@ -374,7 +366,12 @@ func (s *Server) pageFrom(r *http.Request, q engine.Query, list func(context.Con
 	if err != nil {
 		return Page{}, err
 	}
+	// With a cursor (after=) the page starts after it, and page= only
+	// numbers it; without one, page= is an offset, as before.
 	q.Offset, q.Limit = (page-1)*per, per+1
+	if q.After != nil {
+		q.Offset = 0
+	}
 	ds, err := list(r.Context(), q)
 	if err != nil {
 		return Page{}, err
@@ -382,6 +379,7 @@ func (s *Server) pageFrom(r *http.Request, q engine.Query, list func(context.Con
 	out := Page{Items: []Summary{}, Page: page, PerPage: per}
 	if len(ds) > per {
 		out.HasMore, ds = true, ds[:per]
+		out.Next = encodeCursor(engine.PositionOf(ds[per-1], q))
 	}
 	now, l := s.now(), lang(r)
 	for _, d := range ds {
@@ -440,11 +438,12 @@ func (s *Server) inboxPage(r *http.Request, p *engine.Person) (Page, string, err
 		return Page{Items: []Summary{}, Page: page, PerPage: per}, view, err
 	}
 	var pg Page
+	var q engine.Query
 	switch view {
 	case viewReceived:
 		// Open by default; status=finished or all for what the desk
 		// received and the office has since finished.
-		q := engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+		q = engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
 		switch st := r.URL.Query().Get("status"); st {
 		case "", "open":
 		case "finished":
@@ -454,15 +453,26 @@ func (s *Server) inboxPage(r *http.Request, p *engine.Person) (Page, string, err
 		default:
 			return Page{}, view, &engine.InvalidInputError{Field: "status", Reason: "want open, finished or all"}
 		}
+		if err := s.filterQuery(r, &q); err != nil {
+			return Page{}, view, err
+		}
 		pg, err = s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
 			return s.eng.Received(ctx, p, q)
 		})
 	case viewSupplement:
-		pg, err = s.pageFrom(r, engine.Query{Now: s.now()}, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+		q = engine.Query{Now: s.now()}
+		if err := s.filterQuery(r, &q); err != nil {
+			return Page{}, view, err
+		}
+		pg, err = s.pageFrom(r, q, func(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
 			return s.eng.SupplementQueue(ctx, p, q)
 		})
 	default:
-		pg, err = s.page(r, p, s.inboxQuery(p))
+		q = s.inboxQuery(p)
+		if err := s.inboxFilters(r, p, &q); err != nil {
+			return Page{}, view, err
+		}
+		pg, err = s.page(r, p, q)
 	}
 	return pg, view, err
 }

@@ -72,6 +72,11 @@ func TestInboxViews(t *testing.T) {
 	if !strings.Contains(page, `data-supplement="`+waiting.Code+`"`) {
 		t.Fatalf("rule: the queue links to recording the supplement; page lacks it")
 	}
+	// One supplement action per row: the procedure's own ("Nhận bổ
+	// sung"), not a second generic one beside it.
+	if n := strings.Count(page, `data-supplement="`+waiting.Code+`"`); n != 1 || strings.Contains(page, "Ghi nhận bổ sung") {
+		t.Errorf("rule: the queue row shows one supplement action; %d controls, generic label present: %v", n, strings.Contains(page, "Ghi nhận bổ sung"))
+	}
 	st, _, h := br.post("/dossiers/"+waiting.Code+"/act", url.Values{"csrf": {csrf}, "action": {"nhan_bo_sung"}, "version": {"3"}})
 	if st != http.StatusSeeOther {
 		t.Fatalf("record supplement: %d %s", st, h)

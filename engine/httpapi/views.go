@@ -215,6 +215,9 @@ type Page struct {
 	Page    int       `json:"page"`
 	PerPage int       `json:"per_page"`
 	HasMore bool      `json:"has_more"`
+	// Next is the cursor of the next page (after=) when there is one:
+	// unlike page=, it stays right while dossiers are received.
+	Next string `json:"next,omitempty"`
 }
 
 // ProcedureSummary is one procedure in GET /procedures.

@@ -14,18 +14,25 @@ type row struct {
 	Summary
 	Class   string
 	Actions []ActionView
-	Key     string
+	// Links are forward actions that ask for input, offered as a link to
+	// the dossier's form: only in the supplement queue, whose one job is
+	// the action out of the waiting state, whatever it asks for.
+	Links []ActionView
+	Key   string
 	// UnitNm and AssigneeNm name the unit and the assignee for people.
 	UnitNm, AssigneeNm string
 }
 
 type listView struct {
-	Rows     []row
-	Page     Page
-	Query    url.Values
-	PrevURL  string
-	NextURL  string
-	Units    []*engine.Unit
+	Rows    []row
+	Page    Page
+	Query   url.Values
+	PrevURL string
+	NextURL string
+	// FirstURL leads back to the first page from a page reached by a
+	// cursor, which leads forward only.
+	FirstURL string
+	Filters  filterForm
 	ShowUnit bool
 	// View is the inbox view shown (viewMine, viewReceived,
 	// viewSupplement); Tabs the views offered.
@@ -51,7 +58,7 @@ func rowClass(s Summary) string {
 	return ""
 }
 
-func (w *web) rows(q *req, pg Page) []row {
+func (w *web) rows(q *req, pg Page, view string) []row {
 	var out []row
 	for _, s := range pg.Items {
 		rw := row{Summary: s, Class: rowClass(s), Key: auth.RandomToken(), UnitNm: w.unitName(s.Unit, q.lang)}
@@ -64,8 +71,12 @@ func (w *web) rows(q *req, pg Page) []row {
 				// One click only for forward actions that need no input:
 				// ending or sending back asks for a reason and a
 				// confirmation on the dossier page.
-				if len(a.Requires) == 0 && a.Moves && !a.Danger {
+				switch {
+				case a.Danger || !a.Moves:
+				case len(a.Requires) == 0:
 					rw.Actions = append(rw.Actions, a)
+				case view == viewSupplement:
+					rw.Links = append(rw.Links, a)
 				}
 			}
 		}
@@ -81,13 +92,18 @@ func pageURL(u url.URL, page int) string {
 	return u.RequestURI()
 }
 
-func (w *web) listView(q *req, pg Page) listView {
-	v := listView{Rows: w.rows(q, pg), Page: pg, Query: q.r.URL.Query()}
-	if pg.Page > 1 {
+func (w *web) listView(q *req, pg Page, view string) listView {
+	v := listView{Rows: w.rows(q, pg, view), Page: pg, Query: q.r.URL.Query(), View: view}
+	switch {
+	case v.Query.Get("after") != "":
+		v.FirstURL = firstURL(*q.r.URL)
+	case pg.Page > 1:
 		v.PrevURL = pageURL(*q.r.URL, pg.Page-1)
 	}
 	if pg.HasMore {
-		v.NextURL = pageURL(*q.r.URL, pg.Page+1)
+		// The cursor, not page+1: a dossier received meanwhile neither
+		// repeats a row on the next page nor pushes one off it.
+		v.NextURL = nextURL(*q.r.URL, pg)
 	}
 	return v
 }
@@ -97,9 +113,22 @@ func (w *web) inbox(q *req) error {
 	if err != nil {
 		return err
 	}
-	v := w.listView(q, pg)
-	v.View = view
+	v := w.listView(q, pg, view)
 	v.ShowUnit = view != viewMine
+	switch view {
+	case viewMine:
+		var units []*engine.Unit
+		for _, id := range q.person.Units {
+			if u, ok := w.s.eng.Directory.Unit(id); ok {
+				units = append(units, u)
+			}
+		}
+		v.Filters = w.filters(q, "/inbox", "", units, []string{"in_progress", "paused"})
+	case viewReceived:
+		v.Filters = w.filters(q, "/inbox", view, nil, []string{"open", "finished", "all"})
+	default:
+		v.Filters = w.filters(q, "/inbox", view, nil, nil)
+	}
 	// The desk's views are offered to those who receive: an office
 	// officer would find them always empty.
 	tabs := []struct{ view, label string }{{viewMine, "view_mine"}, {viewReceived, "view_received"}, {viewSupplement, "view_supplement"}}
@@ -129,16 +158,18 @@ func (w *web) list(q *req) error {
 	if err != nil {
 		return err
 	}
-	v := w.listView(q, pg)
+	v := w.listView(q, pg, "")
 	v.ShowUnit = true
-	if units, all := auth.ListUnits(q.person); all {
-		v.Units = w.s.eng.Directory.Units()
+	var units []*engine.Unit
+	if ids, all := auth.ListUnits(q.person); all {
+		units = w.s.eng.Directory.Units()
 	} else {
-		for _, u := range units {
+		for _, u := range ids {
 			if un, ok := w.s.eng.Directory.Unit(u); ok {
-				v.Units = append(v.Units, un)
+				units = append(units, un)
 			}
 		}
 	}
+	v.Filters = w.filters(q, "/dossiers", "", units, []string{"open", "in_progress", "paused", "finished"})
 	return w.render(q, http.StatusOK, "list", w.data(q, tr("all_dossiers", q.lang), "list", v))
 }

@@ -104,11 +104,25 @@ func (w *web) receive(q *req) error {
 	p.Error = pick(ed.Message, ed.MessageEN, q.lang)
 	var bad *engine.InvalidInputError
 	if errors.As(err, &bad) {
-		if name, ok := formInputs[bad.Field]; ok {
-			// The reason stands beside the input; above the form, only
-			// which input to look at.
-			v.Errors[name] = bad.ReasonIn(q.lang)
-			p.Error = fmt.Sprintf(tr("fix_field", q.lang), tr(inputLabels[name], q.lang))
+		// Each reason stands beside its input; above the form, only which
+		// inputs to look at. A field the form lacks keeps the message.
+		var labels []string
+		onForm := true
+		for _, f := range bad.Fields() {
+			name, ok := formInputs[f.Field]
+			if !ok {
+				onForm = false
+				continue
+			}
+			v.Errors[name] = f.ReasonIn(q.lang)
+			labels = append(labels, "“"+tr(inputLabels[name], q.lang)+"”")
+		}
+		switch {
+		case !onForm:
+		case len(labels) == 1:
+			p.Error = fmt.Sprintf(tr("fix_field", q.lang), strings.Trim(labels[0], "“”"))
+		case len(labels) > 1:
+			p.Error = fmt.Sprintf(tr("fix_fields", q.lang), strings.Join(labels, ", "))
 		}
 	}
 	return w.render(q, StatusFor(ed.Code), "receive", p)

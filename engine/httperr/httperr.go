@@ -38,8 +38,19 @@ type Detail struct {
 	// ("applicant.phone"), so that a client can show the message beside
 	// it.
 	Field string `json:"field,omitempty"`
+	// Fields lists every input at fault when the request was checked
+	// whole (a reception's form), Field being the first; absent when one
+	// input is.
+	Fields []FieldDetail `json:"fields,omitempty"`
 	// RetryAfter is set on rate-limited answers (seconds).
 	RetryAfter int `json:"retry_after,omitempty"`
+}
+
+// FieldDetail is one wrong input of an answer that names several.
+type FieldDetail struct {
+	Field     string `json:"field"`
+	Message   string `json:"message"`
+	MessageEN string `json:"message_en"`
 }
 
 // RetryAfter is implemented by errors that tell the client when to try
@@ -67,6 +78,11 @@ func Describe(err error) Detail {
 	var bad *engine.InvalidInputError
 	if errors.As(err, &bad) {
 		d.Field = bad.Field
+		if len(bad.More) > 0 {
+			for _, f := range bad.Fields() {
+				d.Fields = append(d.Fields, FieldDetail{Field: f.Field, Message: sentence(f.Message("vi")), MessageEN: sentence(f.Message("en"))})
+			}
+		}
 	}
 	if vi, en, ok := engine.Describe(err); ok {
 		d.Message, d.MessageEN = sentence(vi), sentence(en)

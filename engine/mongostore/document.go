@@ -69,6 +69,9 @@ type dossierDoc struct {
 	DueOrder time.Time `bson:"due_order"`
 	// Search is searchOf(code, name), what text search reads (schema 2).
 	Search string `bson:"search_lc"`
+	// SearchKeys are engine.SearchKeys(d), what text search reads
+	// (schema 3): a multikey index serves a prefix as one range.
+	SearchKeys []string `bson:"search_keys"`
 	// Outbox holds notifications written with the dossier and not yet
 	// relayed to the notifications collection (notificationDoc each).
 	Outbox []bson.Raw `bson:"outbox,omitempty"`
@@ -125,7 +128,7 @@ type notificationDoc struct {
 }
 
 // dossierProjection leaves out what a read does not need.
-var dossierProjection = bson.D{{Key: "outbox", Value: 0}, {Key: "applicant_name_lc", Value: 0}, {Key: "due_order", Value: 0}, {Key: "search_lc", Value: 0}}
+var dossierProjection = bson.D{{Key: "outbox", Value: 0}, {Key: "applicant_name_lc", Value: 0}, {Key: "due_order", Value: 0}, {Key: "search_lc", Value: 0}, {Key: "search_keys", Value: 0}}
 
 // topFields lists the top-level document fields of a dossier that a
 // transition may set or clear: every field of dossierDoc except _id,
@@ -181,6 +184,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 		WorkTaken: int64(d.WorkTaken), Uses: d.Uses, Fired: d.Fired, NextCheckAt: d.NextCheckAt,
 		ReceiveKey: d.ReceiveKey, Version: d.Version, UpdatedAt: d.UpdatedAt,
 		NameLC: strings.ToLower(a.Name), DueOrder: noDue, Search: searchOf(d.Code, a.Name),
+		SearchKeys: engine.SearchKeys(d),
 	}
 	if d.DueAt != nil {
 		doc.DueOrder = *d.DueAt

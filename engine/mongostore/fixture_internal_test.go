@@ -50,12 +50,17 @@ func TestWritesTheV1Document(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Fields derived by later schemas are added, never renamed: search_lc
-	// (schema 2) is checked by the query tests, the rest stays v1.
+	// (schema 2) and search_keys (schema 3) are checked by the query
+	// tests, the rest stays v1.
 	if m, ok := got.(map[string]any); ok {
 		if _, ok := m["search_lc"]; !ok {
 			t.Error("search_lc (schema 2) not written")
 		}
 		delete(m, "search_lc")
+		if _, ok := m["search_keys"]; !ok {
+			t.Error("search_keys (schema 3) not written")
+		}
+		delete(m, "search_keys")
 	}
 	if !reflect.DeepEqual(want, got) {
 		t.Errorf("the written document is not the v1 document:\n got %s\nwant %s", written, js)

@@ -157,7 +157,12 @@ type plan struct {
 // report's period) sort their matches, which the range bounds.
 func planDossiers(q engine.Query) plan {
 	units, status := len(q.Units) > 0, len(q.Status) > 0 || q.Overdue
+	_, search := searchFilter(q.Text)
 	switch {
+	case search:
+		// The keys that start with a text are few (a name, a code, a
+		// phone); every other filter is checked on them.
+		return plan{index: idxSearch, boundedSort: "the dossiers whose search keys start with the text"}
 	case q.OrderByDue && units:
 		return plan{index: idxInbox}
 	case q.OrderByDue:

@@ -3,6 +3,7 @@ package mongostore
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -56,8 +57,19 @@ func storeQueries() []indexQuery {
 		dossierQuery("overdue by code: walks the in-progress dossiers in code order", engine.Query{Overdue: true, Now: now}, "due_order"),
 		dossierQuery("every dossier by code", engine.Query{}),
 		dossierQuery("a page of every dossier", engine.Query{Offset: 50, Limit: 50}),
-		dossierQuery("text search alone: walks the code index", engine.Query{Text: "Nguyễn"}, "search_lc"),
-		dossierQuery("text search in units", engine.Query{Units: units, Text: "0001"}, "search_lc"),
+		dossierQuery("text search alone: a range of the search keys", engine.Query{Text: "Nguyễn"}),
+		dossierQuery("text search in units by due: the keys, the rest checked on them", engine.Query{Units: units, Text: "0001", OrderByDue: true},
+			"unit", "status"),
+		dossierQuery("text search in an inbox with every filter", engine.Query{Units: units, Status: open, Text: "binh", Channel: engine.ChannelPost,
+			State: "tham_dinh", Procedure: "1.001", DueFrom: now, DueTo: now.Add(72 * time.Hour), OrderByDue: true},
+			"unit", "status", "channel", "state", "procedure", "due_order"),
+		dossierQuery("a due range by due instant", engine.Query{DueFrom: now, DueTo: now.Add(72 * time.Hour), OrderByDue: true}),
+		dossierQuery("a channel in an inbox", engine.Query{Units: units, Status: open, Channel: engine.ChannelOnline, OrderByDue: true}, "channel"),
+		dossierQuery("the next page of an inbox (keyset)", engine.Query{Units: units, Status: open, OrderByDue: true, Limit: 51,
+			After: &engine.Position{Code: "XA01-260302-0001", Due: &now}}, "_id"),
+		dossierQuery("the next page of every dossier by due (keyset)", engine.Query{OrderByDue: true, Limit: 51,
+			After: &engine.Position{Code: "XA01-260302-0001"}}, "_id"),
+		dossierQuery("the next page by code (keyset)", engine.Query{Units: units, Limit: 51, After: &engine.Position{Code: "XA01-260302-0001"}}),
 		dossierQuery("a state, procedure and kind in units", engine.Query{Units: units, State: "tham_dinh", Procedure: "1.001", Kind: "tthc"}, "state", "procedure", "kind"),
 		dossierQuery("finished yesterday: the digest", engine.Query{FinishedFrom: now.Add(-24 * time.Hour), FinishedTo: now}),
 		dossierQuery("a report's period: received before its end, open at its start", engine.Query{ReceivedTo: now, OpenAt: now.Add(-90 * 24 * time.Hour)}, "received_at"),
@@ -126,6 +138,7 @@ func declaredIndexes(t *testing.T) map[string]map[string]bson.D {
 	}
 	add(collDossiers, d2)
 	add(collNotifications, n2)
+	add(collDossiers, indexesSearch())
 	return out
 }
 
@@ -169,6 +182,14 @@ func shape(filter bson.D) (eq, rng, other []string) {
 				eq = append(eq, e.Key)
 			case "$lt", "$lte", "$gt", "$gte":
 				rng = append(rng, e.Key)
+			case "$regex":
+				// An anchored literal prefix ("^" then a quoted text) is
+				// a range of the index; any other pattern is not.
+				if p, _ := ops[0].Value.(string); strings.HasPrefix(p, "^") && regexp.QuoteMeta(unquoteMeta(p[1:])) == p[1:] {
+					rng = append(rng, e.Key)
+				} else {
+					other = append(other, e.Key)
+				}
 			case "$exists":
 				// served by a sparse index on the field, as the relay's
 				if v, _ := ops[0].Value.(bool); v {
@@ -262,6 +283,18 @@ func served(q indexQuery, keys bson.D) error {
 	return nil
 }
 
+// unquoteMeta undoes regexp.QuoteMeta: a backslash keeps the next byte.
+func unquoteMeta(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 func toInt(v any) int {
 	switch x := v.(type) {
 	case int:
@@ -310,6 +343,12 @@ func TestPrefixRules(t *testing.T) {
 			sort: bson.D{{Key: "due_order", Value: 1}, {Key: "_id", Value: -1}}}, false},
 		{"an undeclared residual field fails", indexQuery{filter: bson.D{{Key: "unit", Value: "a"}, {Key: "state", Value: "x"}}}, false},
 		{"a range before the equality prefix ends fails", indexQuery{filter: bson.D{{Key: "status", Value: bson.D{{Key: "$lt", Value: "b"}}}}}, false},
+		{"an anchored literal prefix is a range", indexQuery{filter: bson.D{{Key: "unit", Value: "a"}, {Key: "status", Value: "b"},
+			{Key: "due_order", Value: bson.D{{Key: "$regex", Value: "^x\\.y"}}}}}, true},
+		{"an unanchored regex is no range", indexQuery{filter: bson.D{{Key: "unit", Value: "a"}, {Key: "status", Value: "b"},
+			{Key: "due_order", Value: bson.D{{Key: "$regex", Value: "x"}}}}}, false},
+		{"a pattern after the anchor is no range", indexQuery{filter: bson.D{{Key: "unit", Value: "a"}, {Key: "status", Value: "b"},
+			{Key: "due_order", Value: bson.D{{Key: "$regex", Value: "^x.*y"}}}}}, false},
 		{"a $ne is not an equality", indexQuery{filter: bson.D{{Key: "unit", Value: bson.D{{Key: "$ne", Value: "a"}}}}}, false},
 	}
 	for _, c := range cases {

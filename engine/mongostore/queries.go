@@ -3,8 +3,6 @@ package mongostore
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -48,12 +46,37 @@ func filterOf(q engine.Query) bson.D {
 	if q.Kind != "" {
 		add("kind", q.Kind)
 	}
-	if text := strings.TrimSpace(q.Text); text != "" {
-		// One field (the code and the name, lower-cased): one $regex, not
-		// an $or that needs an index for each clause. Quoted: the user's
-		// text is matched literally, never as a pattern.
-		text = strings.ReplaceAll(strings.ToLower(text), searchSep, "")
-		add("search_lc", bson.D{{Key: "$regex", Value: regexp.QuoteMeta(text)}})
+	if e, ok := searchFilter(q.Text); ok {
+		add(e.Key, e.Value)
+	}
+	if q.Channel != "" {
+		add("channel", q.Channel)
+	}
+	// due_order is noDue without a due instant: a due bound excludes it.
+	if !q.DueFrom.IsZero() {
+		add("due_order", bson.D{{Key: "$gte", Value: q.DueFrom}})
+	}
+	if !q.DueTo.IsZero() {
+		add("due_order", bson.D{{Key: "$lt", Value: q.DueTo}})
+	} else if !q.DueFrom.IsZero() {
+		add("due_order", bson.D{{Key: "$lt", Value: noDue}})
+	}
+	if a := q.After; a != nil {
+		// Keyset paging, as DueForCheck's cursor: a range on the order's
+		// first key, the tie on the code as a residual $or.
+		if q.OrderByDue {
+			due := noDue
+			if a.Due != nil {
+				due = a.Due.UTC()
+			}
+			add("due_order", bson.D{{Key: "$gte", Value: due}})
+			and = append(and, bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: "due_order", Value: bson.D{{Key: "$gt", Value: due}}}},
+				bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: a.Code}}}},
+			}}})
+		} else {
+			add("_id", bson.D{{Key: "$gt", Value: a.Code}})
+		}
 	}
 	if !q.ReceivedFrom.IsZero() {
 		add("received_at", bson.D{{Key: "$gte", Value: q.ReceivedFrom}})

@@ -92,7 +92,7 @@ func (t *Templates) Check() error {
 	var errs []error
 	for _, lang := range []string{"vi", "en"} {
 		for _, kind := range []string{engine.NoteReminder, engine.NoteBreach, engine.NoteEscalation,
-			engine.NoteApologyDue, engine.NoteDigest, engine.NoteHandover, "default"} {
+			engine.NoteApologyDue, engine.NoteDigest, engine.NoteHandover, engine.NoteAssigned, "default"} {
 			if _, err := t.lookup(lang, kind); err != nil {
 				errs = append(errs, err)
 			}

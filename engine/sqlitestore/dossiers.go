@@ -61,7 +61,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, d *engine.Dossier, doc [
 	_, err := in(ctx, tx, s.st.insertDossier).ExecContext(ctx,
 		d.Code, d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind),
 		ms(d.ReceivedAt), msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name),
-		nullString(d.ReceiveKey), doc)
+		nullString(d.ReceiveKey), doc, string(d.Channel))
 	if err != nil {
 		err = interpretError(err, "dossier", d.Code)
 		var dup *engine.DuplicateError
@@ -82,6 +82,9 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, d *engine.Dossier, doc [
 			}
 		}
 		return &engine.DuplicateError{Code: d.Code}
+	}
+	if err := s.writeKeys(ctx, tx, d.Code, nil, engine.SearchKeys(d)); err != nil {
+		return err
 	}
 	return s.insertNotifications(ctx, tx, outbox)
 }
@@ -211,6 +214,7 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 	// The stored rows are kept byte for byte: read as raw JSON, never
 	// decoded and re-encoded.
 	var stored struct {
+		searchedDoc
 		History []json.RawMessage `json:"history"`
 	}
 	if err := json.Unmarshal(raw, &stored); err != nil {
@@ -230,11 +234,12 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 	if err != nil {
 		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
+	oldKeys, newKeys := stored.keys(), engine.SearchKeys(d)
 	return func(ctx context.Context, tx *sql.Tx) error {
 		res, err := in(ctx, tx, s.st.update).ExecContext(ctx,
 			d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
 			msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
-			d.Code, prev)
+			string(d.Channel), d.Code, prev)
 		if err != nil {
 			return interpretError(err, "dossier", d.Code)
 		}
@@ -244,6 +249,11 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 			// The row was there at prev a moment ago and dossiers are
 			// never deleted: another write has moved it on.
 			return &engine.ConflictError{Code: d.Code, Version: prev}
+		}
+		// The row was at prev, so the stored keys are those of the
+		// document read above.
+		if err := s.writeKeys(ctx, tx, d.Code, oldKeys, newKeys); err != nil {
+			return err
 		}
 		return s.insertNotifications(ctx, tx, outbox)
 	}, nil

@@ -44,7 +44,9 @@ func TestMain(m *testing.M) {
 	case "receive":
 		receiveUntilKilled(os.Getenv("MOTCUA_DIR")) // crash_test.go
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeSearchBench()
+	os.Exit(code)
 }
 
 func helper(t *testing.T, mode, dir string) (int, string) {

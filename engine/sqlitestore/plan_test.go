@@ -46,8 +46,8 @@ func TestQueriesUseIndexes(t *testing.T) {
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Overdue: true, Now: now, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
 		{"a unit's list over every status, by due",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
-		{"a unit's list by due with a state and a text filter",
-			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, State: "tham_dinh", Text: "nguyễn", OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
+		{"a unit's list by due with a state and a text filter starts from the search keys",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, State: "tham_dinh", Text: "nguyễn", OrderByDue: true, Limit: 51})), "dossier_search", false},
 		{"several units over every status, merged",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon", "lanh-dao", "tiep-nhan"}, OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
 		{"every unit, by due", of(selectDossiers(engine.Query{OrderByDue: true, Limit: 51})), "dossiers_due", true},
@@ -66,6 +66,23 @@ func TestQueriesUseIndexes(t *testing.T) {
 				FinishedFrom: now.Add(-90 * 24 * time.Hour), FinishedTo: now})), "dossiers_finished", false},
 		{"an inbox that also asks open-at keeps walking the open dossiers' index",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, OpenAt: now, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"a search reads the search keys' index (a prefix is one range of it)",
+			of(selectDossiers(engine.Query{Text: "binh", Limit: 51})), "dossier_search", false},
+		{"a search in an inbox by due reads the search keys' index",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, Text: "binh", OrderByDue: true, Limit: 51})), "dossier_search", false},
+		{"a search over several units reads the search keys' index",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon", "lanh-dao"}, Text: "0912", OrderByDue: true, Limit: 51})), "dossier_search", false},
+		{"a broad search in an inbox walks the inbox's index in order, checking each code against the keys",
+			of(selectDossiersFor(engine.Query{Units: []string{"chuyen-mon"}, Status: open, Text: "binh", OrderByDue: true, Limit: 51}, true)), "dossiers_open_due", true},
+		{"a broad search over every unit walks the due index",
+			of(selectDossiersFor(engine.Query{Text: "binh", OrderByDue: true, Limit: 51}, true)), "dossiers_due", true},
+		{"a later page of a list by due seeks its position (keyset) in the index walk",
+			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: open, OrderByDue: true, Limit: 51,
+				After: &engine.Position{Code: "X", Due: &now}})), "dossiers_open_due", true},
+		{"a later page over every unit seeks its position",
+			of(selectDossiers(engine.Query{OrderByDue: true, Limit: 51, After: &engine.Position{Code: "X"}})), "dossiers_due", true},
+		{"a due range over every unit reads the due index",
+			of(selectDossiers(engine.Query{DueFrom: now, DueTo: now.Add(7 * 24 * time.Hour), OrderByDue: true, Limit: 51})), "dossiers_due", true},
 		{"the watch reads the partial index of open dossiers",
 			q(`SELECT doc, receive_key FROM dossiers WHERE next_check_at IS NOT NULL AND status <> 'finished' AND next_check_at <= ? ORDER BY next_check_at, code LIMIT ?`,
 				ms(now), 100), "dossiers_watch", true},
@@ -96,6 +113,9 @@ func TestQueriesUseIndexes(t *testing.T) {
 		}
 		if strings.Contains(p, "SCAN dossiers") && !strings.Contains(p, "USING") {
 			t.Errorf("%s: plan %q scans the table", c.rule, p)
+		}
+		if c.index == "dossier_search" && !strings.Contains(p, "(code=?)") {
+			t.Errorf("%s: plan %q does not fetch the matches by code", c.rule, p)
 		}
 		if c.sorted && strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q sorts instead of walking the index in order", c.rule, p)

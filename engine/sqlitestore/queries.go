@@ -3,18 +3,14 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
 )
-
-// likeEscape makes s a literal LIKE pattern fragment (escape char \).
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
 
 // maxMerge is the most units whose by-due lists are merged (one index
 // walk per unit, UNION ALL); more units are read together and sorted.
@@ -55,12 +51,31 @@ func filter(q engine.Query) ([]string, []any) {
 		// due_order < now excludes dossiers without a due instant (noDue).
 		conds, args = append(conds, openOnly, "due_order < ?"), append(args, ms(q.Now))
 	}
-	if t := strings.TrimSpace(q.Text); t != "" {
-		// Lower-cased in Go on both sides, so "NGUYỄN" finds "Nguyễn";
-		// diacritics are kept as typed. LIKE folds ASCII case of codes.
-		pat := "%" + likeEscape(strings.ToLower(t)) + "%"
-		conds = append(conds, `(code LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`)
-		args = append(args, pat, pat)
+	if c, a, ok := searchCond(q.Text); ok {
+		conds, args = append(conds, c), append(args, a...)
+	}
+	if q.Channel != "" {
+		conds, args = append(conds, "channel = ?"), append(args, string(q.Channel))
+	}
+	if !q.DueFrom.IsZero() {
+		conds, args = append(conds, "due_order >= ?"), append(args, ms(q.DueFrom))
+	}
+	if !q.DueTo.IsZero() {
+		conds, args = append(conds, "due_order < ?"), append(args, ms(q.DueTo))
+	} else if !q.DueFrom.IsZero() {
+		conds = append(conds, "due_order < "+noDue) // no due instant: never in a due range
+	}
+	if a := q.After; a != nil {
+		// A row value: SQLite seeks it in the index the order walks.
+		if q.OrderByDue {
+			due := int64(math.MaxInt64) // noDue
+			if a.Due != nil {
+				due = ms(*a.Due)
+			}
+			conds, args = append(conds, "(due_order, code) > (?, ?)"), append(args, due, a.Code)
+		} else {
+			conds, args = append(conds, "code > ?"), append(args, a.Code)
+		}
 	}
 	if !q.ReceivedFrom.IsZero() {
 		conds, args = append(conds, "received_at >= ?"), append(args, ms(q.ReceivedFrom))
@@ -113,18 +128,48 @@ func limitClause(q engine.Query) (string, []any) {
 // unit IN (…) walk and a sort, would read and sort every matching row
 // with its document for each page.
 func selectDossiers(q engine.Query) (string, []any) {
+	return selectDossiersFor(q, false)
+}
+
+// selectDossiersFor is selectDossiers for a search whose matches are
+// many (broad): see Scan.
+func selectDossiersFor(q engine.Query, broad bool) (string, []any) {
 	const cols = "SELECT doc, receive_key"
 	// A unit named twice would be merged twice.
 	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
 	conds, args := filter(q)
 	lim, limArgs := limitClause(q)
 	from := " FROM dossiers"
-	if len(q.Units) > 0 && slices.Contains(conds, openOnly) {
+	_, _, search := searchCond(q.Text)
+	// A broad search (a common name, a short prefix) is read like any
+	// list: the order's index walked, each entry's code checked against
+	// the matches, until the page is full; with thousands of matches the
+	// page fills after a few dozen entries per row shown. A narrow one
+	// starts from its few matches instead.
+	if search && broad {
+		search = false
+		// A unary + keeps SQLite from driving the query by code from
+		// the matches: the list's own index is walked, in order.
+		for i, c := range conds {
+			if strings.HasPrefix(c, searchPrefix) {
+				conds[i] = "+" + c
+			}
+		}
+	}
+	switch {
+	case search:
+		// A search reads its few matches from dossier_search and fetches
+		// each by code, then sorts them. Without statistics SQLite would
+		// rather walk a unit's whole list and probe the matches, which
+		// reads every dossier of the unit; naming the code's index (the
+		// automatic one of the primary key) makes it start from the keys.
+		from += " INDEXED BY sqlite_autoindex_dossiers_1"
+	case len(q.Units) > 0 && slices.Contains(conds, openOnly):
 		// Without statistics SQLite rates dossiers_unit_due as good as
 		// the partial index, but walking it passes over every finished
 		// dossier of the unit: years of them.
 		from += " INDEXED BY dossiers_open_due"
-	} else if !q.OrderByDue && finishedBounds(q) {
+	case !q.OrderByDue && finishedBounds(q):
 		// Without statistics SQLite rates a one-sided range (or the OR of
 		// "open at") at a quarter of the table and prefers walking the
 		// primary key in code order to sorting what the index finds. But
@@ -135,6 +180,23 @@ func selectDossiers(q engine.Query) (string, []any) {
 		from += " INDEXED BY dossiers_finished"
 	}
 	switch {
+	case search:
+		if len(q.Units) > 0 {
+			conds = append([]string{inUnits(len(q.Units))}, conds...)
+			args = append(unitArgs(q.Units), args...)
+		}
+		order := " ORDER BY code"
+		if q.OrderByDue {
+			order = " ORDER BY due_order, code"
+		}
+		// Two steps: the matches are sorted as (due, code) pairs, read
+		// from the first page of each row, and only the page's rows are
+		// read whole. Sorting the rows with their documents read every
+		// match's document (its overflow pages) and carried it through
+		// the sort: a common name or a short phone prefix matches
+		// thousands.
+		page := "SELECT code" + from + whereClause(conds) + order + lim
+		return cols + " FROM dossiers WHERE code IN (" + page + ")" + order, append(args, limArgs...)
 	case !q.OrderByDue:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
@@ -192,9 +254,31 @@ func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, er
 // Scan implements engine.Store. fn runs while the read is open; it may
 // write through the store (writes do not wait for readers in WAL mode).
 func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
-	query, args := selectDossiers(q)
+	broad := false
+	if c, a, ok := searchCond(q.Text); ok {
+		// How many keys match decides where to start: counted on the
+		// keys' index, and only up to the bound.
+		n := 0
+		count := "SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE " +
+			strings.TrimSuffix(strings.TrimPrefix(c, searchPrefix), ")") +
+			" LIMIT " + strconv.Itoa(broadSearch) + ")"
+		if err := s.r.QueryRowContext(ctx, count, a...).Scan(&n); err != nil {
+			return interpretError(err, "dossier", "")
+		}
+		broad = n >= broadSearch
+	}
+	query, args := selectDossiersFor(q, broad)
 	return s.scan(ctx, query, args, fn)
 }
+
+// broadSearch is the number of matching keys from which a search walks
+// the list's order instead of fetching and sorting its matches. A match
+// fetched costs a read of its row (the rows are large: about one page
+// each), an index entry walked about a hundredth of a page: for a page
+// of 50 among n dossiers the walk reads about 50 + n/(2m) pages for m
+// matches, the fetch m, even at m ≈ 250 for 100,000 dossiers; measured
+// in docs/benchmarks.md ("Search over 100,000 dossiers").
+const broadSearch = 250
 
 func (s *Store) scan(ctx context.Context, query string, args []any, fn func(*engine.Dossier) error) error {
 	rows, err := s.r.QueryContext(ctx, query, args...)

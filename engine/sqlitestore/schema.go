@@ -120,6 +120,23 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE INDEX sessions_person ON sessions (person);
 	CREATE INDEX sessions_expires ON sessions (expires_at);`,
+
+	// 6: search and list filters (issue 11). dossier_search holds each
+	// dossier's search keys (engine.SearchKeys: the code and its parts,
+	// the name from each word on, the ID number, the phone, folded), a
+	// row per key, its primary key the range a prefix search reads
+	// (search.go); the stored dossiers get theirs from their documents
+	// through motcua_search_keys, the same Go function the writes use.
+	// channel is a column like state, filled from the documents.
+	`CREATE TABLE dossier_search (
+		key  TEXT NOT NULL,
+		code TEXT NOT NULL,
+		PRIMARY KEY (key, code)
+	) WITHOUT ROWID;
+	INSERT OR IGNORE INTO dossier_search (key, code)
+		SELECT j.value, d.code FROM dossiers d, json_each(motcua_search_keys(d.doc)) j;
+	ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+	UPDATE dossiers SET channel = coalesce(json_extract(CAST(doc AS TEXT), '$.channel'), '');`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest

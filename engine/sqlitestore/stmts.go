@@ -13,6 +13,7 @@ import (
 // are prepared on it once and reused by every batch's transaction.
 type stmts struct {
 	sequence, insertDossier, current, update, updateAlarms, insertNotification *sql.Stmt // writer
+	insertKey, deleteKey                                                       *sql.Stmt // writer: search keys (search.go)
 	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
 	getByCode, getByKey, currentRead                                           *sql.Stmt // read pool
 }
@@ -21,12 +22,12 @@ const (
 	sqlSequence = `INSERT INTO sequences (unit, day, n) VALUES (?, ?, 1)
 		ON CONFLICT (unit, day) DO UPDATE SET n = n + 1 RETURNING n`
 	sqlInsertDossier = `INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
-		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc, channel)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlCurrent = "SELECT version, doc FROM dossiers WHERE code = ?"
 	sqlUpdate  = `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
 		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
-		applicant_name = ?, doc = ?
+		applicant_name = ?, doc = ?, channel = ?
 		WHERE code = ? AND version = ?`
 	sqlUpdateAlarms       = `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ? WHERE code = ? AND version = ?`
 	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc)
@@ -47,6 +48,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.update, sqlUpdate},
 		{s.w, &s.st.updateAlarms, sqlUpdateAlarms},
 		{s.w, &s.st.insertNotification, sqlInsertNotification},
+		{s.w, &s.st.insertKey, sqlInsertKey},
+		{s.w, &s.st.deleteKey, sqlDeleteKey},
 		{s.w, &s.st.savepoint, "SAVEPOINT w"},
 		{s.w, &s.st.rollbackTo, "ROLLBACK TO w"},
 		{s.w, &s.st.release, "RELEASE w"},
