@@ -119,6 +119,10 @@ func (d *decoder) decodeProcedure(root *yaml.Node) *source {
 		"states":     func(_, v *yaml.Node) { s.states = v; stateItems, _ = d.seq(v, "states") },
 		"actions":    func(_, v *yaml.Node) { actionItems, _ = d.seq(v, "actions") },
 		"escalation": func(_, v *yaml.Node) { s.escalation = v; rungItems, _ = d.seq(v, "escalation") },
+		"online":     func(_, v *yaml.Node) { d.decodeOnline(v, p) },
+		"components": func(_, v *yaml.Node) { d.decodeComponents(v, p) },
+		"fees":       func(_, v *yaml.Node) { d.decodeFees(v, p) },
+		"result":     func(_, v *yaml.Node) { d.decodeResult(v, p) },
 	}, "code", "name", "legal_basis", "time_limit", "initial", "states", "actions")
 	if !ok {
 		return nil
