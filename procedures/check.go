@@ -65,6 +65,9 @@ func (d *decoder) check(s *source, dir *engine.Directory) {
 		if a.ID == engine.ActionAssign {
 			d.errorf(src.id, "action id %q is reserved for the engine's assignment rows", a.ID)
 		}
+		if a.ID == engine.ActionPayFee {
+			d.errorf(src.id, "action id %q is reserved for the engine's fee payment rows", a.ID)
+		}
 		if dir != nil {
 			for j, u := range a.By {
 				if _, ok := dir.Unit(u); !ok {

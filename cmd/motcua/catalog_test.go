@@ -90,8 +90,12 @@ func (f *versionsFixture) stop(e *engine.Engine) {
 
 func receive(t *testing.T, e *engine.Engine) *engine.Dossier {
 	t.Helper()
+	p, err := e.Catalog.Get("1.001193", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, err := e.Receive(context.Background(), "1.001193", 0, engine.ReceiveInput{Actor: "ngo-thi-mai",
-		Applicant: engine.Applicant{Name: "Nguyễn Văn An"}})
+		Applicant: engine.Applicant{Name: "Nguyễn Văn An"}, Components: engine.CompleteChecklist(p)})
 	if err != nil {
 		t.Fatal(err)
 	}
