@@ -138,7 +138,10 @@ type apologyDoc struct {
 }
 
 type receiptDoc struct {
-	Head          docHead
+	Head docHead
+	// Contents is the checklist received and the fees (issue 10); nil
+	// for a procedure that declares none.
+	Contents      *dossierContents
 	Applicant     engine.Applicant
 	Procedure     string
 	ProcedureName string

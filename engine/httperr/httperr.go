@@ -40,6 +40,11 @@ type Detail struct {
 	Field string `json:"field,omitempty"`
 	// RetryAfter is set on rate-limited answers (seconds).
 	RetryAfter int `json:"retry_after,omitempty"`
+	// Missing lists the required components a refused reception lacks
+	// (engine.IncompleteError), and Guidance where the printable
+	// supplement guidance (form 02) for them is.
+	Missing  []engine.MissingComponent `json:"missing,omitempty"`
+	Guidance string                    `json:"guidance,omitempty"`
 }
 
 // RetryAfter is implemented by errors that tell the client when to try
@@ -67,6 +72,10 @@ func Describe(err error) Detail {
 	var bad *engine.InvalidInputError
 	if errors.As(err, &bad) {
 		d.Field = bad.Field
+	}
+	var inc *engine.IncompleteError
+	if errors.As(err, &inc) {
+		d.Field, d.Missing, d.Guidance = engine.FieldComponents, inc.Missing, inc.Guidance
 	}
 	if vi, en, ok := engine.Describe(err); ok {
 		d.Message, d.MessageEN = sentence(vi), sentence(en)
