@@ -271,3 +271,57 @@ func TestContentsPages(t *testing.T) {
 		t.Error("receipt does not show what was paid")
 	}
 }
+
+// TestForm02ListsComponentsAndGateSpeaks: a request for supplementation
+// made on the page names the components to bring, and form 02 lists them
+// by name with the form asked; the result gate's refusal reaches the
+// dossier page in plain words.
+func TestForm02ListsComponentsAndGateSpeaks(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{procs: []*engine.Procedure{contentsProcedure(t)}})
+	ctx := context.Background()
+	p := contentsProcedure(t)
+	in := enginetest.SampleReception("Nguyễn Văn A")
+	in.Components = engine.CompleteChecklist(p)
+	d, err := b.eng.Receive(ctx, contentsCode, 0, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.eng.Act(ctx, d.Code, engine.ActInput{Action: "chuyen", Actor: receiver}, 0); err != nil {
+		t.Fatal(err)
+	}
+	br := b.browser(t)
+	br.signIn(officer)
+	_, page, _ := br.get("/dossiers/" + d.Code)
+	if !strings.Contains(page, `name="in_components" value="tuy-than"`) {
+		t.Fatal("the supplement request offers no components to tick")
+	}
+	st, _, _ := br.post("/dossiers/"+d.Code+"/act", url.Values{"csrf": {csrfOf(t, page)}, "action": {"yeu_cau_bo_sung"}, "version": {"2"},
+		"in_reason": {"Giấy tờ tùy thân không rõ"}, "in_components": {"tuy-than", "giay-chung-sinh"}, "confirm": {"yes"}})
+	if st != http.StatusSeeOther {
+		t.Fatalf("request supplement: %d", st)
+	}
+	cur, _ := b.store.Get(ctx, d.Code)
+	if got := cur.History[len(cur.History)-1].Inputs[InputComponents]; got != "tuy-than,giay-chung-sinh" {
+		t.Errorf("history records components %q", got)
+	}
+	_, form02, _ := br.get("/dossiers/" + d.Code + "/supplement-request")
+	if !strings.Contains(form02, "<li>Giấy chứng sinh (1 bản chính)</li>") || !strings.Contains(form02, "<li>Giấy tờ tùy thân (1 bản chính hoặc bản sao)</li>") || strings.Contains(form02, "<li>Tờ khai") {
+		t.Errorf("form 02 does not list the components asked for")
+	}
+
+	// Back, signed and at the desk: returning the result without its file
+	// is refused on the page, in words.
+	for _, a := range []engine.ActInput{{Action: "nhan_bo_sung", Actor: receiver}, {Action: "trinh", Actor: officer}, {Action: "ky", Actor: chairman}} {
+		if _, err := b.eng.Act(ctx, d.Code, a, 0); err != nil {
+			t.Fatalf("%s: %v", a.Action, err)
+		}
+	}
+	desk := b.browser(t)
+	desk.signIn(receiver)
+	_, page, _ = desk.get("/dossiers/" + d.Code)
+	st, page, _ = desk.post("/dossiers/"+d.Code+"/act", url.Values{"csrf": {csrfOf(t, page)}, "action": {"tra"}, "confirm": {"yes"}})
+	if st != http.StatusConflict || !strings.Contains(page, "Cần đính kèm tệp kết quả (Giấy khai sinh) trước khi hoàn thành hồ sơ") {
+		t.Errorf("gate on the page: %d", st)
+	}
+}
