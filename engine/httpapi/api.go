@@ -160,6 +160,9 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	if err := checkReceptionReplay(key, req, d); err != nil {
 		return err
 	}
+	if err := s.checkContentsReplay(key, req, d); err != nil {
+		return err
+	}
 	l := lang(r)
 	v, err := s.view(d, p, s.now(), l)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/motcua/motcua/engine"
@@ -71,4 +72,31 @@ func (s *Server) apiPay(w http.ResponseWriter, r *http.Request, p *engine.Person
 		return err
 	}
 	return s.writeDossier(w, r, d, p)
+}
+
+// checkContentsReplay extends checkReceptionReplay to the checklist and
+// the copies asked: a key retried with another checklist is a reused key,
+// not the same reception.
+func (s *Server) checkContentsReplay(key string, req receiveRequest, d *engine.Dossier) error {
+	if key == "" || d == nil {
+		return nil
+	}
+	p, err := s.eng.Catalog.Get(d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return nil // the procedure check above already compared what it could
+	}
+	got, err := engine.CheckComponents(p, req.Components)
+	if err != nil || !slices.Equal(got, d.Components) || !slices.Equal(engine.FeesAt(p, req.Copies), unpaid(d.Fees)) {
+		return reusedKey()
+	}
+	return nil
+}
+
+// unpaid is fees as they were charged at reception, before any payment.
+func unpaid(fees []engine.FeeRecord) []engine.FeeRecord {
+	out := make([]engine.FeeRecord, len(fees))
+	for i, f := range fees {
+		out[i] = engine.FeeRecord{ID: f.ID, Amount: f.Amount, Copies: f.Copies}
+	}
+	return out
 }

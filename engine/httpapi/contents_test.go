@@ -325,3 +325,28 @@ func TestForm02ListsComponentsAndGateSpeaks(t *testing.T) {
 		t.Errorf("gate on the page: %d", st)
 	}
 }
+
+// TestReceptionReplayComparesTheChecklist: a retried reception with the
+// same key and checklist returns the first dossier; the key with another
+// checklist or other copies is a reused key.
+func TestReceptionReplayComparesTheChecklist(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{procs: []*engine.Procedure{contentsProcedure(t)}})
+	body := contentsBody("A", complete(), 2)
+	first := b.call("POST", "/api/v1/dossiers", receiver, body, "Idempotency-Key", "k-1")
+	again := b.call("POST", "/api/v1/dossiers", receiver, body, "Idempotency-Key", "k-1")
+	if first.status != http.StatusCreated || again.status != http.StatusCreated {
+		t.Fatalf("first %d, retry %d: %s", first.status, again.status, again.body)
+	}
+	for _, tc := range []struct {
+		rule string
+		body map[string]any
+	}{
+		{"another checklist", contentsBody("A", append(complete(), map[string]any{"id": "tuy-than", "count": 1}), 2)},
+		{"other copies", contentsBody("A", complete(), 3)},
+	} {
+		if r := b.call("POST", "/api/v1/dossiers", receiver, tc.body, "Idempotency-Key", "k-1"); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", tc.rule, r.status, r.body)
+		}
+	}
+}
