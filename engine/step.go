@@ -37,6 +37,12 @@ type ReceiveInput struct {
 	Inputs map[string]string
 	// IdempotencyKey makes a retried reception return the first dossier.
 	IdempotencyKey string
+	// Components is the desk's checklist: what was handed in, per
+	// component of the procedure (CheckComponents).
+	Components []ComponentReceipt
+	// Copies is how many copies the applicant asks for, per per-copy fee
+	// id of the procedure (FeesAt).
+	Copies map[string]int
 }
 
 // ActInput is an action fired on a dossier.
@@ -103,6 +109,14 @@ func checkReception(env Env, in ReceiveInput, now time.Time) (*State, time.Time,
 	if err := invalidFields(bad); err != nil {
 		return nil, time.Time{}, err
 	}
+	if err := checkCopies(p, in.Copies); err != nil {
+		return nil, time.Time{}, err
+	}
+	// Last: a checklist refusal lists what is missing, for a dossier
+	// otherwise ready to receive.
+	if _, err := CheckComponents(p, in.Components); err != nil {
+		return nil, time.Time{}, err
+	}
 	return init, received, nil
 }
 
@@ -151,6 +165,8 @@ func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, e
 		ToState: init.ID, ToUnit: init.Unit, Inputs: copyInputs(in.Inputs), IdempotencyKey: in.IdempotencyKey,
 	}
 	d.History = []HistoryRow{row}
+	d.Components, _ = CheckComponents(p, in.Components)
+	d.Fees = FeesAt(p, in.Copies)
 	applyClock(d, cs)
 	d.NextCheckAt = NextCheck(env, d)
 	return &Decision{Dossier: d, Row: row, Notifications: receptionNotices(env, d, now)}, nil
@@ -204,6 +220,11 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	}
 	if max, limited := a.Limit(); limited && d.Uses[a.ID] >= max {
 		return nil, &LimitReachedError{Action: a.ID, Max: max}
+	}
+	if to, ok := p.State(a.To); ok && a.To != "" {
+		if err := CheckApproval(p, d, to); err != nil {
+			return nil, err
+		}
 	}
 	var appointment time.Time
 	if a.Reappoint {

@@ -119,7 +119,7 @@ func BenchmarkLintCatalog(b *testing.B) {
 // must return either a procedure or located problems, never both or
 // neither.
 func FuzzParse(f *testing.F) {
-	for _, p := range append(catalogFiles(f), "testdata/lint/valid.yaml", "testdata/lint/no_final.yaml") {
+	for _, p := range append(catalogFiles(f), "testdata/lint/valid.yaml", "testdata/lint/no_final.yaml", "testdata/lint/contents_bad.yaml") {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -68,6 +68,9 @@ func (d *decoder) check(s *source, dir *engine.Directory) {
 		if a.ID == engine.ActionAttachFile || a.ID == engine.ActionDownloadFile {
 			d.errorf(src.id, "action id %q is reserved for the engine's file rows", a.ID)
 		}
+		if a.ID == engine.ActionPayFee {
+			d.errorf(src.id, "action id %q is reserved for the engine's fee payment rows", a.ID)
+		}
 		if dir != nil {
 			for j, u := range a.By {
 				if _, ok := dir.Unit(u); !ok {

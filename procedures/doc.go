@@ -21,6 +21,25 @@
 //	actions[]                  id, name, name_en, from (one or a list), to, by, requires,
 //	                           extend + max, reappoint: true, clock: restart, system: true
 //	escalation[]               before|after, notify: assignee|unit_head|<unit id>, off_hours
+//	online                     toan-trinh | mot-phan | none: how it may be submitted online
+//	components[]               id, name, name_en, copy: original|copy|certified|any (default any),
+//	                           count (1–20, default 1), required (default false)
+//	fees[]                     id, name, name_en, amount (whole đồng, 0 for exempt),
+//	                           per: copy (times the copies asked), due: before_result
+//	result                     name, name_en, file: required|optional|none (default optional)
+//
+// # Contents
+//
+// Components are the desk's checklist: a reception lacking a required
+// component, short of its count, or in a weaker form than asked (an
+// original stands for a certified copy, a certified copy for a copy) is
+// refused before a code is taken, with every missing component named
+// (Decree 61/2018 Art 15.2b, carried over by Decree 118/2025). Each fee
+// becomes a record on the dossier at reception; one due before_result
+// must be paid before an approved final state, and a result with file:
+// required must be attached by then (Art 20.5). Component and fee ids are
+// kebab-case and unique within the procedure; pay_fee, like assign_step,
+// is reserved for the engine's own history rows.
 //
 // State and action ids are snake_case (they become diagram identifiers
 // and looplab/fsm event names); unit ids are kebab-case directory ids.

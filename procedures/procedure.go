@@ -126,6 +126,10 @@ func (d *decoder) decodeProcedure(root *yaml.Node) *source {
 				p.NoPublicLookup = !b
 			}
 		},
+		"online":     func(_, v *yaml.Node) { d.decodeOnline(v, p) },
+		"components": func(_, v *yaml.Node) { d.decodeComponents(v, p) },
+		"fees":       func(_, v *yaml.Node) { d.decodeFees(v, p) },
+		"result":     func(_, v *yaml.Node) { d.decodeResult(v, p) },
 	}, "code", "name", "legal_basis", "time_limit", "initial", "states", "actions")
 	if !ok {
 		return nil

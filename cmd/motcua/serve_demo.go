@@ -63,7 +63,8 @@ func seedDemo(ctx context.Context, stdout io.Writer, eng *engine.Engine, as *aut
 			continue
 		}
 		d, err := eng.Receive(ctx, p.Code, 0, engine.ReceiveInput{Actor: actor, Channel: engine.ChannelCounter,
-			Applicant: engine.Applicant{Name: names[n], Phone: "0900000" + strconv.Itoa(100+n)}, IdempotencyKey: "demo-" + p.Code})
+			Applicant: engine.Applicant{Name: names[n], Phone: "0900000" + strconv.Itoa(100+n)}, IdempotencyKey: "demo-" + p.Code,
+			Components: engine.CompleteChecklist(p)})
 		if err != nil {
 			return fmt.Errorf("demo dossier for %s: %w", p.Code, err)
 		}

@@ -38,7 +38,11 @@ func seedSweep(t *testing.T) (dir, code string) {
 	}
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.VN().Location())
 	e := &engine.Engine{Store: st, Catalog: cat, Directory: d, Calendar: calendar.VN(), Now: func() time.Time { return at }}
-	ds, err := e.Receive(context.Background(), "XA.HKD.01", 0, engine.ReceiveInput{Actor: "ngo-thi-mai", Applicant: engine.Applicant{Name: "Nguyễn Văn Bảy"}})
+	p, err := cat.Get("XA.HKD.01", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := e.Receive(context.Background(), "XA.HKD.01", 0, engine.ReceiveInput{Actor: "ngo-thi-mai", Applicant: engine.Applicant{Name: "Nguyễn Văn Bảy"}, Components: engine.CompleteChecklist(p)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ func (s *Server) routesAPI() error {
 	s.handle("GET", "/dossiers/{code}", signedIn, s.apiDossier)
 	s.handle("POST", "/dossiers/{code}/actions/{action}", signedIn, s.apiAct)
 	s.handle("POST", "/dossiers/{code}/assign", signedIn, s.apiAssign)
+	s.handle("POST", "/dossiers/{code}/payments", signedIn, s.apiPay)
 	s.handle("GET", "/inbox", signedIn, s.apiInbox)
 	s.handle("GET", "/procedures", signedIn, s.apiProcedures)
 	s.handle("GET", "/procedures/{code}", signedIn, s.apiProcedure)
@@ -94,6 +95,10 @@ type receiveRequest struct {
 	Applicant  engine.Applicant  `json:"applicant"`
 	ReceivedAt *time.Time        `json:"received_at,omitempty"`
 	Inputs     map[string]string `json:"inputs,omitempty"`
+	// Components is the desk's checklist (engine.CheckComponents).
+	Components []engine.ComponentReceipt `json:"components,omitempty"`
+	// Copies is the copies asked per per-copy fee (engine.FeesAt).
+	Copies map[string]int `json:"copies,omitempty"`
 }
 
 // receiveResponse is the answer of POST /dossiers.
@@ -119,7 +124,8 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 	if strings.TrimSpace(req.Procedure) == "" {
 		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
 	}
-	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key}
+	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key,
+		Components: req.Components, Copies: req.Copies}
 	if req.ReceivedAt != nil {
 		in.ReceivedAt = *req.ReceivedAt
 	}
@@ -132,7 +138,7 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 		return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
 	}
 	if err != nil {
-		return nil, err
+		return nil, withGuidance(err, req.Procedure)
 	}
 	if fresh {
 		s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
@@ -154,6 +160,9 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 		return err
 	}
 	if err := checkReceptionReplay(key, req, d); err != nil {
+		return err
+	}
+	if err := s.checkContentsReplay(key, req, d); err != nil {
 		return err
 	}
 	l := lang(r)

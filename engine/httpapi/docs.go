@@ -139,7 +139,10 @@ type apologyDoc struct {
 
 type receiptDoc struct {
 	receiptQRs
-	Head          docHead
+	Head docHead
+	// Contents is the checklist received and the fees (issue 10); nil
+	// for a procedure that declares none.
+	Contents *dossierContents
 	Applicant     engine.Applicant
 	Procedure     string
 	ProcedureName string

@@ -126,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 	s.web = w
 	w.routes()
 	w.accountRoutes()
+	w.contentsRoutes()
 	return s, nil
 }
 

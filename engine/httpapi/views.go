@@ -254,6 +254,7 @@ type TransitionView struct {
 // ProcedureView is GET /procedures/{code}.
 type ProcedureView struct {
 	ProcedureSummary
+	ProcedureContents
 	Cutoff     string           `json:"cutoff,omitempty"`
 	Supplement string           `json:"supplement,omitempty"`
 	Initial    string           `json:"initial"`
@@ -267,7 +268,7 @@ func procSummary(p *engine.Procedure, l string) ProcedureSummary {
 }
 
 func (s *Server) procView(p *engine.Procedure, l string) ProcedureView {
-	v := ProcedureView{ProcedureSummary: procSummary(p, l), Supplement: string(p.Supplement), Initial: p.Initial, States: []StateView{}, Actions: []TransitionView{}}
+	v := ProcedureView{ProcedureSummary: procSummary(p, l), ProcedureContents: contentsOf(p, l), Supplement: string(p.Supplement), Initial: p.Initial, States: []StateView{}, Actions: []TransitionView{}}
 	if p.Cutoff != nil {
 		v.Cutoff = p.Cutoff.String()
 	}

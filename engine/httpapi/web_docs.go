@@ -52,7 +52,7 @@ func (w *web) receipt(q *req) error {
 		Book: d.RegisterBook, Line: d.RegisterNo,
 		ValidAt: d.ReceivedAt, Appointment: d.AppointmentAt,
 		CollectAt: strings.TrimSpace(in[inCollect]), Officer: w.personName(d.ReceivedBy),
-		LookupURL: w.lookupURL(q.r), Explain: explain,
+		LookupURL: w.lookupURL(q.r), Explain: explain, Contents: w.contents(p, d, nil, q.lang),
 	}
 	if v.CollectAt == "" {
 		v.CollectAt = v.Head.Desk
@@ -194,6 +194,7 @@ func (w *web) supplementRequest(q *req) error {
 		Reasons: paragraphs(h.Inputs["reason"]), Restart: p.Supplement != engine.SupplementPause,
 		Officer: w.personName(h.Actor),
 	}
+	v.Items = supplementItems(p, d, h, q.lang)
 	for _, k := range []string{"items", "documents", "note"} {
 		v.Items = append(v.Items, lines(h.Inputs[k])...)
 	}

@@ -31,6 +31,9 @@ type actionForm struct {
 	ActionView
 	Inputs []inputField
 	Key    string
+	// Components, on a request for supplementation, are the components
+	// the officer may tick as those to bring (form 02 lists them).
+	Components []componentRow
 }
 
 type inputField struct {
@@ -58,6 +61,8 @@ type dossierPage struct {
 	AssignKey  string
 	// Files is the files panel (web_files.go).
 	Files filesPanel
+	// Contents is what was handed in, the fees and the result (issue 10).
+	Contents *dossierContents
 }
 
 // officerOption is one officer a head may assign the step to.
@@ -83,7 +88,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		return nil, err
 	}
 	p, _ := w.s.procName(d, q.lang)
-	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang), Docs: w.documents(p, d, q.lang)}
+	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang), Docs: w.documents(p, d, q.lang), Contents: w.contents(p, d, q.person, q.lang)}
 	for _, h := range d.History {
 		sr := slipRow{HistoryRow: h, ActionName: h.Action, ActorName: w.personName(h.Actor), FromName: w.unitName(h.FromUnit, q.lang), ToName: w.unitName(h.ToUnit, q.lang)}
 		if p != nil {
@@ -98,6 +103,9 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 			if h.Inputs[k] != "" {
 				notes = append(notes, noteValue(k, h.Inputs[k], w.s.eng.Calendar.Location()))
 			}
+		}
+		if h.Action == engine.ActionPayFee {
+			sr.ActionName, notes = tr("pay_fee", q.lang), append(notes, paymentNote(p, h, q.lang))
 		}
 		if h.Action == engine.ActionAssign {
 			sr.ActionName = tr("assigned", q.lang)
@@ -127,6 +135,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 			}
 			f.Inputs = append(f.Inputs, inputField{Name: in, Label: tr(in, q.lang), Type: typ})
 		}
+		f.Components = supplementChoices(p, a.ID, q.lang)
 		if a.Danger {
 			dp.Danger = append(dp.Danger, f)
 		} else {
@@ -267,6 +276,9 @@ func (w *web) act(q *req) error {
 	for k, vs := range f {
 		if name, ok := strings.CutPrefix(k, "in_"); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
 			inputs[name] = strings.TrimSpace(vs[0])
+			if name == InputComponents {
+				inputs[name] = strings.Join(vs, ",") // one box ticked per component
+			}
 		}
 	}
 	// The browser's datetime-local has no zone: it is the calendar's.

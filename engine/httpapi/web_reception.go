@@ -19,6 +19,12 @@ type receiveView struct {
 	// Errors holds the message to show beside each wrong input, by the
 	// input's name in the form.
 	Errors map[string]string
+	// Checklists are the receivable procedures' checklists; Missing what
+	// a refused reception lacks, by component id, and Guidance the page
+	// of the printable supplement guidance (web_contents.go).
+	Checklists []checklistView
+	Missing    map[string]string
+	Guidance   string
 }
 
 // formInputs maps the fields the core and the API name in errors to the
@@ -57,7 +63,8 @@ func (w *web) receiveForm(q *req) error {
 	if err := requireActor(q.person); err != nil {
 		return err
 	}
-	v := receiveView{Procedures: w.receivable(q.person, q.lang), Channels: []string{"counter", "online", "post"}, Values: url.Values{"channel": {"counter"}, "key": {auth.RandomToken()}}}
+	v := receiveView{Procedures: w.receivable(q.person, q.lang), Channels: []string{"counter", "online", "post"}, Values: url.Values{"channel": {"counter"}, "key": {auth.RandomToken()}},
+		Checklists: w.checklists(q.person, q.lang)}
 	return w.render(q, http.StatusOK, "receive", w.data(q, tr("receive", q.lang), "receive", v))
 }
 
@@ -83,6 +90,9 @@ func (w *web) receive(q *req) error {
 	}
 	at, err := formInstant(f.Get("received_date"), f.Get("received_time"), w.s.eng.Calendar.Location())
 	if err == nil {
+		in.Components, in.Copies, err = w.checklistFrom(f, in.Procedure)
+	}
+	if err == nil {
 		if !at.IsZero() {
 			in.ReceivedAt = &at
 		}
@@ -99,7 +109,9 @@ func (w *web) receive(q *req) error {
 	// The form comes back as typed, the message beside the wrong input
 	// and, for a screen reader and a field the form lacks, above it.
 	ed := describe(err)
-	v := receiveView{Procedures: w.receivable(q.person, q.lang), Channels: []string{"counter", "online", "post"}, Values: f, Errors: map[string]string{}}
+	v := receiveView{Procedures: w.receivable(q.person, q.lang), Channels: []string{"counter", "online", "post"}, Values: f, Errors: map[string]string{},
+		Checklists: w.checklists(q.person, q.lang)}
+	checklistRefusal(err, &v, q.lang)
 	p := w.data(q, tr("receive", q.lang), "receive", v)
 	p.Error = pick(ed.Message, ed.MessageEN, q.lang)
 	var bad *engine.InvalidInputError

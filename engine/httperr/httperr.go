@@ -44,6 +44,11 @@ type Detail struct {
 	Fields []FieldDetail `json:"fields,omitempty"`
 	// RetryAfter is set on rate-limited answers (seconds).
 	RetryAfter int `json:"retry_after,omitempty"`
+	// Missing lists the required components a refused reception lacks
+	// (engine.IncompleteError), and Guidance where the printable
+	// supplement guidance (form 02) for them is.
+	Missing  []engine.MissingComponent `json:"missing,omitempty"`
+	Guidance string                    `json:"guidance,omitempty"`
 }
 
 // FieldDetail is one wrong input of an answer that names several.
@@ -83,6 +88,10 @@ func Describe(err error) Detail {
 				d.Fields = append(d.Fields, FieldDetail{Field: f.Field, Message: sentence(f.Message("vi")), MessageEN: sentence(f.Message("en"))})
 			}
 		}
+	}
+	var inc *engine.IncompleteError
+	if errors.As(err, &inc) {
+		d.Field, d.Missing, d.Guidance = engine.FieldComponents, inc.Missing, inc.Guidance
 	}
 	if vi, en, ok := engine.Describe(err); ok {
 		d.Message, d.MessageEN = sentence(vi), sentence(en)
