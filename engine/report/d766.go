@@ -327,28 +327,29 @@ func (a *d766Acc) add(d *engine.Dossier) error {
 // still open at the period's end, with no request, is judged then.
 func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string, err error) {
 	c := a.c
-	var reqs [2]time.Time
+	var reqs [2]int // ledger indexes of the first two requests
 	n := 0
-	for _, ev := range d.Ledger {
+	for i, ev := range d.Ledger {
 		if (ev.Kind == engine.ClockPause || ev.Kind == engine.ClockStop) && ev.At.Before(c.end) {
 			if n < 2 {
-				reqs[n] = ev.At
+				reqs[n] = i
 			}
 			n++
 		}
 	}
 	switch {
 	case n >= 2:
-		if reqs[1].Before(c.start) {
-			return false, false, "", nil
-		}
-		return true, false, unitAt(d, reqs[1].Add(time.Nanosecond)), nil
-	case n == 1:
-		at := reqs[0]
+		at := d.Ledger[reqs[1]].At
 		if at.Before(c.start) {
 			return false, false, "", nil
 		}
-		due, err := a.dueBefore(d, at)
+		return true, false, unitAt(d, at.Add(time.Nanosecond)), nil
+	case n == 1:
+		at := d.Ledger[reqs[0]].At
+		if at.Before(c.start) {
+			return false, false, "", nil
+		}
+		due, err := a.dueOf(d, d.Ledger[:reqs[0]])
 		if err != nil || due.IsZero() {
 			return false, false, "", err
 		}
@@ -365,7 +366,13 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 			// engine's judgement is the 766 one.
 			return true, d.Timeliness != engine.Late, unit, nil
 		}
-		due, err := a.dueBefore(d, at)
+		// A refusal or a withdrawal: judged against the due of the events
+		// up to it (reception and refusal may share an instant).
+		k := 0
+		for k < len(d.Ledger) && !d.Ledger[k].At.After(at) && d.Ledger[k].Kind != engine.ClockFinish {
+			k++
+		}
+		due, err := a.dueOf(d, d.Ledger[:k])
 		if err != nil || due.IsZero() {
 			return false, false, "", err
 		}
@@ -378,16 +385,12 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 	return true, !c.end.After(due), unitAt(d, c.end), nil
 }
 
-// dueBefore is d's due instant derived from the ledger events before t.
-func (a *d766Acc) dueBefore(d *engine.Dossier, t time.Time) (time.Time, error) {
-	n := 0
-	for n < len(d.Ledger) && d.Ledger[n].At.Before(t) {
-		n++
-	}
-	if n == 0 {
+// dueOf is the due instant a prefix of d's ledger derives.
+func (a *d766Acc) dueOf(d *engine.Dossier, ledger []engine.ClockEvent) (time.Time, error) {
+	if len(ledger) == 0 {
 		return time.Time{}, nil
 	}
-	cs, err := a.c.derive(d, d.Ledger[:n])
+	cs, err := a.c.derive(d, ledger)
 	if err != nil {
 		return time.Time{}, err
 	}
