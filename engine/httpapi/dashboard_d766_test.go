@@ -70,6 +70,15 @@ func TestWebDashboardD766(t *testing.T) {
 			t.Errorf("%s: %s = %q (%s), want %q (%s)", c.rule, c.id, v, strings.TrimSpace(sub), c.value, c.sub)
 		}
 	}
+	for _, want := range []string{
+		`class="tile rate poor" id="d766-3-3"`, // 0% against full marks at 50%
+		`class="tile rate none" id="d766-3-6"`, // no data: neither good nor poor
+		`class="tile rate poor" id="d766-2-1"`, // under 80%, like the page's on-time rate
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the panel lacks the shade %s", want)
+		}
+	}
 	if !strings.Contains(body, `id="d766-times"`) || !strings.Contains(body, "Thủ tục mẫu:") {
 		t.Error("the panel lacks 2.2 by procedure")
 	}

@@ -6,6 +6,7 @@ package httpapi
 var d766Words = map[string][2]string{
 	"d766_title":            {"Chỉ số theo Quyết định 766/QĐ-TTg", "Decision 766/QĐ-TTg indicators"},
 	"d766_resolution":       {"2.2 Thời gian giải quyết bình quân", "2.2 Average resolution time"},
+	"d766_resolution_sub":   {"%s · %d hồ sơ", "%s · %d dossiers"},
 	"d766_mixed_units":      {"các thủ tục tính thời hạn theo đơn vị khác nhau: xem theo thủ tục", "procedures count time in different units: see by procedure"},
 	"d766_satisfaction":     {"5.4 Mức độ hài lòng", "5.4 Satisfaction"},
 	"d766_satisfaction_sub": {"quá hạn %d/%d · không hài lòng %d/%d", "overdue %d/%d · dislikes %d/%d"},
