@@ -181,6 +181,9 @@ type d766Acc struct {
 	byUnit    map[string]*Ratings
 	byProc    map[string]*Ratings
 	dislikeAt int
+	// last is the procedure of the last dossier asked for (procedure).
+	last        *engine.Procedure
+	lastVersion int
 }
 
 func newD766(c *computer) *d766Acc {
@@ -221,18 +224,28 @@ func (a *d766Acc) both(d *engine.Dossier, unit string, fn func(*D766Figures)) {
 	fn(f)
 }
 
+// procedure returns d's procedure from the catalog, nil when unknown,
+// remembering the last one: Catalog.Get builds its key on every call,
+// and a report's dossiers come mostly of a few procedures.
 func (a *d766Acc) procedure(d *engine.Dossier) *engine.Procedure {
 	if a.c.q.Catalog == nil {
 		return nil
+	}
+	if a.last != nil && a.last.Code == d.Procedure && a.lastVersion == d.ProcedureVersion {
+		return a.last
 	}
 	p, err := a.c.q.Catalog.Get(d.Procedure, d.ProcedureVersion)
 	if err != nil {
 		return nil
 	}
+	a.last, a.lastVersion = p, d.ProcedureVersion
 	return p
 }
 
 func (a *d766Acc) add(d *engine.Dossier) error {
+	if a == nil {
+		return nil // the legal figures alone (the benchmark's baseline)
+	}
 	c := a.c
 	p := a.procedure(d)
 	if c.in(d.ReceivedAt) {
@@ -389,6 +402,16 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 func (a *d766Acc) dueOf(d *engine.Dossier, ledger []engine.ClockEvent) (time.Time, error) {
 	if len(ledger) == 0 {
 		return time.Time{}, nil
+	}
+	if ev := &ledger[0]; len(ledger) == 1 && ev.Kind == engine.ClockStart {
+		// The common prefix, reception alone: its due is the limit from
+		// the valid start, as DeriveClock counts it, without replaying
+		// (and explaining) the ledger.
+		if p := a.procedure(d); p != nil {
+			if l, err := calendar.ParseDuration(ev.Limit); err == nil {
+				return a.c.cal.Add(a.c.cal.Start(ev.At, p.Cutoff), l), nil
+			}
+		}
 	}
 	cs, err := a.c.derive(d, ledger)
 	if err != nil {
@@ -577,6 +600,9 @@ func (f *D766Figures) finish(legal *Figures) {
 
 // result builds the section once the computer's own figures are final.
 func (a *d766Acc) result() *D766 {
+	if a == nil {
+		return nil
+	}
 	c := a.c
 	out := &D766{Rows: []D766Row{}, ResolutionTimes: []ProcedureTime{}}
 	keys := make([]string, 0, len(a.rows))
