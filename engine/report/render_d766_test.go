@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/motcua/motcua/engine/calendar"
 	"github.com/motcua/motcua/engine/enginetest"
 	"github.com/motcua/motcua/engine/report"
 )
@@ -150,3 +153,41 @@ func TestD766InEveryFormat(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// The HTTP handler's JSON carries the section, kept to the scope the
+// server sets for a unit head.
+func TestD766HandlerScope(t *testing.T) {
+	t.Parallel()
+	st := newMemStore()
+	seedD766(t, st)
+	h := report.Handler(st, calendar.VN(), report.WithCatalog(d766Catalog(t)))
+	for _, tc := range []struct {
+		rule  string
+		units []string // nil: the whole agency
+		want  fig
+	}{
+		{"a leader sees the agency's 2.1", nil, rate(8, 11)},
+		{"the office head sees the office's 2.1 only", []string{enginetest.UnitOffice}, rate(4, 6)},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/reports/on-time?from=2026-03-01&to=2026-03-31&by=none", nil)
+		if tc.units != nil {
+			req = req.WithContext(report.WithScope(req.Context(), tc.units))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", tc.rule, rec.Code, rec.Body)
+		}
+		var got struct {
+			D766 struct {
+				Total struct {
+					OnTime766 report.Rate `json:"on_time_766"`
+				} `json:"total"`
+			} `json:"d766"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		checkFigures(t, tc.rule, got.D766.Total.OnTime766, tc.want)
+	}
+}
