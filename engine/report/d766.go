@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/engine"
-	"github.com/motcua/motcua/engine/calendar"
 )
 
 // The indicators of Decision 766/QĐ-TTg (23/6/2022) that come from
@@ -51,29 +50,6 @@ type Satisfaction struct {
 	// Rate is nil without a rating: no rating is no satisfaction figure,
 	// not 0%.
 	Rate *float64 `json:"rate"`
-}
-
-// CriterionScore is the average score of one rating criterion.
-type CriterionScore struct {
-	// ID is the criterion's id as the rating stored it.
-	ID      string  `json:"id"`
-	Count   int     `json:"count"`
-	Average float64 `json:"average"`
-}
-
-// Ratings summarises the applicants' ratings (Decree 61/2018 Art 30–31)
-// of the dossiers finished in the period.
-type Ratings struct {
-	Count int `json:"count"`
-	// Overall is the mean of each rating's mean score; nil when Count is 0.
-	Overall *float64 `json:"overall"`
-	// Disliked counts ratings with a dislike (see Query.DislikeAtMost).
-	Disliked int `json:"disliked"`
-	// Criteria are the per-criterion averages, by id.
-	Criteria []CriterionScore `json:"criteria"`
-
-	sum      float64
-	criteria map[string]*[2]float64 // id → sum, count
 }
 
 // D766Figures are the Decision 766 indicators of one group or the total.
@@ -129,14 +105,6 @@ type D766Row struct {
 	Name   string `json:"name,omitempty"`
 	NameEN string `json:"name_en,omitempty"`
 	D766Figures
-}
-
-// RatingRow is the ratings of one unit or procedure.
-type RatingRow struct {
-	Group  string `json:"group"`
-	Name   string `json:"name,omitempty"`
-	NameEN string `json:"name_en,omitempty"`
-	Ratings
 }
 
 // ProcedureTime is indicator 2.2 for one procedure.
@@ -327,242 +295,6 @@ func (a *d766Acc) add(d *engine.Dossier) error {
 	return nil
 }
 
-// judge766 judges d for indicator 2.1 in the period: whether it counts,
-// whether on time, and the unit it is attributed to.
-//
-// Decision 766 takes as the finish the first of: the result (finished,
-// returned), a stop or a refusal, or a request for a supplement. So a
-// dossier with one supplement request before the period's end is judged
-// at that request; with more than one it is overdue, at the second
-// request. Nothing after the first request is timed, which is how the
-// supplement period is subtracted: unlike the legal rate, a restart of
-// the clock by the supplement never gives the dossier a new due. One
-// still open at the period's end, with no request, is judged then.
-func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string, err error) {
-	c := a.c
-	var reqs [2]int // ledger indexes of the first two requests
-	n := 0
-	for i, ev := range d.Ledger {
-		if (ev.Kind == engine.ClockPause || ev.Kind == engine.ClockStop) && ev.At.Before(c.end) {
-			if n < 2 {
-				reqs[n] = i
-			}
-			n++
-		}
-	}
-	switch {
-	case n >= 2:
-		at := d.Ledger[reqs[1]].At
-		if at.Before(c.start) {
-			return false, false, "", nil
-		}
-		return true, false, unitAt(d, at.Add(time.Nanosecond)), nil
-	case n == 1:
-		at := d.Ledger[reqs[0]].At
-		if at.Before(c.start) {
-			return false, false, "", nil
-		}
-		due, err := a.dueOf(d, d.Ledger[:reqs[0]])
-		if err != nil || due.IsZero() {
-			return false, false, "", err
-		}
-		return true, !at.After(due), unitAt(d, at.Add(time.Nanosecond)), nil
-	}
-	if d.FinishedAt != nil && d.FinishedAt.Before(c.end) {
-		at := *d.FinishedAt
-		if at.Before(c.start) {
-			return false, false, "", nil
-		}
-		unit = unitAt(d, at.Add(time.Nanosecond))
-		if d.Timeliness != "" {
-			// No request: the legal clock ran once from reception, so the
-			// engine's judgement is the 766 one.
-			return true, d.Timeliness != engine.Late, unit, nil
-		}
-		// A refusal or a withdrawal: judged against the due of the events
-		// up to it (reception and refusal may share an instant).
-		k := 0
-		for k < len(d.Ledger) && !d.Ledger[k].At.After(at) && d.Ledger[k].Kind != engine.ClockFinish {
-			k++
-		}
-		due, err := a.dueOf(d, d.Ledger[:k])
-		if err != nil || due.IsZero() {
-			return false, false, "", err
-		}
-		return true, !at.After(due), unit, nil
-	}
-	_, due, err := c.clockAt(d, c.end)
-	if err != nil || due.IsZero() {
-		return false, false, "", err
-	}
-	return true, !c.end.After(due), unitAt(d, c.end), nil
-}
-
-// dueOf is the due instant a prefix of d's ledger derives.
-func (a *d766Acc) dueOf(d *engine.Dossier, ledger []engine.ClockEvent) (time.Time, error) {
-	if len(ledger) == 0 {
-		return time.Time{}, nil
-	}
-	if ev := &ledger[0]; len(ledger) == 1 && ev.Kind == engine.ClockStart {
-		// The common prefix, reception alone: its due is the limit from
-		// the valid start, as DeriveClock counts it, without replaying
-		// (and explaining) the ledger.
-		if p := a.procedure(d); p != nil {
-			if l, err := calendar.ParseDuration(ev.Limit); err == nil {
-				return a.c.cal.Add(a.c.cal.Start(ev.At, p.Cutoff), l), nil
-			}
-		}
-	}
-	cs, err := a.c.derive(d, ledger)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return cs.Due, nil
-}
-
-// resolutionTime is the time d took, in its procedure's unit of time
-// (2.2): office time for working-time limits (paused time excluded, as
-// WorkTaken counts it), calendar days from the valid start to the finish
-// less the paused days for limits in days. Without the procedure, working
-// days.
-func (a *d766Acc) resolutionTime(d *engine.Dossier, p *engine.Procedure) (string, float64) {
-	cal := a.c.cal
-	unit := calendar.WorkingDays
-	if p != nil && !p.TimeLimit.IsZero() {
-		unit = p.TimeLimit.Unit
-	}
-	switch unit {
-	case calendar.WorkingHours, calendar.SameDay:
-		return UnitWorkingHours, d.WorkTaken.Hours()
-	case calendar.WorkingMinutes:
-		return UnitWorkingMinutes, d.WorkTaken.Minutes()
-	case calendar.Days:
-		wall := d.FinishedAt.Sub(d.StartAt) - pausedWall(d)
-		return UnitDays, math.Max(0, wall.Hours()/24)
-	}
-	return UnitWorkingDays, float64(d.WorkTaken) / float64(cal.DayWork())
-}
-
-// pausedWall is the wall time d's clock spent paused or stopped.
-func pausedWall(d *engine.Dossier) time.Duration {
-	var sum time.Duration
-	var from *time.Time
-	for i := range d.Ledger {
-		ev := &d.Ledger[i]
-		switch ev.Kind {
-		case engine.ClockPause, engine.ClockStop:
-			if from == nil {
-				from = &ev.At
-			}
-		case engine.ClockResume, engine.ClockRestart, engine.ClockFinish:
-			if from != nil {
-				sum += ev.At.Sub(*from)
-				from = nil
-			}
-		}
-	}
-	if from != nil && d.FinishedAt != nil {
-		sum += d.FinishedAt.Sub(*from)
-	}
-	return sum
-}
-
-// currentFiles calls fn for each file of d no other file supersedes: a
-// corrected scan replaces the old one in the figures, though both stay
-// on record.
-func currentFiles(d *engine.Dossier, fn func(*engine.FileRef)) {
-	var gone map[string]bool
-	for i := range d.Files {
-		if s := d.Files[i].Supersedes; s != "" {
-			if gone == nil {
-				gone = map[string]bool{}
-			}
-			gone[s] = true
-		}
-	}
-	for i := range d.Files {
-		if !gone[d.Files[i].ID] {
-			fn(&d.Files[i])
-		}
-	}
-}
-
-// digitised reports whether d holds a component scan and a result file.
-func digitised(d *engine.Dossier) (component, result bool) {
-	currentFiles(d, func(f *engine.FileRef) {
-		if f.Result {
-			result = true
-		} else if f.Component != "" {
-			component = true
-		}
-	})
-	return component, result
-}
-
-// hasReuse reports whether a component of d reuses an earlier dossier's file.
-func hasReuse(d *engine.Dossier) bool {
-	reused := false
-	currentFiles(d, func(f *engine.FileRef) {
-		reused = reused || (f.ReusedFrom != "" && !f.Result)
-	})
-	return reused
-}
-
-func hasPaidOnline(d *engine.Dossier) bool {
-	for i := range d.Fees {
-		if d.Fees[i].Paid && d.Fees[i].Method == engine.PayOnline {
-			return true
-		}
-	}
-	return false
-}
-
-// add counts one rating: a dislike when any criterion is scored at or
-// below dislikeAt.
-func (r *Ratings) add(rt *engine.Rating, dislikeAt int) {
-	if r.criteria == nil {
-		r.criteria = map[string]*[2]float64{}
-	}
-	sum, n, disliked := 0, 0, false
-	for id, s := range rt.Scores {
-		c := r.criteria[id]
-		if c == nil {
-			c = &[2]float64{}
-			r.criteria[id] = c
-		}
-		c[0] += float64(s)
-		c[1]++
-		sum += s
-		n++
-		disliked = disliked || s <= dislikeAt
-	}
-	r.Count++
-	if n > 0 {
-		r.sum += float64(sum) / float64(n)
-	}
-	if disliked {
-		r.Disliked++
-	}
-}
-
-func (r *Ratings) finish() {
-	r.Overall = nil
-	if r.Count > 0 {
-		v := round2(r.sum / float64(r.Count))
-		r.Overall = &v
-	}
-	ids := make([]string, 0, len(r.criteria))
-	for id := range r.criteria {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	r.Criteria = make([]CriterionScore, 0, len(ids))
-	for _, id := range ids {
-		c := r.criteria[id]
-		r.Criteria = append(r.Criteria, CriterionScore{ID: id, Count: int(c[1]), Average: round2(c[0] / c[1])})
-	}
-}
-
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // finish computes f's rates, legal taking the legal on-time counts from
@@ -659,18 +391,6 @@ func (a *d766Acc) procName(code string) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func ratingRows(m map[string]*Ratings, name func(string) (string, string)) []RatingRow {
-	out := []RatingRow{}
-	for _, k := range sortedKeys(m) {
-		r := m[k]
-		r.finish()
-		row := RatingRow{Group: k, Ratings: *r}
-		row.Name, row.NameEN = name(k)
-		out = append(out, row)
-	}
-	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
