@@ -15,20 +15,26 @@ import (
 // judge766 judges d for indicator 2.1 in the period: whether it counts,
 // whether on time, and the unit it is attributed to.
 //
-// Decision 766 takes as the finish the first of: the result (finished,
-// returned), a stop or a refusal, or a request for a supplement. So a
-// dossier with one supplement request before the period's end is judged
-// at that request; with more than one it is overdue, at the second
-// request. Nothing after the first request is timed, which is how the
-// supplement period is subtracted: unlike the legal rate, a restart of
-// the clock by the supplement never gives the dossier a new due. One
-// still open at the period's end, with no request, is judged then.
+// Decision 766 takes as the finish the first of: the result ready or
+// returned (national status 9 or 10, the states' status: codes), a
+// stop or a refusal (the final states), or a request for a supplement.
+// So a dossier with one supplement request before the period's end and
+// before its result is judged at that request; with more than one it is
+// overdue, at the second request. Nothing after the first request is
+// timed, which is how the supplement period is subtracted: unlike the
+// legal rate, a restart of the clock by the supplement never gives the
+// dossier a new due. One still open at the period's end, with no
+// request, is judged then.
 func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string, err error) {
 	c := a.c
+	done, doneUnit := a.resultAt(d)
+	if d.FinishedAt != nil && (done.IsZero() || d.FinishedAt.Before(done)) {
+		done, doneUnit = *d.FinishedAt, unitAt(d, d.FinishedAt.Add(time.Nanosecond))
+	}
 	var reqs [2]int // ledger indexes of the first two requests
 	n := 0
 	for i, ev := range d.Ledger {
-		if (ev.Kind == engine.ClockPause || ev.Kind == engine.ClockStop) && ev.At.Before(c.end) {
+		if (ev.Kind == engine.ClockPause || ev.Kind == engine.ClockStop) && ev.At.Before(c.end) && (done.IsZero() || ev.At.Before(done)) {
 			if n < 2 {
 				reqs[n] = i
 			}
@@ -53,34 +59,54 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 		}
 		return true, !at.After(due), unitAt(d, at.Add(time.Nanosecond)), nil
 	}
-	if d.FinishedAt != nil && d.FinishedAt.Before(c.end) {
-		at := *d.FinishedAt
-		if at.Before(c.start) {
+	if !done.IsZero() && done.Before(c.end) {
+		if done.Before(c.start) {
 			return false, false, "", nil
 		}
-		unit = unitAt(d, at.Add(time.Nanosecond))
-		if d.Timeliness != "" {
+		if d.Timeliness != "" && done.Equal(*d.FinishedAt) {
 			// No request: the legal clock ran once from reception, so the
-			// engine's judgement is the 766 one.
-			return true, d.Timeliness != engine.Late, unit, nil
+			// engine's judgement at the finish is the 766 one.
+			return true, d.Timeliness != engine.Late, doneUnit, nil
 		}
-		// A refusal or a withdrawal: judged against the due of the events
-		// up to it (reception and refusal may share an instant).
+		// The result ready before its return, a refusal or a withdrawal:
+		// judged against the due of the ledger up to it (reception and
+		// refusal may share an instant).
 		k := 0
-		for k < len(d.Ledger) && !d.Ledger[k].At.After(at) && d.Ledger[k].Kind != engine.ClockFinish {
+		for k < len(d.Ledger) && !d.Ledger[k].At.After(done) && d.Ledger[k].Kind != engine.ClockFinish {
 			k++
 		}
 		due, err := a.dueOf(d, d.Ledger[:k])
 		if err != nil || due.IsZero() {
 			return false, false, "", err
 		}
-		return true, !at.After(due), unit, nil
+		return true, !done.After(due), doneUnit, nil
 	}
 	_, due, err := c.clockAt(d, c.end)
 	if err != nil || due.IsZero() {
 		return false, false, "", err
 	}
 	return true, !c.end.After(due), unitAt(d, c.end), nil
+}
+
+// resultAt is when d first entered a state of national status 9 (result
+// ready) or 10 (returned), and the unit whose action put it there; zero
+// when it never did or its procedure is unknown.
+func (a *d766Acc) resultAt(d *engine.Dossier) (time.Time, string) {
+	p := a.procedure(d)
+	if p == nil {
+		return time.Time{}, ""
+	}
+	for i := range d.History {
+		h := &d.History[i]
+		if st, ok := p.State(h.ToState); ok && (st.Status == 9 || st.Status == 10) {
+			unit := h.FromUnit
+			if unit == "" {
+				unit = unitAt(d, h.At.Add(time.Nanosecond))
+			}
+			return h.At, unit
+		}
+	}
+	return time.Time{}, ""
 }
 
 // dueOf is the due instant a prefix of d's ledger derives.

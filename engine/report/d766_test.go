@@ -43,7 +43,7 @@ func d766Catalog(t testing.TB) *engine.Catalog {
 // a Monday; S is the sample procedure, 5 working days; F is FeeCode, 10
 // calendar days; the desk receives and returns, the office appraises):
 //
-//	N  S counter  received 25 Feb, returned Tue 3 Mar early; rated 4
+//	N  S counter  received 25 Feb, signed Fri 27 Feb (result ready: the 766 finish), returned Tue 3 Mar; rated 4
 //	A  S counter  returned Tue 3 Mar early; scan + result, the result corrected once; fee paid at the counter; rated 5/4
 //	B  S online   returned Thu 5 Mar early; a reused scan + result; fee paid online; rated 1/3 (a dislike)
 //	C  S online   returned Fri 20 Mar late; a result file only; no fee data
@@ -201,9 +201,10 @@ func TestD766SeededMonth(t *testing.T) {
 		got  report.Rate
 		want fig
 	}{
-		// A B D(refused) E(at its one request) H J K N on time; C late,
-		// G overdue for two requests, I open past its due.
-		{"2.1 on time by the 766 rule: a request is the finish, two are overdue", tot.OnTime766, rate(8, 11)},
+		// A B D(refused) E(at its one request) H J K on time; C late,
+		// G overdue for two requests, I open past its due; N's result
+		// was ready in February.
+		{"2.1 on time by the 766 rule: a request is the finish, two are overdue", tot.OnTime766, rate(7, 10)},
 		// A B E G J N early, C late: G's second restart gave it a new due.
 		{"2.1 beside it: the legal rate, the clock restarted by a supplement", tot.OnTimeLegal, rate(6, 7)},
 		{"3.3 online ÷ received: B C H K of the ten received", tot.Online, rate(4, 10)},
@@ -215,8 +216,8 @@ func TestD766SeededMonth(t *testing.T) {
 	} {
 		checkFigures(t, tc.rule, tc.got, tc.want)
 	}
-	// 5.4 = 1 − (3/11 overdue + 1/4 disliked).
-	checkFigures(t, "5.4 satisfaction", tot.Satisfaction, fig{"overdue": 3, "judged": 11, "disliked": 1, "rated": 4, "rate": 1 - 3.0/11 - 1.0/4})
+	// 5.4 = 1 − (3/10 overdue + 1/4 disliked).
+	checkFigures(t, "5.4 satisfaction", tot.Satisfaction, fig{"overdue": 3, "judged": 10, "disliked": 1, "rated": 4, "rate": 1 - 3.0/10 - 1.0/4})
 	checkFigures(t, "ratings", tot.Ratings, fig{"count": 4, "disliked": 1, "overall": 3.88})
 	want := []report.CriterionScore{{ID: "dung_hen", Count: 2, Average: 3.5}, {ID: "thai_do", Count: 4, Average: 3.75}}
 	if len(tot.Ratings.Criteria) != 2 || tot.Ratings.Criteria[0] != want[0] || tot.Ratings.Criteria[1] != want[1] {
@@ -267,18 +268,21 @@ func TestD766ByUnit(t *testing.T) {
 	if len(r.D766.Rows) != len(r.Rows) {
 		t.Errorf("%d 766 rows, %d legal rows: both sections list the same groups", len(r.D766.Rows), len(r.Rows))
 	}
-	desk, office := rows[enginetest.UnitDesk], rows[enginetest.UnitOffice]
-	// The desk returned A B C J N (C late); the office refused D, asked
-	// E and G for supplements, and holds H I K at the end (I overdue).
-	checkFigures(t, "desk 2.1", desk.OnTime766, rate(4, 5))
+	desk, office, leader := rows[enginetest.UnitDesk], rows[enginetest.UnitOffice], rows[enginetest.UnitLeader]
+	// The leadership signed A B C J, their results ready then (C late);
+	// the office refused D, asked E and G for supplements, and holds H I
+	// K at the end (I overdue); the desk only returned results.
+	checkFigures(t, "leadership 2.1: the unit whose signature made the result ready", leader.OnTime766, rate(3, 4))
 	checkFigures(t, "office 2.1", office.OnTime766, rate(4, 6))
+	checkFigures(t, "desk 2.1: returning a ready result is not the 766 finish", desk.OnTime766, rate(0, 0))
 	checkFigures(t, "desk 3.3 (the receiving unit)", desk.Online, rate(4, 10))
 	checkFigures(t, "office 3.3: received nothing, no rate", office.Online, rate(0, 0))
 	if office.Satisfaction.Rate != nil || office.Ratings.Overall != nil {
 		t.Errorf("office has no rating: satisfaction %v, overall %v, want none (not 0%%)", office.Satisfaction.Rate, office.Ratings.Overall)
 	}
-	if desk.Satisfaction.Rate == nil || *desk.Satisfaction.Rate != 1-1.0/5-1.0/4 {
-		t.Errorf("desk 5.4 = %v, want 1 − 1/5 − 1/4", desk.Satisfaction.Rate)
+	// The desk returned every rated dossier; it judged none for 2.1.
+	if desk.Satisfaction.Rate == nil || *desk.Satisfaction.Rate != 1-1.0/4 {
+		t.Errorf("desk 5.4 = %v, want 1 − 0 − 1/4", desk.Satisfaction.Rate)
 	}
 }
 
@@ -293,7 +297,8 @@ func TestD766Scope(t *testing.T) {
 		rated int
 	}{
 		{"the office sees the dossiers it judged and held, none it received", []string{enginetest.UnitOffice}, rate(4, 6), rate(0, 0), 0},
-		{"the desk sees what it received and returned", []string{enginetest.UnitDesk}, rate(4, 5), rate(4, 10), 4},
+		{"the desk sees what it received and returned, and no 2.1", []string{enginetest.UnitDesk}, rate(0, 0), rate(4, 10), 4},
+		{"the leadership sees the results it signed", []string{enginetest.UnitLeader}, rate(3, 4), rate(0, 0), 0},
 		{"a unit with nothing sees no rate at all", []string{"nowhere"}, rate(0, 0), rate(0, 0), 0},
 	} {
 		r := d766March(t, report.ByNone, tc.units)
@@ -372,7 +377,8 @@ func TestD766OnTimeRule(t *testing.T) {
 		{"two supplement requests are overdue, though on time by law", "G", rate(0, 1)},
 		{"open at the end past its due: overdue", "I", rate(0, 1)},
 		{"open at the end within its due: on time", "H", rate(1, 1)},
-		{"carried over and finished in the period: counted", "N", rate(1, 1)},
+		{"result ready before the period, returned in it: not counted", "N", rate(0, 0)},
+		{"result ready (signed) before its return: judged at the signature", "J", rate(1, 1)},
 		{"finished before the period: not counted", "L", rate(0, 0)},
 		{"received after the period: not counted", "M", rate(0, 0)},
 	} {

@@ -28,8 +28,8 @@ func TestD766InEveryFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := buf.String()
-		for _, want := range []string{"Chỉ số theo Quyết định 766/QĐ-TTg", "2.1 Đúng hạn theo QĐ 766", "72,7% (8/11)", "85,7% (6/7)",
-			"40,0% (4/10)", "57,1% (4/7)", "42,9% (3/7)", "10,0% (1/10)", "47,7%", "4,91", "ngày làm việc", "dung_hen 3,5 (2); thai_do 3,75 (4)"} {
+		for _, want := range []string{"Chỉ số theo Quyết định 766/QĐ-TTg", "2.1 Đúng hạn theo QĐ 766", "70,0% (7/10)", "85,7% (6/7)",
+			"40,0% (4/10)", "57,1% (4/7)", "42,9% (3/7)", "10,0% (1/10)", "45,0%", "4,91", "ngày làm việc", "dung_hen 3,5 (2); thai_do 3,75 (4)"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("table lacks %q:\n%s", want, out)
 			}
@@ -58,16 +58,16 @@ func TestD766InEveryFormat(t *testing.T) {
 			head string
 			want string
 		}{
-			{total, "QĐ766 2.1 On time (Decision 766): count", "8"},
-			{total, "QĐ766 2.1 On time (Decision 766): of", "11"},
+			{total, "QĐ766 2.1 On time (Decision 766): count", "7"},
+			{total, "QĐ766 2.1 On time (Decision 766): of", "10"},
 			{total, "QĐ766 2.1 On time (legal): rate", "0.8571428571428571"},
 			{total, "QĐ766 3.3 Submitted online: rate", "0.4"},
 			{total, "QĐ766 3.6 Paid online: of", "4"},
 			{total, "QĐ766 4.3 Reused: count", "1"},
-			{total, "QĐ766 5.4 Satisfaction: rate", "0.4772727272727273"},
+			{total, "QĐ766 5.4 Satisfaction: rate", "0.45"},
 			{total, "QĐ766 2.2 Average resolution time", ""}, // two units of time: no single figure
 			{total, "QĐ766 Criterion thai_do", "3.75"},
-			{desk, "QĐ766 2.1 On time (Decision 766): rate", "0.8"},
+			{recs[2], "QĐ766 2.1 On time (Decision 766): rate", "0.75"}, // the leadership
 			{recs[1], "QĐ766 5.4 Satisfaction: rate", ""}, // the office has no rating: no rate, not 0
 		} {
 			i, ok := col[c.head]
@@ -109,13 +109,13 @@ func TestD766InEveryFormat(t *testing.T) {
 			t.Errorf("no XLSX column %q in %q", h, head)
 			return ""
 		}
-		if got := at("2.1 Đúng hạn theo QĐ 766: số"); got != "8" {
-			t.Errorf("2.1 count %q, want 8", got)
+		if got := at("2.1 Đúng hạn theo QĐ 766: số"); got != "7" {
+			t.Errorf("2.1 count %q, want 7", got)
 		}
 		if got := at("4.2 Số hóa hồ sơ"); !strings.HasPrefix(got, "0.428571") {
 			t.Errorf("4.2 rate %q, want 3/7", got)
 		}
-		if shown, _ := x.GetCellValue("QĐ 766", "E"+itoa(len(rows))); shown != "72.7%" {
+		if shown, _ := x.GetCellValue("QĐ 766", "E"+itoa(len(rows))); shown != "70.0%" {
 			t.Errorf("2.1 rate shows %q, want the percentage format", shown)
 		}
 		times, _ := x.GetRows("QĐ 766 thời gian")
@@ -143,7 +143,7 @@ func TestD766InEveryFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ot report.Rate
-		if err := json.Unmarshal(got.D766.Total["on_time_766"], &ot); err != nil || ot.Num != 8 || ot.Den != 11 || ot.Rate == nil {
+		if err := json.Unmarshal(got.D766.Total["on_time_766"], &ot); err != nil || ot.Num != 7 || ot.Den != 10 || ot.Rate == nil {
 			t.Errorf("on_time_766 = %s (%v)", got.D766.Total["on_time_766"], err)
 		}
 		if s := string(got.D766.Total["resolution_avg"]); s != "null" {
@@ -166,7 +166,7 @@ func TestD766HandlerScope(t *testing.T) {
 		units []string // nil: the whole agency
 		want  fig
 	}{
-		{"a leader sees the agency's 2.1", nil, rate(8, 11)},
+		{"a leader sees the agency's 2.1", nil, rate(7, 10)},
 		{"the office head sees the office's 2.1 only", []string{enginetest.UnitOffice}, rate(4, 6)},
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/reports/on-time?from=2026-03-01&to=2026-03-31&by=none", nil)
