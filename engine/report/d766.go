@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/calendar"
 )
 
 // The indicators of Decision 766/QĐ-TTg (23/6/2022) that come from
@@ -152,6 +153,8 @@ type d766Acc struct {
 	// last is the procedure of the last dossier asked for (procedure).
 	last        *engine.Procedure
 	lastVersion int
+	// limits are the ledger limits parsed so far (limit).
+	limits map[string]calendar.Duration
 }
 
 func newD766(c *computer) *d766Acc {

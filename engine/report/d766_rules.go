@@ -75,9 +75,16 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 		for k < len(d.Ledger) && !d.Ledger[k].At.After(done) && d.Ledger[k].Kind != engine.ClockFinish {
 			k++
 		}
-		due, err := a.dueOf(d, d.Ledger[:k])
-		if err != nil || due.IsZero() {
+		var due time.Time
+		if rest := d.Ledger[k:]; d.DueAt != nil && (len(rest) == 0 || len(rest) == 1 && rest[0].Kind == engine.ClockFinish) {
+			// Nothing but the finish came after: the stored due is the one
+			// these events derive.
+			due = *d.DueAt
+		} else if due, err = a.dueOf(d, d.Ledger[:k]); err != nil {
 			return false, false, "", err
+		}
+		if due.IsZero() {
+			return false, false, "", nil
 		}
 		return true, !done.After(due), doneUnit, nil
 	}
@@ -119,7 +126,7 @@ func (a *d766Acc) dueOf(d *engine.Dossier, ledger []engine.ClockEvent) (time.Tim
 		// the valid start, as DeriveClock counts it, without replaying
 		// (and explaining) the ledger.
 		if p := a.procedure(d); p != nil {
-			if l, err := calendar.ParseDuration(ev.Limit); err == nil {
+			if l, ok := a.limit(ev.Limit); ok {
 				return a.c.cal.Add(a.c.cal.Start(ev.At, p.Cutoff), l), nil
 			}
 		}
@@ -129,6 +136,23 @@ func (a *d766Acc) dueOf(d *engine.Dossier, ledger []engine.ClockEvent) (time.Tim
 		return time.Time{}, err
 	}
 	return cs.Due, nil
+}
+
+// limit parses a ledger limit once per report: a handful of distinct
+// limits, each parsed for every dossier otherwise.
+func (a *d766Acc) limit(s string) (calendar.Duration, bool) {
+	if l, ok := a.limits[s]; ok {
+		return l, true
+	}
+	l, err := calendar.ParseDuration(s)
+	if err != nil {
+		return l, false
+	}
+	if a.limits == nil {
+		a.limits = map[string]calendar.Duration{}
+	}
+	a.limits[s] = l
+	return l, true
 }
 
 // resolutionTime is the time d took, in its procedure's unit of time

@@ -68,7 +68,7 @@ func TestD766InEveryFormat(t *testing.T) {
 			{total, "QĐ766 2.2 Average resolution time", ""}, // two units of time: no single figure
 			{total, "QĐ766 Criterion thai_do", "3.75"},
 			{recs[2], "QĐ766 2.1 On time (Decision 766): rate", "0.75"}, // the leadership
-			{recs[1], "QĐ766 5.4 Satisfaction: rate", ""}, // the office has no rating: no rate, not 0
+			{recs[1], "QĐ766 5.4 Satisfaction: rate", ""},               // the office has no rating: no rate, not 0
 		} {
 			i, ok := col[c.head]
 			if !ok {
