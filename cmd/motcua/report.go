@@ -19,7 +19,9 @@ const reportUsage = `usage: motcua report --from YYYY-MM-DD --to YYYY-MM-DD [--b
        [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--calendar FILE] [--procedures PATH]... [--directory FILE]
 
---from and --to are inclusive dates in the calendar's zone. Several
+--from and --to are inclusive dates in the calendar's zone. Every format
+holds the legal figures, the petitions and the Decision 766 indicators
+(docs/reports.md); XLSX puts the latter on sheets of their own. Several
 groupings (--by unit,procedure) give one XLSX sheet or one table each.
 XLSX goes to --out FILE, or to stdout when it is redirected. The embedded
 store serves one process at a time: while "motcua serve" runs on DIR, ask

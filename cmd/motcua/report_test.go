@@ -127,7 +127,7 @@ func TestReportCommandFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got := strings.Join(x.GetSheetList(), "|"); got != "Theo đơn vị|Theo kênh|Đơn thư" {
+	if got := strings.Join(x.GetSheetList(), "|"); got != "Theo đơn vị|Theo kênh|Đơn thư|QĐ 766|QĐ 766 thời gian|Đánh giá" {
 		t.Errorf("sheets %q", got)
 	}
 	if v, _ := x.GetCellValue("Theo kênh", "C2"); v != "3" {

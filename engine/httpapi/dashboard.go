@@ -94,6 +94,8 @@ type dashboardView struct {
 	OverdueAtLeast bool
 	// AllUnits says the viewer reads every unit (admin, viewer).
 	AllUnits bool
+	// D766 is the Decision 766 panel (dashboard_d766.go).
+	D766 *d766Panel
 }
 
 func (w *web) dashboard(q *req) error {
@@ -127,13 +129,18 @@ func (w *web) dashboard(q *req) error {
 		v.Units = append(v.Units, st)
 	}
 
+	var scope []string // a head's units, so the report's total (the 766 panel) is theirs
+	if !all {
+		scope = append([]string{}, units...)
+	}
 	rep, err := report.Compute(ctx, eng, cal, report.Query{
 		From: calendar.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today,
-		By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory,
+		By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory, Units: scope,
 	})
 	if err != nil {
 		return err
 	}
+	v.D766 = newD766Panel(rep.D766, q.lang)
 	var steps [2]int // on time (early included), judged
 	for _, r := range rep.Rows {
 		st := byUnit[r.Group]

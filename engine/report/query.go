@@ -61,6 +61,10 @@ type Query struct {
 	// when the unit it is attributed to is one of them; petitions count
 	// by their receiving unit. Nil is the whole agency.
 	Units []string
+	// DislikeAtMost is the criterion score at or below which a rating
+	// counts as a dislike in indicator 5.4 (Decision 766); 0 means 1, the
+	// lowest score.
+	DislikeAtMost int
 
 	// log is where Handler logs internal errors (WithLogger); Compute
 	// does not read it.

@@ -205,6 +205,7 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 	for _, p := range r.Petitions {
 		names = append(names, KindName(p.Kind, lang))
 	}
+	names = append(names, d766Names(r, lang)...)
 	for _, n := range names {
 		width = max(width, utf8.RuneCountInString(n))
 	}
@@ -236,6 +237,7 @@ func WriteTable(w io.Writer, r *Report, lang string) error {
 	block(false)
 	fmt.Fprintln(tw)
 	writePetitions(tw, r, lang, pad)
+	writeD766Table(tw, r, lang, pad)
 	return tw.Flush()
 }
 
@@ -297,7 +299,13 @@ func WriteCSV(w io.Writer, r *Report, lang string) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader(r.By, lang)); err != nil {
+	// The Decision 766 columns come last (render_d766.go).
+	d766, d766Of := d766Columns(r, lang), d766Lookup(r)
+	head := csvHeader(r.By, lang)
+	for _, c := range d766 {
+		head = append(head, c.head)
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	line := func(code, name string, f *Figures) error {
@@ -311,10 +319,21 @@ func WriteCSV(w io.Writer, r *Report, lang string) error {
 				rec = append(rec, "")
 			}
 		}
+		if d766Of != nil {
+			g := d766Of(code)
+			for _, c := range d766 {
+				rec = append(rec, c.cell(g))
+			}
+		}
 		return cw.Write(rec)
 	}
 	for i := range r.Rows {
 		if err := line(r.Rows[i].Group, rowName(r.Rows[i], lang), &r.Rows[i].Figures); err != nil {
+			return err
+		}
+	}
+	for _, row := range d766Only(r) {
+		if err := line(row.Group, d766RowName(row, lang), &Figures{}); err != nil {
 			return err
 		}
 	}
@@ -359,6 +378,9 @@ func WriteXLSX(w io.Writer, lang string, reports ...*Report) error {
 		}
 	}
 	if err := writePetitionSheet(x, reports[0], lang, st.bold); err != nil {
+		return err
+	}
+	if err := writeD766Sheets(x, reports[0], lang, st); err != nil {
 		return err
 	}
 	if err := x.SetDocProps(&excelize.DocProperties{Title: reports[0].Title(lang), Creator: "motcua", Language: lang}); err != nil {

@@ -89,7 +89,7 @@ func TestXLSXOpensBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, want := strings.Join(x.GetSheetList(), "|"), "Theo đơn vị|Theo loại|Đơn thư"; got != want {
+	if got, want := strings.Join(x.GetSheetList(), "|"), "Theo đơn vị|Theo loại|Đơn thư|QĐ 766|QĐ 766 thời gian|Đánh giá"; got != want {
 		t.Errorf("sheets %q, want %q", got, want)
 	}
 	sheet := "Theo đơn vị"

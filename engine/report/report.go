@@ -109,6 +109,8 @@ type Report struct {
 	Total    Figures  `json:"total"`
 	// Petitions has one row per petition kind, zeros included.
 	Petitions []PetitionRow `json:"petitions"`
+	// D766 is the Decision 766 section (d766.go).
+	D766 *D766 `json:"d766"`
 }
 
 // PetitionKinds are the kinds reported in Report.Petitions, in order.
@@ -155,6 +157,7 @@ type computer struct {
 	petitions  map[engine.Kind]*PetitionRow
 	// scope holds Query.Units; nil counts every unit.
 	scope map[string]bool
+	d766  *d766Acc
 }
 
 func newComputer(cal *calendar.Calendar, q Query) *computer {
@@ -169,6 +172,7 @@ func newComputer(cal *calendar.Calendar, q Query) *computer {
 	for _, k := range PetitionKinds {
 		c.petitions[k] = &PetitionRow{Kind: k}
 	}
+	c.d766 = newD766(c)
 	return c
 }
 
@@ -216,6 +220,9 @@ func finishedBefore(d *engine.Dossier, t time.Time) bool {
 func (c *computer) add(d *engine.Dossier) error {
 	if !d.ReceivedAt.Before(c.end) {
 		return nil // a store that ignores the bound must not skew the figures
+	}
+	if err := c.d766.add(d); err != nil {
+		return err
 	}
 	pet := c.petitions[d.Kind]
 	if c.scope != nil && !c.scope[d.ReceivingUnit] {
@@ -475,6 +482,7 @@ func (c *computer) report() *Report {
 	for _, k := range PetitionKinds {
 		r.Petitions = append(r.Petitions, *c.petitions[k])
 	}
+	r.D766 = c.d766.result()
 	return r
 }
 
