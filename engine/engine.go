@@ -27,6 +27,10 @@ type Engine struct {
 	// be dated (0: DefaultBackdateDays; negative: never). serve sets it
 	// from a flag.
 	BackdateDays int
+	// PortalSync makes every change carry a sync record for the national
+	// portal in the same write (syncrecord.go); serve sets it when a
+	// portal endpoint is configured.
+	PortalSync bool
 }
 
 func (e *Engine) retries() int {
@@ -42,7 +46,7 @@ func (e *Engine) EnvFor(d *Dossier) (Env, error) {
 	if err != nil {
 		return Env{}, err
 	}
-	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar}, nil
+	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, PortalSync: e.PortalSync}, nil
 }
 
 // Receive registers a new dossier under the given procedure (version 0:
@@ -79,7 +83,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err != nil {
 		return nil, false, err
 	}
-	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays, PortalSync: e.PortalSync}
 	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {

@@ -19,6 +19,9 @@ type Env struct {
 	// BackdateDays is how many working days back a postal reception may
 	// be dated (0: DefaultBackdateDays; negative: never).
 	BackdateDays int
+	// PortalSync makes every decision that adds a history row carry the
+	// sync record of the change for the national portal (syncrecord.go).
+	PortalSync bool
 }
 
 // ReceiveInput is a reception at the one-stop desk.
@@ -144,7 +147,7 @@ func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, e
 	d.History = []HistoryRow{row}
 	applyClock(d, cs)
 	d.NextCheckAt = NextCheck(env, d)
-	return &Decision{Dossier: d, Row: row}, nil
+	return withSync(env, &Decision{Dossier: d, Row: row}, now)
 }
 
 // Step fires in.Action on d at now and returns what changed. It performs
@@ -290,7 +293,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	finalize(nd, cal)
 	nd.UpdatedAt = now
 	nd.NextCheckAt = NextCheck(env, nd)
-	return &Decision{Dossier: nd, Row: row, Notifications: notes}, nil
+	return withSync(env, &Decision{Dossier: nd, Row: row, Notifications: notes}, now)
 }
 
 // IsFinishedState reports whether d's current state is final under p.
