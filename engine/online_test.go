@@ -188,13 +188,12 @@ func TestOnlineSubmissionErrors(t *testing.T) {
 func TestSyncRecordsOfAScenario(t *testing.T) {
 	env := portalEnv(t, true)
 	var records []Notification
-	d := submitted(t, env, "2026-03-02T09:00:00+07:00")
 	dec, err := SubmitOnline(env, OnlineInput{Actor: "dvcqg", PortalID: "G1", Applicant: Applicant{Name: "A"}, Digest: "x"}, "UBND-260302-0001", at(t, "2026-03-02T09:00:00+07:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	records = append(records, dec.Notifications...)
-	d = dec.Dossier
+	d := dec.Dossier
 	dec, err = AcceptOnline(env, d, "tn01", at(t, "2026-03-02T09:30:00+07:00"))
 	if err != nil {
 		t.Fatal(err)
