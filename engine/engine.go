@@ -173,6 +173,9 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 // expect == 0 a lost race is recomputed on the fresh dossier, the action
 // checked again as if just requested.
 func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+	if IsOnlineAction(in.Action) {
+		return e.actOnline(ctx, code, in, expect)
+	}
 	for attempt := 0; ; attempt++ {
 		d, err := e.Store.Get(ctx, code)
 		if err != nil {

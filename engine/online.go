@@ -166,10 +166,11 @@ func checkWaiting(env Env, d *Dossier, action, actor string) error {
 	return checkMember(env.Directory, actor, []string{d.ReceivingUnit})
 }
 
-// AcceptOnline receives the online dossier d at now: the legal clock
-// starts, as at the counter, and the dossier enters the procedure's
-// initial state (national status 2). It is pure.
-func AcceptOnline(env Env, d *Dossier, actor string, now time.Time) (*Decision, error) {
+// AcceptOnline receives the online dossier d at now, by in.Actor: the
+// legal clock starts, as at the counter, and the dossier enters the
+// procedure's initial state (national status 2). It is pure.
+func AcceptOnline(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
+	actor := in.Actor
 	if err := checkWaiting(env, d, ActionAcceptOnline, actor); err != nil {
 		return nil, err
 	}
@@ -181,7 +182,8 @@ func AcceptOnline(env Env, d *Dossier, actor string, now time.Time) (*Decision, 
 	now = storeInstant(now)
 	nd := d.Clone()
 	row := HistoryRow{Seq: len(d.History) + 1, At: now, Action: ActionAcceptOnline, Actor: actor,
-		FromState: d.State, ToState: init.ID, FromUnit: d.Unit, ToUnit: init.Unit}
+		FromState: d.State, ToState: init.ID, FromUnit: d.Unit, ToUnit: init.Unit,
+		Inputs: copyInputs(in.Inputs), IdempotencyKey: in.IdempotencyKey}
 	nd.State, nd.Unit, nd.ReceivedBy = init.ID, init.Unit, actor
 	nd.ReceivedAt, nd.StepStartedAt = now, now
 	nd.StepVisit++
@@ -202,15 +204,17 @@ func AcceptOnline(env Env, d *Dossier, actor string, now time.Time) (*Decision, 
 	return withSync(env, &Decision{Dossier: nd, Row: row}, now)
 }
 
-// RefuseOnline refuses to receive the online dossier d, with the reason
-// the portal passes on to the applicant (form 03's reason). The dossier
-// ends in StateOnlineRefused (national status 3); it was never received,
-// so no clock ran and it is judged neither on time nor late. It is pure.
-func RefuseOnline(env Env, d *Dossier, actor, reason string, now time.Time) (*Decision, error) {
+// RefuseOnline refuses to receive the online dossier d, by in.Actor, with
+// in.Inputs["reason"], which the portal passes on to the applicant (form
+// 03's reason). The dossier ends in StateOnlineRefused (national status
+// 3); it was never received, so no clock ran and it is judged neither on
+// time nor late. It is pure.
+func RefuseOnline(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
+	actor := in.Actor
 	if err := checkWaiting(env, d, ActionRefuseOnline, actor); err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
+	reason := strings.TrimSpace(in.Inputs["reason"])
 	if reason == "" {
 		return nil, &MissingInputError{Action: ActionRefuseOnline, Inputs: []string{"reason"}}
 	}
@@ -220,7 +224,8 @@ func RefuseOnline(env Env, d *Dossier, actor, reason string, now time.Time) (*De
 	now = storeInstant(now)
 	nd := d.Clone()
 	row := HistoryRow{Seq: len(d.History) + 1, At: now, Action: ActionRefuseOnline, Actor: actor,
-		FromState: d.State, ToState: StateOnlineRefused, FromUnit: d.Unit, Inputs: map[string]string{"reason": reason}}
+		FromState: d.State, ToState: StateOnlineRefused, FromUnit: d.Unit, Inputs: map[string]string{"reason": reason},
+		IdempotencyKey: in.IdempotencyKey}
 	nd.State, nd.Unit = StateOnlineRefused, ""
 	nd.Status, nd.Result = StatusFinished, OutcomeRefused
 	nd.FinishedAt = timePtr(now)
@@ -253,4 +258,26 @@ func StateName(p *Procedure, id, lang string) string {
 		return st.NameEN
 	}
 	return orID(st.Name, st.ID)
+}
+
+// onlineActions are the desk's two decisions on a dossier submitted
+// online, offered as actions so that the pages and the API fire them as
+// any other (Engine.Act hands them to AcceptOnline and RefuseOnline).
+var onlineActions = []*Action{
+	{ID: ActionAcceptOnline, Name: "Tiếp nhận hồ sơ trực tuyến", NameEN: "Receive the online dossier"},
+	{ID: ActionRefuseOnline, Name: "Không tiếp nhận (mẫu 03)", NameEN: "Refuse to receive (form 03)", To: StateOnlineRefused, Requires: []string{"reason"}},
+}
+
+// availableOnline is Available for a dossier waiting in
+// StateOnlineRegistered: both decisions, for the reception unit.
+func availableOnline(d *Dossier, person *Person) []*Action {
+	if !person.InUnit(d.ReceivingUnit) {
+		return nil
+	}
+	return onlineActions
+}
+
+// IsOnlineAction reports whether action is one of the online intake's.
+func IsOnlineAction(action string) bool {
+	return action == ActionAcceptOnline || action == ActionRefuseOnline
 }

@@ -111,67 +111,78 @@ func (e *Engine) replayOnline(ctx context.Context, key string, in OnlineInput) (
 	return d, nil
 }
 
-// AcceptOnline receives the online dossier code (AcceptOnline, the pure
-// step): the legal clock starts now, and the dossier takes its line in
-// the desk's register (form 06) as any reception does.
-func (e *Engine) AcceptOnline(ctx context.Context, code, actor string) (*Dossier, error) {
-	return e.decideOnline(ctx, code, func(env Env, d *Dossier) (*Decision, error) {
-		dec, err := AcceptOnline(env, d, actor, e.Now.Time())
-		if err != nil {
-			return nil, err
-		}
-		if rs, ok := e.Store.(RegisterStore); ok && dec.Dossier.RegisterNo == 0 {
-			unit, ok := e.Directory.Unit(dec.Dossier.ReceivingUnit)
-			if !ok {
-				return nil, &NotFoundError{What: "unit", ID: dec.Dossier.ReceivingUnit}
-			}
-			year := dec.Dossier.ReceivedAt.In(e.Calendar.Location()).Year()
-			n, err := rs.NextRegisterNumber(ctx, unit.Code, year)
-			if err != nil {
-				return nil, fmt.Errorf("accept %s: register: %w", code, err)
-			}
-			dec.Dossier.RegisterBook, dec.Dossier.RegisterNo = RegisterBook(unit.Code, year), n
-		}
-		return dec, nil
-	})
-}
-
-// RefuseOnline refuses to receive the online dossier code with reason
-// (RefuseOnline, the pure step).
-func (e *Engine) RefuseOnline(ctx context.Context, code, actor, reason string) (*Dossier, error) {
-	return e.decideOnline(ctx, code, func(env Env, d *Dossier) (*Decision, error) {
-		return RefuseOnline(env, d, actor, reason, e.Now.Time())
-	})
-}
-
-// decideOnline reads the dossier, decides and writes, recomputing on a
-// lost race: the decision is checked again on the fresh dossier.
-func (e *Engine) decideOnline(ctx context.Context, code string, decide func(Env, *Dossier) (*Decision, error)) (*Dossier, error) {
+// actOnline fires the online intake's decisions (AcceptOnline,
+// RefuseOnline) for Act, with its rules: a retried key is a replay, and
+// with expect > 0 a newer version is a *ConflictError. An acceptance
+// takes the dossier's line in the desk's register (form 06) as any
+// reception does; a lost race retried takes another, as a failed
+// reception leaves its line unused.
+func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
 	for attempt := 0; ; attempt++ {
 		d, err := e.Store.Get(ctx, code)
 		if err != nil {
 			return nil, err
 		}
+		if in.IdempotencyKey != "" {
+			for _, h := range d.History {
+				if h.IdempotencyKey == in.IdempotencyKey {
+					return d, nil
+				}
+			}
+		}
 		env, err := e.EnvFor(d)
 		if err != nil {
 			return nil, err
 		}
-		dec, err := decide(env, d)
+		var dec *Decision
+		if in.Action == ActionAcceptOnline {
+			dec, err = AcceptOnline(env, d, in, e.Now.Time())
+		} else {
+			dec, err = RefuseOnline(env, d, in, e.Now.Time())
+		}
 		if err != nil {
 			return nil, err
 		}
+		if expect > 0 && d.Version != expect {
+			return nil, &ConflictError{Code: code, Version: expect}
+		}
 		nd := dec.Dossier
+		if in.Action == ActionAcceptOnline {
+			if err := e.registerLine(ctx, nd); err != nil {
+				return nil, fmt.Errorf("%s %s: register: %w", in.Action, code, err)
+			}
+		}
 		nd.Version = d.Version + 1
 		err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
 		var conflict *ConflictError
-		if errors.As(err, &conflict) && attempt+1 < e.retries() {
+		if errors.As(err, &conflict) && expect == 0 && attempt+1 < e.retries() {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", dec.Row.Action, code, err)
+			return nil, fmt.Errorf("%s %s: %w", in.Action, code, err)
 		}
 		return nd, nil
 	}
+}
+
+// registerLine gives the dossier just received online its line in the
+// receiving unit's register, when the store keeps one.
+func (e *Engine) registerLine(ctx context.Context, d *Dossier) error {
+	rs, ok := e.Store.(RegisterStore)
+	if !ok || d.RegisterNo != 0 {
+		return nil
+	}
+	unit, ok := e.Directory.Unit(d.ReceivingUnit)
+	if !ok {
+		return &NotFoundError{What: "unit", ID: d.ReceivingUnit}
+	}
+	year := d.ReceivedAt.In(e.Calendar.Location()).Year()
+	n, err := rs.NextRegisterNumber(ctx, unit.Code, year)
+	if err != nil {
+		return err
+	}
+	d.RegisterBook, d.RegisterNo = RegisterBook(unit.Code, year), n
+	return nil
 }
 
 // Resync enqueues a fresh sync record of d's current picture, stamped

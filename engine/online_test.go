@@ -63,7 +63,7 @@ func TestOnlineIntake(t *testing.T) {
 		d := submitted(t, env, "2026-03-02T09:00:00+07:00") // Monday morning
 		// Accepted the next day after the 15:00 cut-off: birth registration
 		// is same-day, counted from the next working day.
-		dec, err := AcceptOnline(env, d, "tn01", at(t, "2026-03-03T16:00:00+07:00"))
+		dec, err := AcceptOnline(env, d, ActInput{Action: ActionAcceptOnline, Actor: "tn01"}, at(t, "2026-03-03T16:00:00+07:00"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,10 +91,10 @@ func TestOnlineIntake(t *testing.T) {
 	t.Run("a refusal needs a reason and ends not received, judged neither on time nor late", func(t *testing.T) {
 		d := submitted(t, env, "2026-03-02T09:00:00+07:00")
 		var miss *MissingInputError
-		if _, err := RefuseOnline(env, d, "tn01", "  ", at(t, "2026-03-02T10:00:00+07:00")); !errors.As(err, &miss) {
+		if _, err := RefuseOnline(env, d, ActInput{Action: ActionRefuseOnline, Actor: "tn01", Inputs: map[string]string{"reason": "  "}}, at(t, "2026-03-02T10:00:00+07:00")); !errors.As(err, &miss) {
 			t.Fatalf("no reason: %v", err)
 		}
-		dec, err := RefuseOnline(env, d, "tn01", "Thiếu tờ khai", at(t, "2026-03-02T10:00:00+07:00"))
+		dec, err := RefuseOnline(env, d, ActInput{Action: ActionRefuseOnline, Actor: "tn01", Inputs: map[string]string{"reason": "Thiếu tờ khai"}}, at(t, "2026-03-02T10:00:00+07:00"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,24 +110,24 @@ func TestOnlineIntake(t *testing.T) {
 	t.Run("only the reception unit decides", func(t *testing.T) {
 		d := submitted(t, env, "2026-03-02T09:00:00+07:00")
 		var forbidden *ForbiddenError
-		if _, err := AcceptOnline(env, d, "tp01", at(t, "2026-03-02T10:00:00+07:00")); !errors.As(err, &forbidden) {
+		if _, err := AcceptOnline(env, d, ActInput{Action: ActionAcceptOnline, Actor: "tp01"}, at(t, "2026-03-02T10:00:00+07:00")); !errors.As(err, &forbidden) {
 			t.Fatalf("accepted by another unit: %v", err)
 		}
 	})
 
 	t.Run("a decided dossier is not decided again", func(t *testing.T) {
 		d := submitted(t, env, "2026-03-02T09:00:00+07:00")
-		dec, err := AcceptOnline(env, d, "tn01", at(t, "2026-03-02T10:00:00+07:00"))
+		dec, err := AcceptOnline(env, d, ActInput{Action: ActionAcceptOnline, Actor: "tn01"}, at(t, "2026-03-02T10:00:00+07:00"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		var na *NotAllowedError
-		if _, err := RefuseOnline(env, dec.Dossier, "tn01", "x", at(t, "2026-03-02T10:01:00+07:00")); !errors.As(err, &na) {
+		if _, err := RefuseOnline(env, dec.Dossier, ActInput{Action: ActionRefuseOnline, Actor: "tn01", Inputs: map[string]string{"reason": "x"}}, at(t, "2026-03-02T10:01:00+07:00")); !errors.As(err, &na) {
 			t.Fatalf("refused after acceptance: %v", err)
 		}
-		ref, _ := RefuseOnline(env, d, "tn01", "x", at(t, "2026-03-02T10:00:00+07:00"))
+		ref, _ := RefuseOnline(env, d, ActInput{Action: ActionRefuseOnline, Actor: "tn01", Inputs: map[string]string{"reason": "x"}}, at(t, "2026-03-02T10:00:00+07:00"))
 		var fin *FinishedError
-		if _, err := AcceptOnline(env, ref.Dossier, "tn01", at(t, "2026-03-02T10:01:00+07:00")); !errors.As(err, &fin) {
+		if _, err := AcceptOnline(env, ref.Dossier, ActInput{Action: ActionAcceptOnline, Actor: "tn01"}, at(t, "2026-03-02T10:01:00+07:00")); !errors.As(err, &fin) {
 			t.Fatalf("accepted after refusal: %v", err)
 		}
 	})
@@ -194,7 +194,7 @@ func TestSyncRecordsOfAScenario(t *testing.T) {
 	}
 	records = append(records, dec.Notifications...)
 	d := dec.Dossier
-	dec, err = AcceptOnline(env, d, "tn01", at(t, "2026-03-02T09:30:00+07:00"))
+	dec, err = AcceptOnline(env, d, ActInput{Action: ActionAcceptOnline, Actor: "tn01"}, at(t, "2026-03-02T09:30:00+07:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,5 +283,31 @@ func TestSyncPayloadContents(t *testing.T) {
 	}
 	if !p.Fees[0].PaidOnline || p.Fees[1].PaidOnline || p.Fees[0].PaidAt != "20260302091000" {
 		t.Errorf("fees %+v", p.Fees)
+	}
+}
+
+// TestOnlineActionsOffered: the desk is offered both decisions on a
+// waiting online dossier, and nobody else is; the refusal asks for a
+// reason and a confirmation like any action that ends a dossier.
+func TestOnlineActionsOffered(t *testing.T) {
+	env := portalEnv(t, false)
+	d := submitted(t, env, "2026-03-02T09:00:00+07:00")
+	desk, _ := env.Directory.Person("tn01")
+	office, _ := env.Directory.Person("tp01")
+	got := Available(env.Procedure, d, desk)
+	if len(got) != 2 || got[0].ID != ActionAcceptOnline || got[1].ID != ActionRefuseOnline || len(got[1].Requires) != 1 {
+		t.Fatalf("desk offered %v", got)
+	}
+	if !env.Procedure.EndsOrSendsBack(got[1]) || env.Procedure.EndsOrSendsBack(got[0]) {
+		t.Error("the refusal must be confirmed, the acceptance not")
+	}
+	if n := len(Available(env.Procedure, d, office)); n != 0 {
+		t.Errorf("another unit offered %d actions", n)
+	}
+	dec, _ := AcceptOnline(env, d, ActInput{Action: ActionAcceptOnline, Actor: "tn01"}, at(t, "2026-03-02T10:00:00+07:00"))
+	for _, a := range Available(env.Procedure, dec.Dossier, desk) {
+		if IsOnlineAction(a.ID) {
+			t.Errorf("%s offered after acceptance", a.ID)
+		}
 	}
 }

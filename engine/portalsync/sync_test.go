@@ -25,7 +25,7 @@ func scenario(t testing.TB, b *bundle, name string) map[string][]int {
 		t.Fatalf("submit: %v created %v", err, created)
 	}
 	b.clock.Advance(10 * 60e9)
-	if _, err := b.eng.AcceptOnline(ctx, online.Code, enginetest.Receiver); err != nil {
+	if _, err := b.eng.Act(ctx, online.Code, engine.ActInput{Action: engine.ActionAcceptOnline, Actor: enginetest.Receiver}, 0); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range enginetest.SampleFlow() {
@@ -186,5 +186,19 @@ func TestOnlineIdempotency(t *testing.T) {
 	ns, _ := b.store.Notifications(ctx, first.Code, 0)
 	if len(ns) != 1 {
 		t.Errorf("%d records for one submission", len(ns))
+	}
+	// The acceptance, retried with its key, is applied once and takes
+	// one line of the desk's register.
+	accept := engine.ActInput{Action: engine.ActionAcceptOnline, Actor: enginetest.Receiver, IdempotencyKey: "k1"}
+	a1, err := b.eng.Act(ctx, first.Code, accept, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := b.eng.Act(ctx, first.Code, accept, 0)
+	if err != nil || a2.Version != a1.Version || a1.RegisterNo != 1 || a1.RegisterBook == "" {
+		t.Fatalf("retried acceptance: %v, versions %d/%d, register %s #%d", err, a1.Version, a2.Version, a1.RegisterBook, a1.RegisterNo)
+	}
+	if _, err := b.eng.Act(ctx, first.Code, engine.ActInput{Action: engine.ActionAcceptOnline, Actor: enginetest.Receiver}, 0); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Errorf("a second acceptance: %v (%s)", err, engine.ErrorCode(err))
 	}
 }
