@@ -212,6 +212,9 @@ func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64
 // Explain returns the derivation of the dossier's due instant: the
 // calendar's reading of each ledger event, in lang.
 func (e *Engine) Explain(d *Dossier, lang string) ([]string, error) {
+	if len(d.Ledger) == 0 {
+		return noClockExplanation(d, lang), nil
+	}
 	env, err := e.EnvFor(d)
 	if err != nil {
 		return nil, err

@@ -281,3 +281,17 @@ func availableOnline(d *Dossier, person *Person) []*Action {
 func IsOnlineAction(action string) bool {
 	return action == ActionAcceptOnline || action == ActionRefuseOnline
 }
+
+// noClockExplanation is the explanation of a dossier whose clock never
+// started: one submitted online and not yet received, or refused.
+func noClockExplanation(d *Dossier, lang string) []string {
+	switch {
+	case d.State == StateOnlineRefused && lang == "en":
+		return []string{"Not received: the legal time limit never started."}
+	case d.State == StateOnlineRefused:
+		return []string{"Không được tiếp nhận: thời hạn giải quyết chưa bắt đầu tính."}
+	case lang == "en":
+		return []string{"Submitted online: the legal time limit starts when the desk receives the dossier (Decree 61/2018 Art 15, kept by Decree 118/2025)."}
+	}
+	return []string{"Nộp trực tuyến: thời hạn giải quyết bắt đầu tính khi Bộ phận Một cửa tiếp nhận hồ sơ (Nghị định 61/2018 Điều 15, Nghị định 118/2025 giữ nguyên)."}
+}

@@ -14,7 +14,8 @@ import (
 const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
-       [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
+       [--webhook-url URL --webhook-secret S] [--portal-url URL [--portal-token T]]
+       [--sweep CRON] [--trusted-proxy CIDR]...
        [--token-ttl DURATION] [--token-max-ttl DURATION]
 
 Serves the web pages and the JSON API (/api/v1, described at
@@ -69,6 +70,7 @@ type serveConfig struct {
 	demo                                                bool
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
 	webhookURL, webhookSecret, webhookKeyID             string
+	portalURL, portalToken                              string
 	sweepSpec                                           string
 	lookupPerMinute                                     int
 	trustedProxies                                      prefixList
@@ -96,6 +98,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "also POST notifications to this URL, signed with HMAC-SHA256")
 	fs.StringVar(&c.webhookSecret, "webhook-secret", "", "webhook HMAC secret (env MOTCUA_WEBHOOK_SECRET)")
 	fs.StringVar(&c.webhookKeyID, "webhook-key-id", "", "names the webhook secret in the X-Motcua-Key-Id header, so receivers can rotate keys")
+	fs.StringVar(&c.portalURL, "portal-url", "", "sync every dossier's status to the national portal at this URL (docs/portal-sync.md)")
+	fs.StringVar(&c.portalToken, "portal-token", "", "bearer token of the portal endpoint (env MOTCUA_PORTAL_TOKEN)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
 		"public lookups a client address may make per minute; behind a reverse proxy not named by --trusted-proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
@@ -122,6 +126,9 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	}
 	c.store.resolve(env)
 	c.smtpPassword = env("MOTCUA_SMTP_PASSWORD")
+	if c.portalToken == "" {
+		c.portalToken = env("MOTCUA_PORTAL_TOKEN")
+	}
 	if c.webhookSecret == "" {
 		c.webhookSecret = env("MOTCUA_WEBHOOK_SECRET")
 	}

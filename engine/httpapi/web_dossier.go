@@ -80,6 +80,9 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.s.withSync(q.r.Context(), v); err != nil {
+		return nil, err
+	}
 	p, _ := w.s.procName(d, q.lang)
 	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang), Docs: w.documents(p, d, q.lang)}
 	for _, h := range d.History {
@@ -87,7 +90,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		if p != nil {
 			if a, ok := p.Action(h.Action); ok {
 				sr.ActionName = pick(a.Name, a.NameEN, q.lang)
-			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar {
+			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar || engine.IsOnlineAction(h.Action) || h.Action == engine.ActionSubmitOnline {
 				sr.ActionName = tr(h.Action, q.lang)
 			}
 		}
