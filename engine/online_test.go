@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -308,6 +309,22 @@ func TestOnlineActionsOffered(t *testing.T) {
 	for _, a := range Available(env.Procedure, dec.Dossier, desk) {
 		if IsOnlineAction(a.ID) {
 			t.Errorf("%s offered after acceptance", a.ID)
+		}
+	}
+}
+
+// TestSyncPayloadListsNeverNull: a receiver iterates the lists of a
+// dossier that has no component, file or fee without a null check.
+func TestSyncPayloadListsNeverNull(t *testing.T) {
+	env := portalEnv(t, false)
+	env.Procedure.Components = []Component{{ID: "to-khai", Name: "Tờ khai"}}
+	body, err := json.Marshal(BuildSyncPayload(env, receive(t, env, "2026-03-02T09:00:00+07:00"), "r", "change"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, null := range []string{`"components":null`, `"result_files":null`, `"fees":null`, `"files":null`, `"progress":null`} {
+		if strings.Contains(string(body), null) {
+			t.Errorf("payload has %s: %s", null, body)
 		}
 	}
 }

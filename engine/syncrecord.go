@@ -203,6 +203,8 @@ func BuildSyncPayload(env Env, d *Dossier, recordID, reason string) SyncPayload 
 		ReceivingUnit: d.ReceivingUnit, Status: NationalStatus(p, d.State), State: d.State, StateName: StateName(p, d.State, "vi"),
 		Channel: NationalChannel(d.Channel), Appointment: date(d.AppointmentAt), Due: date(d.DueAt), Result: d.Result,
 		Applicant: SyncApplicant(d.Applicant),
+		// Lists are [] when empty, never null: a receiver iterates them.
+		Components: []SyncComponent{}, ResultFiles: []SyncFile{}, Fees: []SyncFee{}, Progress: []SyncProgress{},
 	}
 	if d.State != StateOnlineRegistered && d.State != StateOnlineRefused {
 		sd.Received = date(&d.ReceivedAt)
@@ -231,7 +233,7 @@ func BuildSyncPayload(env Env, d *Dossier, recordID, reason string) SyncPayload 
 	if sd.Received == "" && sd.Status != NationalRegistered {
 		sd.Received = date(&d.ReceivedAt)
 	}
-	sd.Components = syncComponents(p, d, date)
+	sd.Components = append(sd.Components, syncComponents(p, d, date)...)
 	for _, f := range d.Files {
 		if f.Result {
 			sd.ResultFiles = append(sd.ResultFiles, syncFile(f, date))
@@ -269,7 +271,7 @@ func syncComponents(p *Procedure, d *Dossier, date func(*time.Time) string) []Sy
 			return &out[i]
 		}
 		index[id] = len(out)
-		out = append(out, SyncComponent{ID: id, Name: id})
+		out = append(out, SyncComponent{ID: id, Name: id, Files: []SyncFile{}})
 		return &out[len(out)-1]
 	}
 	for _, c := range p.Components {

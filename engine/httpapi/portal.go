@@ -101,6 +101,7 @@ func init() {
 		engine.ActionSubmitOnline: {"Nộp trực tuyến", "Submitted online"},
 		engine.ActionAcceptOnline: {"Tiếp nhận hồ sơ trực tuyến", "Received the online dossier"},
 		engine.ActionRefuseOnline: {"Không tiếp nhận (mẫu 03)", "Refused to receive (form 03)"},
+		"submitted_at":            {"Thời điểm nộp trực tuyến", "Submitted online at"},
 		"sync_state":              {"Đồng bộ Cổng DVCQG", "National portal sync"},
 		"sync_synced":             {"Đã đồng bộ", "Synced"},
 		"sync_pending":            {"Chờ đồng bộ", "Sync pending"},

@@ -301,6 +301,9 @@ func (w *web) act(q *req) error {
 			name = pick(a.Name, a.NameEN, q.lang)
 		}
 	}
+	if engine.IsOnlineAction(action) {
+		name = tr(action, q.lang)
+	}
 	next := "/dossiers/" + url.PathEscape(d.Code)
 	if f.Get("return") == "inbox" {
 		next = "/inbox"

@@ -24,6 +24,9 @@ const Portal = "cong-dvcqg"
 // arrival order, answers a record id it already has as a duplicate, and
 // answers 503 while down.
 type receiver struct {
+	// delay is the receiver's answer time, set by benchmarks to model a
+	// portal across a network; zero in tests.
+	delay   time.Duration
 	mu      sync.Mutex
 	down    bool
 	token   string
@@ -38,6 +41,9 @@ func newReceiver(token string) *receiver {
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.delay > 0 {
+		time.Sleep(r.delay) // a simulated network round trip, not a synchronisation
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.down {
