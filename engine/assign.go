@@ -78,7 +78,8 @@ func Assign(env Env, d *Dossier, actor, assignee string, now time.Time) (*Decisi
 	nd.Assignee = assignee
 	nd.History = append(nd.History, row)
 	nd.UpdatedAt = now
-	return &Decision{Dossier: nd, Row: row}, nil
+	// Who handles the dossier is a progress row the portal shows.
+	return withSync(env, &Decision{Dossier: nd, Row: row}, now)
 }
 
 // Assign assigns the current step of dossier code to assignee on
@@ -107,7 +108,7 @@ func (e *Engine) Assign(ctx context.Context, code, actor, assignee string, expec
 		}
 		nd := dec.Dossier
 		nd.Version = d.Version + 1
-		err = e.Store.Apply(ctx, nd, d.Version, nil)
+		err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
 		if ErrorCode(err) == ECONFLICT && expect == 0 && attempt+1 < e.retries() {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // portalEnv is envOf with a portal account (dvcqg) and, when sync is
@@ -326,5 +327,38 @@ func TestSyncPayloadListsNeverNull(t *testing.T) {
 		if strings.Contains(string(body), null) {
 			t.Errorf("payload has %s: %s", null, body)
 		}
+	}
+}
+
+// TestOnlineDossierHasNoClockToRecompute: a calendar change leaves a
+// dossier waiting for acceptance as it is (no clock, still registered).
+func TestOnlineDossierHasNoClockToRecompute(t *testing.T) {
+	env := portalEnv(t, true)
+	d := submitted(t, env, "2026-03-02T09:00:00+07:00")
+	if dec, changed, err := Recompute(env, d, at(t, "2026-03-03T09:00:00+07:00")); err != nil || changed || dec != nil {
+		t.Fatalf("recompute: %v changed %v", err, changed)
+	}
+}
+
+// TestAssignAndRecomputeCarrySync: an assignment and a recomputed
+// appointment add history rows, so each carries its sync record.
+func TestAssignAndRecomputeCarrySync(t *testing.T) {
+	env := portalEnv(t, true)
+	d := receive(t, env, "2026-03-02T09:00:00+07:00")
+	dec, err := Assign(env, d, "tn01", "tn01", at(t, "2026-03-02T09:10:00+07:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dec.Notifications) != 1 || dec.Notifications[0].ID != SyncRecordID(d.Code, 2, "") {
+		t.Errorf("assignment records %+v", dec.Notifications)
+	}
+	// A stored due instant the calendar no longer gives (as after a new
+	// official calendar) is recomputed, and the portal hears of it.
+	stale := dec.Dossier.Clone()
+	old := stale.DueAt.Add(-24 * time.Hour)
+	stale.DueAt, stale.AppointmentAt = &old, &old
+	rec, changed, err := Recompute(env, stale, at(t, "2026-03-02T10:00:00+07:00"))
+	if err != nil || !changed || len(rec.Notifications) != 1 || rec.Notifications[0].ID != SyncRecordID(d.Code, 3, "") {
+		t.Fatalf("recompute: %v changed %v records %+v", err, changed, rec)
 	}
 }
