@@ -295,3 +295,11 @@ func noClockExplanation(d *Dossier, lang string) []string {
 	}
 	return []string{"Nộp trực tuyến: thời hạn giải quyết bắt đầu tính khi Bộ phận Một cửa tiếp nhận hồ sơ (Nghị định 61/2018 Điều 15, Nghị định 118/2025 giữ nguyên)."}
 }
+
+// NeverReceived reports whether d was submitted online and not (yet)
+// received: waiting for the desk, or refused by it. Such a dossier is no
+// reception for the figures: no clock ran, the law counts from the
+// acceptance.
+func NeverReceived(d *Dossier) bool {
+	return d.State == StateOnlineRegistered || d.State == StateOnlineRefused
+}

@@ -214,8 +214,10 @@ func finishedBefore(d *engine.Dossier, t time.Time) bool {
 }
 
 func (c *computer) add(d *engine.Dossier) error {
-	if !d.ReceivedAt.Before(c.end) {
-		return nil // a store that ignores the bound must not skew the figures
+	if !d.ReceivedAt.Before(c.end) || engine.NeverReceived(d) {
+		// A store that ignores the bound must not skew the figures; an
+		// online dossier the desk has not received is no reception.
+		return nil
 	}
 	pet := c.petitions[d.Kind]
 	if c.scope != nil && !c.scope[d.ReceivingUnit] {
