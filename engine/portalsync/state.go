@@ -45,7 +45,7 @@ func StateOf(ctx context.Context, st engine.Store, code string) (State, bool, er
 // order; other kinds are ignored).
 func Summarize(ns []engine.Notification) (State, bool, error) {
 	var s State
-	var head, gaveUp *engine.Notification
+	var head, gaveUp, lastSent *engine.Notification
 	for i := range ns {
 		n := &ns[i]
 		if n.Kind != engine.NotePortalSync {
@@ -55,6 +55,9 @@ func Summarize(ns []engine.Notification) (State, bool, error) {
 		switch n.Status {
 		case engine.NotificationSent:
 			s.Sent++
+			if lastSent == nil || before(*lastSent, *n) {
+				lastSent = n
+			}
 			if n.SentAt != nil && (s.LastSent == nil || n.SentAt.After(*s.LastSent)) {
 				t := *n.SentAt
 				s.LastSent = &t
@@ -79,7 +82,7 @@ func Summarize(ns []engine.Notification) (State, bool, error) {
 		s.NextAttempt = &t
 	case head != nil:
 		s.State = Pending
-	case gaveUp != nil && (s.LastSent == nil || gaveUp.At.After(*s.LastSent)):
+	case gaveUp != nil && (lastSent == nil || before(*lastSent, *gaveUp)):
 		// The last word on the dossier was not delivered: the portal's
 		// picture is stale until a later change or a resync.
 		s.State, s.LastError = Failed, gaveUp.LastError
