@@ -84,7 +84,8 @@ func Assign(env Env, d *Dossier, actor, assignee string, now time.Time) (*Decisi
 		// reminder. An officer taking a step needs no notice.
 		dec.Notifications = []Notification{assigned(env, nd, row, now)}
 	}
-	return dec, nil
+	// Who handles the dossier is a progress row the portal shows.
+	return withSync(env, dec, now)
 }
 
 // assigned is the notice to the officer a head assigned the current step

@@ -23,6 +23,9 @@ func Available(p *Procedure, d *Dossier, person *Person) []*Action {
 	if p == nil || person == nil || !person.Active || d.IsFinished() {
 		return nil
 	}
+	if d.State == StateOnlineRegistered {
+		return availableOnline(d, person)
+	}
 	var out []*Action
 	for _, a := range p.ActionsFor(d.State, person.Units) {
 		if max, limited := a.Limit(); limited && d.Uses[a.ID] >= max {

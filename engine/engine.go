@@ -30,6 +30,10 @@ type Engine struct {
 	// ApplicantChannels are the channels serve configured for notices to
 	// the applicant (see Env.ApplicantChannels).
 	ApplicantChannels []string
+	// PortalSync makes every change carry a sync record for the national
+	// portal in the same write (syncrecord.go); serve sets it when a
+	// portal endpoint is configured.
+	PortalSync bool
 }
 
 func (e *Engine) retries() int {
@@ -45,7 +49,7 @@ func (e *Engine) EnvFor(d *Dossier) (Env, error) {
 	if err != nil {
 		return Env{}, err
 	}
-	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, ApplicantChannels: e.ApplicantChannels}, nil
+	return Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, ApplicantChannels: e.ApplicantChannels, PortalSync: e.PortalSync}, nil
 }
 
 // Receive registers a new dossier under the given procedure (version 0:
@@ -82,7 +86,7 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err != nil {
 		return nil, false, err
 	}
-	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays, ApplicantChannels: e.ApplicantChannels}
+	env := Env{Procedure: p, Directory: e.Directory, Calendar: e.Calendar, BackdateDays: e.BackdateDays, ApplicantChannels: e.ApplicantChannels, PortalSync: e.PortalSync}
 	now := e.Now.Time()
 	init, _ := p.State(p.Initial)
 	if init == nil {
@@ -172,6 +176,9 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 // expect == 0 a lost race is recomputed on the fresh dossier, the action
 // checked again as if just requested.
 func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+	if IsOnlineAction(in.Action) {
+		return e.actOnline(ctx, code, in, expect)
+	}
 	for attempt := 0; ; attempt++ {
 		d, err := e.Store.Get(ctx, code)
 		if err != nil {
@@ -208,6 +215,9 @@ func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64
 // Explain returns the derivation of the dossier's due instant: the
 // calendar's reading of each ledger event, in lang.
 func (e *Engine) Explain(d *Dossier, lang string) ([]string, error) {
+	if len(d.Ledger) == 0 {
+		return noClockExplanation(d, lang), nil
+	}
 	env, err := e.EnvFor(d)
 	if err != nil {
 		return nil, err

@@ -142,6 +142,8 @@ func invalidFields(bad []*InvalidInputError) error {
 	first.More = append(first.More, bad[1:]...)
 	return &first
 }
+
+// ErrorCode implements the application error code interface.
 func (e *InvalidInputError) ErrorCode() Code { return EINVALID }
 
 // LimitReachedError reports an extension or re-appointment past its maximum.

@@ -449,6 +449,9 @@ func (p *Procedure) EndsOrSendsBack(a *Action) bool {
 	if a == nil || a.System || a.To == "" {
 		return false
 	}
+	if a.To == StateOnlineRefused {
+		return true // the online intake's refusal (online.go)
+	}
 	// The procedure linter asks before Index has run: look states up in
 	// the list, not the index.
 	pos := map[string]int{}

@@ -18,7 +18,9 @@ const ActionRecalendar = "recalendar"
 // is recorded as a history row of ActorSystem with the instants before
 // and after, so the control slip shows why a date changed.
 func Recompute(env Env, d *Dossier, now time.Time) (*Decision, bool, error) {
-	if d.IsFinished() {
+	if d.IsFinished() || len(d.Ledger) == 0 {
+		// No ledger: an online dossier not yet received has no clock to
+		// recompute.
 		return nil, false, nil
 	}
 	p, cal := env.Procedure, env.Calendar
@@ -57,7 +59,9 @@ func Recompute(env Env, d *Dossier, now time.Time) (*Decision, bool, error) {
 	nd.History = append(nd.History, row)
 	nd.UpdatedAt = now
 	nd.NextCheckAt = NextCheck(env, nd)
-	return &Decision{Dossier: nd, Row: row}, true, nil
+	// The appointment may have moved: the portal hears of it.
+	dec, err := withSync(env, &Decision{Dossier: nd, Row: row}, now)
+	return dec, err == nil, err
 }
 
 // RecomputeOpen recomputes every open dossier's due instants on the
@@ -118,7 +122,7 @@ func (e *Engine) recompute(ctx context.Context, d *Dossier) (bool, error) {
 	}
 	nd := dec.Dossier
 	nd.Version = d.Version + 1
-	if err := e.Store.Apply(ctx, nd, d.Version, nil); err != nil {
+	if err := e.Store.Apply(ctx, nd, d.Version, dec.Notifications); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -22,6 +22,9 @@ type Env struct {
 	// ApplicantChannels are the channels configured for notices to the
 	// applicant ("email", "sms"); none means the applicant is not told.
 	ApplicantChannels []string
+	// PortalSync makes every decision that adds a history row carry the
+	// sync record of the change for the national portal (syncrecord.go).
+	PortalSync bool
 }
 
 // ReceiveInput is a reception at the one-stop desk.
@@ -169,7 +172,7 @@ func Receive(env Env, in ReceiveInput, code string, now time.Time) (*Decision, e
 	d.Fees = FeesAt(p, in.Copies)
 	applyClock(d, cs)
 	d.NextCheckAt = NextCheck(env, d)
-	return &Decision{Dossier: d, Row: row, Notifications: receptionNotices(env, d, now)}, nil
+	return withSync(env, &Decision{Dossier: d, Row: row, Notifications: receptionNotices(env, d, now)}, now)
 }
 
 // Step fires in.Action on d at now and returns what changed. It performs
@@ -321,7 +324,7 @@ func Step(env Env, d *Dossier, in ActInput, now time.Time) (*Decision, error) {
 	nd.UpdatedAt = now
 	nd.NextCheckAt = NextCheck(env, nd)
 	notes = append(notes, stepNotices(env, from, nd, a, row, now)...)
-	return &Decision{Dossier: nd, Row: row, Notifications: notes}, nil
+	return withSync(env, &Decision{Dossier: nd, Row: row, Notifications: notes}, now)
 }
 
 // IsFinishedState reports whether d's current state is final under p.

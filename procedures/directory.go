@@ -89,10 +89,10 @@ func ParseDirectory(path string, data []byte) (*engine.Directory, error) {
 						names, nodes := d.strs(v, "roles", true)
 						for i, r := range names {
 							switch engine.Role(r) {
-							case engine.RoleOfficer, engine.RoleHead, engine.RoleLeader, engine.RoleAdmin, engine.RoleViewer:
+							case engine.RoleOfficer, engine.RoleHead, engine.RoleLeader, engine.RoleAdmin, engine.RoleViewer, engine.RolePortal:
 								p.Roles = append(p.Roles, engine.Role(r))
 							default:
-								d.errorf(nodes[i], "unknown role %q (want officer, head, leader, admin or viewer)", r)
+								d.errorf(nodes[i], "unknown role %q (want officer, head, leader, admin, viewer or portal)", r)
 							}
 						}
 					},

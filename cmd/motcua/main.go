@@ -35,6 +35,7 @@ func commands() []command {
 		{name: "due", summary: "compute a legal due instant (hạn giải quyết) from a reception time and a limit", run: runDue},
 		{name: "graph", summary: "print a procedure's state machine (FILE [--format mermaid|dot])", run: runGraph},
 		{name: "lint", summary: "check procedure definitions (FILE or FOLDER...; --directory FILE)", run: runLint},
+		{name: "portal", summary: "re-send dossiers' status to the national portal (portal resync --from DATE [--to DATE])", run: runPortal},
 		{name: "report", summary: "on-time report for a period (--from --to [--by unit] [--format table|csv|xlsx|json] [--out FILE])", run: runReport},
 		{name: "serve", summary: "serve the web pages and the API, run the deadline watch and send notifications", run: runServe},
 		{name: "simulate", summary: "dry-run a scenario on the real engine with a simulated clock (SCENARIO.yaml [--json] [--lang vi|en])", run: runSimulate},

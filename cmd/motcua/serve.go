@@ -147,7 +147,8 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: now, BackdateDays: c.backdateDays}
+	eng := &engine.Engine{Store: store, Catalog: cat, Directory: dir, Calendar: cal, Now: now, BackdateDays: c.backdateDays,
+		PortalSync: c.portalURL != ""}
 	if c.backdateDays <= 0 {
 		eng.BackdateDays = -1 // the engine reads 0 as its default; the flag's 0 means never
 	}
@@ -215,8 +216,12 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	// One dispatcher among the processes sharing a store, elected like the
 	// sweeper, so a message is not sent once per process.
 	dispatchLease := &watch.Lease{Store: store, Name: "dispatch", Holder: watch.HolderID(), Logger: log, Now: now}
+	routes, err := portalDelivery(c, store, metrics.Register)
+	if err != nil {
+		return err
+	}
 	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: now, Logger: log,
-		Lease: dispatchLease}
+		Lease: dispatchLease, Routes: routes}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {

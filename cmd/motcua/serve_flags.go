@@ -14,7 +14,8 @@ import (
 const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
-       [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
+       [--webhook-url URL --webhook-secret S] [--portal-url URL [--portal-token T]]
+       [--sweep CRON] [--trusted-proxy CIDR]...
        [--token-ttl DURATION] [--token-max-ttl DURATION] [--max-file SIZE] [--max-dossier-files SIZE]
        [--public-url URL] [--sms-url URL [--sms-token T] [--sms-body-template FILE]] [--rating-key-file FILE]
 
@@ -79,6 +80,7 @@ type serveConfig struct {
 	demo                                                bool
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
 	webhookURL, webhookSecret, webhookKeyID             string
+	portalURL, portalToken                              string
 	sweepSpec                                           string
 	lookupPerMinute                                     int
 	trustedProxies                                      prefixList
@@ -108,6 +110,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "also POST notifications to this URL, signed with HMAC-SHA256")
 	fs.StringVar(&c.webhookSecret, "webhook-secret", "", "webhook HMAC secret (env MOTCUA_WEBHOOK_SECRET)")
 	fs.StringVar(&c.webhookKeyID, "webhook-key-id", "", "names the webhook secret in the X-Motcua-Key-Id header, so receivers can rotate keys")
+	fs.StringVar(&c.portalURL, "portal-url", "", "sync every dossier's status to the national portal at this URL (docs/portal-sync.md)")
+	fs.StringVar(&c.portalToken, "portal-token", "", "bearer token of the portal endpoint (env MOTCUA_PORTAL_TOKEN)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
 		"public lookups a client address may make per minute; behind a reverse proxy not named by --trusted-proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
@@ -138,6 +142,9 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	}
 	c.store.resolve(env)
 	c.smtpPassword = env("MOTCUA_SMTP_PASSWORD")
+	if c.portalToken == "" {
+		c.portalToken = env("MOTCUA_PORTAL_TOKEN")
+	}
 	if c.webhookSecret == "" {
 		c.webhookSecret = env("MOTCUA_WEBHOOK_SECRET")
 	}

@@ -35,6 +35,7 @@ func (s *Server) routesAPI() error {
 	s.handle("GET", "/lookup/{code}", public, s.apiLookup)
 	s.citizenAPI()
 	s.handle("GET", "/me", signedIn, s.apiMe)
+	s.routesPortal()
 	s.handle("POST", "/tokens", signedIn, s.apiNewToken)
 	s.routesFiles()
 	// Reports come from their own package, mounted by cmd.
@@ -219,6 +220,9 @@ func (s *Server) apiDossier(w http.ResponseWriter, r *http.Request, p *engine.Pe
 func (s *Server) writeDossier(w http.ResponseWriter, r *http.Request, d *engine.Dossier, p *engine.Person) error {
 	v, err := s.view(d, p, s.now(), lang(r))
 	if err != nil {
+		return err
+	}
+	if err := s.withSync(r.Context(), v); err != nil {
 		return err
 	}
 	w.Header().Set("ETag", etag(d.Version))
@@ -412,7 +416,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request, p *engine.Perso
 
 // inboxQuery selects the open dossiers with p's units, by due instant.
 func (s *Server) inboxQuery(p *engine.Person) engine.Query {
-	return engine.Query{Units: append([]string(nil), p.Units...), Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, OrderByDue: true, Now: s.now()}
+	return engine.Query{Units: append([]string(nil), p.Units...), Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused, engine.StatusRegistered}, OrderByDue: true, Now: s.now()}
 }
 
 // The inbox's views (?view=): what is now with the person's units (the

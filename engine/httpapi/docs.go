@@ -142,7 +142,7 @@ type receiptDoc struct {
 	Head docHead
 	// Contents is the checklist received and the fees (issue 10); nil
 	// for a procedure that declares none.
-	Contents *dossierContents
+	Contents      *dossierContents
 	Applicant     engine.Applicant
 	Procedure     string
 	ProcedureName string

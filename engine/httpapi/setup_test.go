@@ -30,6 +30,8 @@ const (
 	// Leader holds the leader role: the agency's leadership, who sees
 	// every dossier and the agency's figures.
 	Leader = "lanh-dao-co-quan"
+	// PortalAcct is a public service portal's account (engine.RolePortal).
+	PortalAcct = "cong-dvc"
 )
 
 // testDirectory is enginetest's sample directory plus an admin and a viewer.
@@ -48,6 +50,7 @@ func testDirectory(t testing.TB) *engine.Directory {
 		engine.Person{ID: Admin, Name: "Quản Trị", Roles: []engine.Role{engine.RoleAdmin}, Active: true},
 		engine.Person{ID: Viewer, Name: "Theo Dõi", Roles: []engine.Role{engine.RoleViewer}, Active: true},
 		engine.Person{ID: Leader, Name: "Lãnh Đạo", Units: []string{enginetest.UnitLeader}, Roles: []engine.Role{engine.RoleLeader}, Active: true},
+		engine.Person{ID: PortalAcct, Name: "Cổng DVC", Roles: []engine.Role{engine.RolePortal}, Active: true},
 	)
 	d, err := engine.NewDirectory(units, people)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/auth"
 	"github.com/motcua/motcua/engine/calendar"
+	"github.com/motcua/motcua/engine/portalsync"
 )
 
 // Summary is one dossier in a list or the inbox.
@@ -99,6 +100,8 @@ type DossierView struct {
 	// Left and StepLeft are as in Summary.
 	Left     *TimeLeftView `json:"left,omitempty"`
 	StepLeft *TimeLeftView `json:"step_left,omitempty"`
+	// PortalSync is the dossier's sync with the national portal (portal.go).
+	PortalSync *portalsync.State `json:"portal_sync,omitempty"`
 }
 
 // Receipt is the content of form 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết
@@ -157,7 +160,7 @@ func stateName(p *engine.Procedure, id, lang string) string {
 	if st, ok := p.State(id); ok {
 		return pick(st.Name, st.NameEN, lang)
 	}
-	return id
+	return engine.StateName(p, id, lang) // the online intake's own states
 }
 
 func (s *Server) summary(d *engine.Dossier, now time.Time, lang string) Summary {
@@ -193,8 +196,12 @@ func (s *Server) view(d *engine.Dossier, person *engine.Person, now time.Time, l
 		return nil, err
 	}
 	od, today := engine.DueFlags(d, now, s.eng.Calendar.Location())
+	in := d.In(s.eng.Calendar.Location())
+	if in.Ledger == nil {
+		in.Ledger = []engine.ClockEvent{} // an online dossier not yet received
+	}
 	return &DossierView{
-		Dossier: d.In(s.eng.Calendar.Location()), ProcedureName: pname, StateName: stateName(p, d.State, lang),
+		Dossier: in, ProcedureName: pname, StateName: stateName(p, d.State, lang),
 		Explain: explain, Actions: actionsFor(p, d, person, lang), Overdue: od, DueToday: today,
 		Left: s.timeLeft(d, d.DueAt, now), StepLeft: s.timeLeft(d, d.StepDueAt, now),
 	}, nil

@@ -87,6 +87,9 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.s.withSync(q.r.Context(), v); err != nil {
+		return nil, err
+	}
 	p, _ := w.s.procName(d, q.lang)
 	dp := dossierPage{V: v, UnitNm: w.unitName(d.Unit, q.lang), Docs: w.documents(p, d, q.lang), Contents: w.contents(p, d, q.person, q.lang)}
 	for _, h := range d.History {
@@ -94,7 +97,7 @@ func (w *web) dossierPage(q *req, d *engine.Dossier) (*pageData, error) {
 		if p != nil {
 			if a, ok := p.Action(h.Action); ok {
 				sr.ActionName = pick(a.Name, a.NameEN, q.lang)
-			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar || h.Action == engine.ActionAttachFile || h.Action == engine.ActionDownloadFile {
+			} else if h.Action == "receive" || h.Action == engine.ActionRecalendar || h.Action == engine.ActionAttachFile || h.Action == engine.ActionDownloadFile || engine.IsOnlineAction(h.Action) || h.Action == engine.ActionSubmitOnline {
 				sr.ActionName = tr(h.Action, q.lang)
 			}
 		}
@@ -312,6 +315,9 @@ func (w *web) act(q *req) error {
 		if a, ok := p.Action(action); ok {
 			name = pick(a.Name, a.NameEN, q.lang)
 		}
+	}
+	if engine.IsOnlineAction(action) {
+		name = tr(action, q.lang)
 	}
 	next := "/dossiers/" + url.PathEscape(d.Code)
 	if f.Get("return") == "inbox" {

@@ -86,8 +86,12 @@ type Dispatcher struct {
 	// outbox would each send a message before either marks it sent: the
 	// idempotency key lets receivers drop the copy, the lease avoids it.
 	Lease Lease
+	// Routes deliver the notifications of their kind instead of the
+	// templates and Channels (the portal's sync records, route.go).
+	Routes map[string]Route
 
 	skipped atomic.Int64
+	held    atomic.Int64
 }
 
 // Lease is an election among processes sharing one store; watch.Lease is
@@ -183,7 +187,17 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 		if !ok {
 			return sent, failed, ErrNotTrusted
 		}
-		serr := d.send(sctx, n)
+		route := d.Routes[n.Kind]
+		if route != nil {
+			if held, err := d.hold(sctx, route, n, read, now); held || err != nil {
+				cancel()
+				if err != nil {
+					return sent, failed, err
+				}
+				continue
+			}
+		}
+		serr := d.deliver(sctx, route, n)
 		cutOff = outlived(ctx, sctx)
 		cancel()
 		if serr != nil && cutOff {
@@ -325,7 +339,9 @@ func (d *Dispatcher) runOnce(ctx context.Context) (more bool) {
 	if batch <= 0 {
 		batch = 100
 	}
+	held := d.held.Load()
 	sent, failed, err := d.DispatchOnce(ctx, now)
+	held = d.held.Load() - held
 	switch {
 	case errors.Is(err, ErrNotTrusted):
 		d.logger().Warn("dispatch stopped: lease no longer trusted", "sent", sent, "failed", failed)
@@ -333,7 +349,7 @@ func (d *Dispatcher) runOnce(ctx context.Context) (more bool) {
 	case err != nil && ctx.Err() == nil:
 		d.logger().Error("dispatch", "err", err)
 	}
-	return err == nil && sent+failed >= batch
+	return err == nil && sent+failed+int(held) >= batch
 }
 
 func truncate(s string, n int) string {

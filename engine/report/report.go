@@ -218,8 +218,10 @@ func finishedBefore(d *engine.Dossier, t time.Time) bool {
 }
 
 func (c *computer) add(d *engine.Dossier) error {
-	if !d.ReceivedAt.Before(c.end) {
-		return nil // a store that ignores the bound must not skew the figures
+	if !d.ReceivedAt.Before(c.end) || engine.NeverReceived(d) {
+		// A store that ignores the bound must not skew the figures; an
+		// online dossier the desk has not received is no reception.
+		return nil
 	}
 	if err := c.d766.add(d); err != nil {
 		return err

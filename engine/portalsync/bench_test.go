@@ -1,0 +1,116 @@
+package portalsync_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/enginetest"
+)
+
+// flow receives one dossier and takes it through the sample flow: five
+// writes, each a transition with (sync on) its record in the same write.
+func flow(b *testing.B, bd *bundle, i int) string {
+	ctx := context.Background()
+	d, err := bd.eng.Receive(ctx, enginetest.SampleCode, 0, enginetest.SampleReception(fmt.Sprintf("Người nộp %d", i)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range enginetest.SampleFlow() {
+		if _, err := bd.eng.Act(ctx, d.Code, a, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return d.Code
+}
+
+const transitionsPerFlow = 5
+
+// receiverDelay models the portal's answer time across a network (a
+// round trip and the portal's own write); the loopback answers in
+// microseconds otherwise, which no real portal does.
+const receiverDelay = 10 * time.Millisecond
+
+// BenchmarkTransitions measures transitions per second on the embedded
+// store: without sync (the baseline), with sync records written in the
+// same write, with the dispatcher delivering them to a loopback receiver
+// at the same time (as serve runs it), and, for contrast, with each
+// record POSTed inline before the flow goes on (the design the outbox
+// avoids). The receiver answers after receiverDelay.
+func BenchmarkTransitions(b *testing.B) {
+	for _, mode := range []string{"sync-off", "sync-on", "sync-on+delivering", "inline-post"} {
+		b.Run(mode, func(b *testing.B) {
+			bd := setup(b, b.TempDir())
+			bd.recv.delay = receiverDelay
+			bd.eng.PortalSync = mode != "sync-off"
+			bd.disp.Interval = 50 * time.Millisecond
+			ctx, stop := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			if mode == "sync-on+delivering" {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_ = bd.disp.Run(ctx)
+				}()
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				code := flow(b, bd, i)
+				if mode == "inline-post" {
+					ns, err := bd.store.Notifications(ctx, code, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, n := range ns {
+						if n.Kind == engine.NotePortalSync {
+							if err := bd.delivery.Deliver(ctx, n); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+				}
+			}
+			elapsed := b.Elapsed()
+			b.StopTimer()
+			stop()
+			wg.Wait()
+			b.ReportMetric(float64(b.N*transitionsPerFlow)/elapsed.Seconds(), "transitions/s")
+		})
+	}
+}
+
+// BenchmarkDelivery measures how fast the dispatcher drains sync records
+// to a receiver on loopback: the outbox is filled first (not timed), then
+// drained, one record per POST, each dossier's records in order. The
+// receiver answers after receiverDelay, as in BenchmarkTransitions.
+func BenchmarkDelivery(b *testing.B) {
+	bd := setup(b, b.TempDir())
+	bd.recv.delay = receiverDelay
+	bd.eng.PortalSync = true
+	flows := max(b.N/transitionsPerFlow, 1)
+	for i := 0; i < flows; i++ {
+		flow(b, bd, i)
+	}
+	ctx := context.Background()
+	bd.disp.BatchSize = 100
+	b.ResetTimer()
+	start := time.Now()
+	for {
+		sent, failed, err := bd.disp.DispatchOnce(ctx, bd.clock.Now())
+		if err != nil || failed > 0 {
+			b.Fatal(err, failed)
+		}
+		if sent == 0 {
+			break
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if got := bd.delivery.Delivered(); got != int64(flows*transitionsPerFlow) {
+		b.Fatalf("%d records delivered, want %d", got, flows*transitionsPerFlow)
+	}
+	b.ReportMetric(float64(flows*transitionsPerFlow)/elapsed.Seconds(), "records/s")
+}
