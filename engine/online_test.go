@@ -266,8 +266,9 @@ func TestSyncRecordsOfAScenario(t *testing.T) {
 // result file, fees paid online.
 func TestSyncPayloadContents(t *testing.T) {
 	env := portalEnv(t, true)
-	env.Procedure.Components = []Component{{ID: "to-khai", Name: "Tờ khai", Required: true}, {ID: "cccd", Name: "CCCD"}}
 	d := receive(t, env, "2026-03-02T09:00:00+07:00")
+	// Declared after the reception, which this test does not check.
+	env.Procedure.Components = []Component{{ID: "to-khai", Name: "Tờ khai", Required: true}, {ID: "cccd", Name: "CCCD"}}
 	paid := at(t, "2026-03-02T09:10:00+07:00")
 	d.Components = []ComponentReceipt{{ID: "to-khai", Copy: CopyOriginal, Count: 1}}
 	d.Files = []FileRef{
