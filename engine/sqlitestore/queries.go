@@ -112,8 +112,17 @@ func limitClause(q engine.Query) (string, []any) {
 // the merge asks for them). The alternative for several units, one
 // unit IN (…) walk and a sort, would read and sort every matching row
 // with its document for each page.
+//
+// A Slim scan selects (slim, rowid) instead, and reads a report's bounds
+// from the covering index dossiers_figures in its own order (no sort).
 func selectDossiers(q engine.Query) (string, []any) {
-	const cols = "SELECT doc, receive_key"
+	if q.Slim && !q.OrderByDue {
+		return selectSlim(q)
+	}
+	cols := "SELECT doc, receive_key"
+	if q.Slim {
+		cols = "SELECT slim, rowid"
+	}
 	// A unit named twice would be merged twice.
 	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
 	conds, args := filter(q)
@@ -157,6 +166,34 @@ func selectDossiers(q engine.Query) (string, []any) {
 	return strings.Join(arms, " UNION ALL ") + " ORDER BY due_order, code" + lim, append(all, limArgs...)
 }
 
+// selectSlim builds a Slim scan in no order: (slim, rowid) read from
+// the covering index dossiers_figures when q has a report's bounds. "Open
+// at t" becomes two arms, finished_at IS NULL and finished_at >= t, since
+// SQLite's OR of two ranges collects rowids and reads the table's rows;
+// two ranges of one index that cannot overlap need no such step.
+func selectSlim(q engine.Query) (string, []any) {
+	openAt := q.OpenAt
+	q.OpenAt = time.Time{}
+	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
+	conds, args := filter(q)
+	if len(q.Units) > 0 {
+		conds = append([]string{inUnits(len(q.Units))}, conds...)
+		args = append(unitArgs(q.Units), args...)
+	}
+	lim, limArgs := limitClause(q)
+	from := "SELECT slim, rowid FROM dossiers"
+	if finishedBounds(q) || !openAt.IsZero() {
+		from += " INDEXED BY dossiers_figures"
+	}
+	if openAt.IsZero() {
+		return from + whereClause(conds) + lim, append(args, limArgs...)
+	}
+	open := from + whereClause(append(slices.Clip(conds), "finished_at IS NULL"))
+	after := from + whereClause(append(slices.Clip(conds), "finished_at >= ?"))
+	all := append(append(slices.Clip(args), args...), ms(openAt))
+	return open + " UNION ALL " + after + lim, append(all, limArgs...)
+}
+
 // finishedBounds reports whether q filters on the finished instant.
 func finishedBounds(q engine.Query) bool {
 	return !q.FinishedFrom.IsZero() || !q.FinishedTo.IsZero() || !q.OpenAt.IsZero()
@@ -181,6 +218,7 @@ func unitArgs(units []string) []any {
 
 // List implements engine.Store.
 func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+	q.Slim = false // lists show whole dossiers, in order
 	var out []*engine.Dossier
 	err := s.Scan(ctx, q, func(d *engine.Dossier) error {
 		out = append(out, d)
@@ -193,6 +231,9 @@ func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, er
 // write through the store (writes do not wait for readers in WAL mode).
 func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
 	query, args := selectDossiers(q)
+	if q.Slim {
+		return s.scanSlim(ctx, query, args, fn)
+	}
 	return s.scan(ctx, query, args, fn)
 }
 
