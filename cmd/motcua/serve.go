@@ -173,8 +173,8 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	srv, err := httpapi.New(httpapi.Config{
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
-		TrustedProxies: c.trustedProxies,
-		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
+		TrustedProxies: c.trustedProxies, FigureMaxAge: c.figureMaxAge,
+		Reports: report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
 	})
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-ur
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
        [--webhook-url URL --webhook-secret S] [--sweep CRON] [--trusted-proxy CIDR]...
-       [--token-ttl DURATION] [--token-max-ttl DURATION]
+       [--token-ttl DURATION] [--token-max-ttl DURATION] [--figures-max-age DURATION]
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
@@ -75,6 +75,7 @@ type serveConfig struct {
 	templatesDir, notifyLang                            string
 	tokenTTL, tokenMaxTTL                               time.Duration
 	backdateDays                                        int
+	figureMaxAge                                        time.Duration
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -103,6 +104,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 		"CIDR or address of a reverse proxy whose X-Forwarded-For (else Forwarded) names the client of the sign-in and lookup limits (repeatable, e.g. 127.0.0.1/32)")
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
+	fs.DurationVar(&c.figureMaxAge, "figures-max-age", 5*time.Minute,
+		"how old the dashboard's period figures and chart may be when shown (the page says when they were computed); 0 computes them on every view")
 	fs.IntVar(&c.backdateDays, "backdate-days", engine.DefaultBackdateDays,
 		"working days back a postal reception may be dated, with a reason (0: never)")
 	if err := fs.parse(m, args); err != nil {
