@@ -44,6 +44,8 @@ func TestQueriesUseIndexes(t *testing.T) {
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Status: []engine.Status{engine.StatusInProgress}, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
 		{"a unit's overdue dossiers",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, Overdue: true, Now: now, OrderByDue: true, Limit: 51})), "dossiers_open_due", true},
+		{"every unit's overdue dossiers walk the open dossiers by due, not the finished ones due earlier",
+			of(selectDossiers(engine.Query{Overdue: true, Now: now, OrderByDue: true, Limit: 50})), "dossiers_open_by_due", true},
 		{"a unit's list over every status, by due",
 			of(selectDossiers(engine.Query{Units: []string{"chuyen-mon"}, OrderByDue: true, Limit: 51})), "dossiers_unit_due", true},
 		{"a unit's list by due with a state and a text filter",

@@ -150,6 +150,14 @@ func selectDossiers(q engine.Query) (string, []any) {
 			args = append(unitArgs(q.Units), args...)
 		}
 		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
+	case len(q.Units) == 0 && q.Overdue:
+		// Every unit's overdue dossiers: the open dossiers' index by due
+		// instant, in order. Overdue ones all have a due instant, so
+		// due_at orders them as due_order does.
+		// The range on due_at bounds the walk when fewer than a page are
+		// overdue.
+		conds, args = append(conds, "due_at < ?"), append(args, ms(q.Now))
+		return cols + " FROM dossiers INDEXED BY dossiers_open_by_due" + whereClause(conds) + " ORDER BY due_at, code" + lim, append(args, limArgs...)
 	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
