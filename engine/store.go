@@ -193,6 +193,13 @@ type Query struct {
 	// bounds the page.
 	Offset int
 	Limit  int
+	// Slim asks Scan for the store's slim copy of each dossier, for reads
+	// that compute figures (reports): every field as stored except those
+	// SlimDropped names, which may come back empty, and in an order of
+	// the store's choosing, so that it can read an index that covers the
+	// query. List ignores it. A store without a slim copy may return
+	// whole dossiers.
+	Slim bool
 }
 
 // Position is a dossier's place in a list's order (Query.After): its

@@ -191,8 +191,8 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		Engine: eng, Auth: as, Diagram: procedures.Mermaid, Logger: log, BaseURL: c.baseURL, Files: files, ReadyProbe: filesProbe,
 		PublicURL: c.citizen.publicURL, RatingKey: ratingKey,
 		Agency: dir.Agency, Place: dir.Place, LookupPerMinute: c.lookupPerMinute,
-		TrustedProxies: c.trustedProxies,
-		Reports:        report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
+		TrustedProxies: c.trustedProxies, FigureMaxAge: c.figureMaxAge,
+		Reports: report.Handler(store, cal, report.WithCatalog(cat), report.WithDirectory(dir), report.WithLogger(log)),
 	})
 	if err != nil {
 		return err

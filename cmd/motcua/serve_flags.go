@@ -18,6 +18,7 @@ const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-ur
        [--sweep CRON] [--trusted-proxy CIDR]...
        [--token-ttl DURATION] [--token-max-ttl DURATION] [--max-file SIZE] [--max-dossier-files SIZE]
        [--public-url URL] [--sms-url URL [--sms-token T] [--sms-body-template FILE]] [--rating-key-file FILE]
+       [--figures-max-age DURATION]
 
 Serves the web pages and the JSON API (/api/v1, described at
 /api/v1/openapi.json), runs the deadline watch and the notification
@@ -89,6 +90,7 @@ type serveConfig struct {
 	backdateDays                                        int
 	citizen                                             *citizenFlags
 	maxFile, maxDossierFiles                            byteSize
+	figureMaxAge                                        time.Duration
 }
 
 // parseServeFlags reads serve's flags and the environment into a
@@ -120,6 +122,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs.StringVar(&c.templatesDir, "templates", "", "folder of notification templates overriding the built-in ones ({vi,en}/<kind>.tmpl)")
 	fs.StringVar(&c.notifyLang, "notify-lang", "vi", "language of notifications: vi or en")
 	c.citizen = addCitizenFlags(fs)
+	fs.DurationVar(&c.figureMaxAge, "figures-max-age", 5*time.Minute,
+		"how old the dashboard's period figures and chart may be when shown (the page says when they were computed); 0 computes them on every view")
 	fs.IntVar(&c.backdateDays, "backdate-days", engine.DefaultBackdateDays,
 		"working days back a postal reception may be dated, with a reason (0: never)")
 	c.maxFile, c.maxDossierFiles = engine.DefaultMaxFileBytes, engine.DefaultMaxDossierBytes

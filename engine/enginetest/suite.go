@@ -32,7 +32,7 @@ func RunStoreSuite(t *testing.T, newStore func(t *testing.T) engine.Store, opts 
 	var tests []storeTest
 	for _, area := range [][]storeTest{
 		sequenceTests, dossierInsertTests, dossierNumberedTests, dossierGetTests, dossierApplyTests,
-		queryTests, searchTests, outboxTests, leaseTests, portalTests,
+		queryTests, searchTests, outboxTests, leaseTests, portalTests, figureTests,
 	} {
 		tests = append(tests, area...)
 	}

@@ -17,48 +17,41 @@ import (
 
 // The dashboard is what a unit head or the chairman of a People's
 // Committee reads (issue 6 "Dashboard", issue 7 "Where"): today's load
-// per unit, the on-time rate of the month as the agencies define it, its
-// trend over twelve months, and the dossiers already past their due
+// per unit, the on-time rate of a period as the agencies define it (the
+// current month unless the picker chose another: dashboard_period.go),
+// its trend over twelve months, and the dossiers already past their due
 // instant.
 //
 // Where each figure comes from:
-//   - the on-time rate, the finished and refused/withdrawn counts, and
-//     the open and paused counts: report.Compute over the current month,
-//     so the page and the filed reports can never disagree. Open and
-//     paused are the report's "in progress at the period's end", which
-//     equals "now" because nothing after now exists yet;
-//   - overdue and due today: a walk of each unit's open dossiers in due
-//     order (Engine.List, OrderByDue, paged), which stops at the first
-//     dossier due after today, so it reads only what it counts;
+//   - open, paused, overdue and due today ("now"): the store's counts of
+//     the unfinished dossiers (openCounts: engine.FigureStore), which read
+//     no dossier. Open and paused are attributed as report.Compute
+//     attributes "in progress" (engine.FigureUnit: a dossier waiting for
+//     the applicant counts for the unit that sent it there), overdue and
+//     due today by the responsible unit, as the lists filter them;
+//   - the on-time rate, the finished and refused/withdrawn counts and the
+//     step rate ("in the period"): report.Compute over the period, so the
+//     page and the filed reports can never disagree; with the chart, the
+//     period's figures, cached as Config.FigureMaxAge allows
+//     (dashboard_cache.go), the page saying when they were computed;
 //   - the overdue list: one Engine.List with Overdue and a limit.
 //
-// Every read goes through the engine: the lists as the viewer
-// (Engine.List), so a head's lists never hold another unit's dossiers;
-// the report's counts as the system (Engine.Scan), kept to the viewer's
-// units row by row below.
+// The list reads as the viewer (Engine.List), so a head's list never
+// holds another unit's dossiers; the counts and the report's figures are
+// the system's, kept to the viewer's units row by row below.
 
 // overdueListLimit is how many overdue dossiers the dashboard lists: the
 // oldest ones, where a head acts first; the count above says how many
 // more there are.
 const overdueListLimit = 50
 
-// dueWalkPage and dueWalkMax bound the per-unit walk in due order that
-// counts overdue and due-today dossiers. Beyond dueWalkMax the count is
-// shown as "at least".
-const (
-	dueWalkPage = 200
-	dueWalkMax  = 2000
-)
-
 // unitStats is one row of the dashboard.
 type unitStats struct {
 	Unit string
 	Name string
-	// Now, from the report's in-progress figures and the due walk.
+	// Now, from the store's counts.
 	Open, DueToday, Overdue, Paused int
-	// AtLeast marks an overdue or due-today count cut at dueWalkMax.
-	AtLeast bool
-	// This month, from report.Compute.
+	// In the period, from report.Compute.
 	Early, OnTime, Late, Refused, Withdrawn int
 	Rated                                   int
 	Rate                                    string
@@ -78,29 +71,86 @@ type overdueRow struct {
 }
 
 type dashboardView struct {
-	Month string
-	AsOf  time.Time
-	Units []*unitStats
-	Total unitStats
-	// Chart is the inline SVG of the last twelve months (MonthlySVG).
+	// Period is the picker's choice; PeriodLabel names it; XLSX is the
+	// download of its figures (the link keeps the period).
+	Period      period
+	PeriodLabel string
+	XLSX        template.URL
+	// Years, Months and Quarters are what the picker offers (years
+	// newest first); QuarterNames label the quarters.
+	Years, Months, Quarters []int
+	QuarterNames            []string
+	AsOf                    time.Time
+	// FiguresAt is when the period's figures were computed, shown when
+	// they may be older than the page (Cached).
+	FiguresAt time.Time
+	Cached    bool
+	// MaxAgeMinutes is Config.FigureMaxAge in minutes, for the note.
+	MaxAgeMinutes int
+	Units         []*unitStats
+	Total         unitStats
+	// Chart is the inline SVG of the twelve months to the period's end
+	// (MonthlySVG).
 	Chart template.HTML
 	// ChartEmpty says no dossier was judged in the twelve months, so the
 	// page explains whom a finished dossier counts for.
 	ChartEmpty bool
 	// Overdue lists the oldest overdue dossiers; OverdueCount is how many
-	// there are in all (at least, when OverdueAtLeast).
-	Overdue        []overdueRow
-	OverdueCount   int
-	OverdueAtLeast bool
+	// there are in all.
+	Overdue      []overdueRow
+	OverdueCount int
 	// AllUnits says the viewer reads every unit (admin, viewer).
 	AllUnits bool
 	// D766 is the Decision 766 panel (dashboard_d766.go).
 	D766 *d766Panel
 }
 
-func (w *web) dashboard(q *req) error {
+// dashboardScope returns the units whose figures the viewer reads and
+// whether that is the whole agency (auth.FigureUnits): heads see their
+// units; leaders, admins and viewers the agency's.
+func (w *web) dashboardScope(q *req) (units []string, all bool, err error) {
 	if !auth.CanSeeDashboard(q.person) {
-		return errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo cơ quan, lãnh đạo đơn vị, quản trị và theo dõi được xem tổng hợp.", "Only leaders, unit heads, admins and viewers may see the dashboard.")
+		return nil, false, errorf(engine.EFORBIDDEN, "Chỉ lãnh đạo cơ quan, lãnh đạo đơn vị, quản trị và theo dõi được xem tổng hợp.", "Only leaders, unit heads, admins and viewers may see the dashboard.")
+	}
+	units, all = auth.FigureUnits(q.person)
+	if all {
+		units = nil
+		for _, u := range w.s.eng.Directory.Units() {
+			units = append(units, u.ID)
+		}
+	}
+	return units, all, nil
+}
+
+// periodFiguresOf returns the period's report by unit and its chart,
+// from the cache when Config.FigureMaxAge allows. scope, when not nil,
+// keeps the report's total (the Decision 766 panel) to a head's units;
+// each scope is cached on its own.
+func (w *web) periodFiguresOf(ctx context.Context, p period, scope []string, now time.Time) (*periodFigures, error) {
+	eng := w.s.eng
+	key := p.From.String() + "/" + p.To.String()
+	if scope != nil {
+		key += "/" + strings.Join(scope, ",")
+	}
+	return w.figures.get(ctx, key, now, func(ctx context.Context) (*periodFigures, error) {
+		rep, err := report.Compute(ctx, eng, eng.Calendar, report.Query{
+			From: p.From, To: p.To, By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory, Units: scope,
+		})
+		if err != nil {
+			return nil, err
+		}
+		m, err := report.MonthlyRates(ctx, eng, eng.Calendar, p.To, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
+		if err != nil {
+			return nil, err
+		}
+		return &periodFigures{Report: rep, Monthly: m, At: now}, nil
+	})
+}
+
+func (w *web) dashboard(q *req) error {
+	units, all, err := w.dashboardScope(q)
+	if err != nil {
+		return err
 	}
 	ctx := q.r.Context()
 	eng := w.s.eng
@@ -108,20 +158,20 @@ func (w *web) dashboard(q *req) error {
 	loc := cal.Location()
 	now := w.s.now()
 	today := calendar.DateOf(now, loc)
-	// Heads see their units; leaders, admins and viewers the agency's
-	// (auth.FigureUnits).
-	units, all := auth.FigureUnits(q.person)
-	if all {
-		units = nil
-		for _, u := range eng.Directory.Units() {
-			units = append(units, u.ID)
-		}
+	p, err := parsePeriod(q.r.URL.Query(), today)
+	if err != nil {
+		return err
 	}
 	mine := map[string]bool{}
 	for _, u := range units {
 		mine[u] = true
 	}
-	v := dashboardView{Month: fmt.Sprintf("%02d/%04d", today.Month, today.Year), AsOf: now, AllUnits: all}
+	v := dashboardView{Period: p, PeriodLabel: p.Label(q.lang, today), XLSX: template.URL("/dashboard.xlsx?" + p.Query()), AsOf: now, AllUnits: all,
+		MaxAgeMinutes: int(w.figures.maxAge.Round(time.Minute) / time.Minute)}
+	for y := today.Year; y >= today.Year-5; y-- {
+		v.Years = append(v.Years, y)
+	}
+	v.Months, v.Quarters, v.QuarterNames = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, []int{1, 2, 3, 4}, []string{"I", "II", "III", "IV"}
 	byUnit := map[string]*unitStats{}
 	for _, u := range units {
 		st := &unitStats{Unit: u, Name: w.unitName(u, q.lang)}
@@ -129,17 +179,33 @@ func (w *web) dashboard(q *req) error {
 		v.Units = append(v.Units, st)
 	}
 
+	counts, err := openCounts(ctx, eng, now, dayEndOf(now, loc))
+	if err != nil {
+		return err
+	}
+	var allOpen, allPaused int
+	for _, g := range counts {
+		allOpen, allPaused = allOpen+g.Open, allPaused+g.Paused
+		if st := byUnit[g.FigureUnit]; st != nil {
+			st.Open += g.Open
+			st.Paused += g.Paused
+		}
+		if st := byUnit[g.Unit]; st != nil {
+			st.Overdue += g.Overdue
+			st.DueToday += g.DueToday
+		}
+	}
+
 	var scope []string // a head's units, so the report's total (the 766 panel) is theirs
 	if !all {
 		scope = append([]string{}, units...)
 	}
-	rep, err := report.Compute(ctx, eng, cal, report.Query{
-		From: calendar.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today,
-		By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory, Units: scope,
-	})
+	pf, err := w.periodFiguresOf(ctx, p, scope, now)
 	if err != nil {
 		return err
 	}
+	v.FiguresAt, v.Cached = pf.At, w.figures.maxAge > 0
+	rep := pf.Report
 	v.D766 = newD766Panel(rep.D766, q.lang)
 	var steps [2]int // on time (early included), judged
 	for _, r := range rep.Rows {
@@ -147,17 +213,12 @@ func (w *web) dashboard(q *req) error {
 		if st == nil {
 			continue
 		}
-		st.Open, st.Paused = r.InProgress, r.Paused
 		st.Early, st.OnTime, st.Late, st.Refused, st.Withdrawn = r.Early, r.OnTime, r.Late, r.Refused, r.Withdrawn
 		st.StepsRate = ratePercent(r.StepsEarly+r.StepsOnTime, r.StepsEarly+r.StepsOnTime+r.StepsLate, q.lang)
 		steps[0] += r.StepsEarly + r.StepsOnTime
 		steps[1] += r.StepsEarly + r.StepsOnTime + r.StepsLate
 	}
-	endOfToday := time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
 	for _, st := range v.Units {
-		if err := w.dueWalk(ctx, q.person, st, now, endOfToday); err != nil {
-			return err
-		}
 		st.Rated = st.Early + st.OnTime + st.Late
 		st.Rate, st.RateClass = ratePercent(st.Early+st.OnTime, st.Rated, q.lang), rateClass(st.Early+st.OnTime, st.Rated)
 		if st.StepsRate == "" {
@@ -168,7 +229,6 @@ func (w *web) dashboard(q *req) error {
 		t.DueToday += st.DueToday
 		t.Overdue += st.Overdue
 		t.Paused += st.Paused
-		t.AtLeast = t.AtLeast || st.AtLeast
 		t.Early += st.Early
 		t.OnTime += st.OnTime
 		t.Late += st.Late
@@ -176,10 +236,11 @@ func (w *web) dashboard(q *req) error {
 		t.Withdrawn += st.Withdrawn
 	}
 	if all {
-		// The report's total also holds dossiers of units no longer in the
-		// directory; the rate of the whole office is that one.
+		// The counts and the report's total also hold dossiers of units no
+		// longer in the directory; the figures of the whole office are
+		// those.
 		f := rep.Total
-		v.Total.Open, v.Total.Paused = f.InProgress, f.Paused
+		v.Total.Open, v.Total.Paused = allOpen, allPaused
 		v.Total.Early, v.Total.OnTime, v.Total.Late, v.Total.Refused, v.Total.Withdrawn = f.Early, f.OnTime, f.Late, f.Refused, f.Withdrawn
 	}
 	v.Total.Rated = v.Total.Early + v.Total.OnTime + v.Total.Late
@@ -193,10 +254,7 @@ func (w *web) dashboard(q *req) error {
 		return v.Units[i].Name < v.Units[j].Name
 	})
 
-	m, err := report.MonthlyRates(ctx, eng, cal, today, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
-	if err != nil {
-		return err
-	}
+	m := pf.Monthly
 	if !all {
 		m = onlyUnits(m, mine)
 		if len(units) == 1 && len(m.Series) == 0 {
@@ -216,43 +274,11 @@ func (w *web) dashboard(q *req) error {
 	if err != nil {
 		return err
 	}
-	v.OverdueCount, v.OverdueAtLeast = v.Total.Overdue, v.Total.AtLeast
+	v.OverdueCount = v.Total.Overdue
 	if all && len(v.Overdue) > v.OverdueCount {
 		v.OverdueCount = len(v.Overdue) // dossiers of units gone from the directory
 	}
 	return w.render(q, 200, "dashboard", w.data(q, tr("dashboard", q.lang), "dashboard", v))
-}
-
-// dueWalk counts st's overdue and due-today dossiers by reading its open
-// dossiers in due order until the first one due after today. The store
-// walks an index on (unit, due) for this, so the cost follows the count,
-// not the size of the unit's backlog.
-func (w *web) dueWalk(ctx context.Context, viewer *engine.Person, st *unitStats, now, endOfToday time.Time) error {
-	open := []engine.Status{engine.StatusInProgress, engine.StatusPaused}
-	loc := w.s.eng.Calendar.Location()
-	for off := 0; off < dueWalkMax; off += dueWalkPage {
-		page, err := w.s.eng.List(ctx, viewer, engine.Query{Units: []string{st.Unit}, Status: open, OrderByDue: true, Offset: off, Limit: dueWalkPage})
-		if err != nil {
-			return err
-		}
-		for _, d := range page {
-			if d.DueAt == nil || !d.DueAt.Before(endOfToday) {
-				return nil
-			}
-			// Due before the end of today: overdue or due today, as the
-			// core says (engine.DueFlags), like the inbox's rows.
-			if od, _ := engine.DueFlags(d, now, loc); od {
-				st.Overdue++
-			} else {
-				st.DueToday++
-			}
-		}
-		if len(page) < dueWalkPage {
-			return nil
-		}
-	}
-	st.AtLeast = true
-	return nil
 }
 
 // overdueList returns the open dossiers of units past their due instant,

@@ -129,7 +129,9 @@ func (m *Metrics) instrument(route string, h http.Handler) http.Handler {
 
 // dossierCollector counts open and overdue dossiers per unit at scrape
 // time from the store, so the numbers are right after a restart and
-// whichever process moved the dossiers.
+// whichever process moved the dossiers. The store keeps the counts
+// (engine.FigureStore), so a scrape reads no dossier: at 200,000 open
+// dossiers a scan was seconds, the counts a few milliseconds.
 type dossierCollector struct{ eng *engine.Engine }
 
 var (
@@ -152,19 +154,17 @@ func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := c.eng.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}}, func(d *engine.Dossier) error {
-		open[d.Unit]++
-		if d.Status == engine.StatusPaused {
-			paused[d.Unit]++
-		}
-		if od, _ := engine.DueFlags(d, now, loc); od {
-			overdue[d.Unit]++
-		}
-		return nil
-	})
+	counts, err := openCounts(ctx, c.eng, now, dayEndOf(now, loc))
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(openDesc, err)
 		return
+	}
+	// By responsible unit, as before the counts were kept: a dossier
+	// waiting for the applicant counts under the unit "" it is in.
+	for _, g := range counts {
+		open[g.Unit] += g.Open
+		paused[g.Unit] += g.Paused
+		overdue[g.Unit] += g.Overdue
 	}
 	for u, n := range open {
 		ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(n), u)

@@ -64,6 +64,11 @@ type Config struct {
 	// client can send them; behind a proxy every citizen then shares the
 	// proxy's sign-in and lookup limits.
 	TrustedProxies []netip.Prefix
+	// FigureMaxAge is how old the dashboard's period figures may be when
+	// shown (see dashboard_cache.go): 0, the default, computes them on
+	// every view; a province's deployment sets a few minutes, and the page
+	// says when its figures were computed.
+	FigureMaxAge time.Duration
 	// ReadyProbe, if set, is checked by /readyz after the store's own
 	// Ready: cmd points it at the folders beside the store that must take
 	// writes (sqlitestore.ProbeDir on the files' folder).

@@ -26,10 +26,12 @@ var staticFS embed.FS
 type web struct {
 	s     *Server
 	pages map[string]*template.Template
+	// figures caches the dashboard's period figures (dashboard_cache.go).
+	figures *figureCache
 }
 
 func newWeb(s *Server) (*web, error) {
-	w := &web{s: s, pages: map[string]*template.Template{}}
+	w := &web{s: s, pages: map[string]*template.Template{}, figures: newFigureCache(s.cfg.FigureMaxAge)}
 	loc := s.eng.Calendar.Location()
 	funcs := template.FuncMap{
 		"when": func(t any) string {
@@ -105,6 +107,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /receive", w.page(true, w.receiveForm))
 	m.HandleFunc("POST /receive", w.page(true, w.receive))
 	m.HandleFunc("GET /dashboard", w.page(true, w.dashboard))
+	m.HandleFunc("GET /dashboard.xlsx", w.page(true, w.dashboardXLSX))
 	m.HandleFunc("GET /procedures", w.page(true, w.procedures))
 	m.HandleFunc("GET /procedures/{code}", w.page(true, w.procedure))
 	m.HandleFunc("GET /lookup", w.page(false, w.lookup))

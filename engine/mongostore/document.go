@@ -130,6 +130,18 @@ type notificationDoc struct {
 // dossierProjection leaves out what a read does not need.
 var dossierProjection = bson.D{{Key: "outbox", Value: 0}, {Key: "applicant_name_lc", Value: 0}, {Key: "due_order", Value: 0}, {Key: "search_lc", Value: 0}, {Key: "search_keys", Value: 0}}
 
+// slimProjection is dossierProjection for a Slim scan (reports): the
+// server also leaves out what engine.SlimDropped names (the applicant,
+// the reception key, the limited actions' counts, the rungs fired, and
+// each history row's inputs and retry key), so that neither the wire nor
+// the decoding carries personal data and free text no figure reads. The
+// embedded store keeps a separate binary copy instead; here the document
+// is read anyway, and a projection is the same saving without a second
+// copy to keep in step.
+var slimProjection = append(append(bson.D{}, dossierProjection...),
+	bson.E{Key: "applicant", Value: 0}, bson.E{Key: "receive_key", Value: 0}, bson.E{Key: "uses", Value: 0},
+	bson.E{Key: "fired", Value: 0}, bson.E{Key: "history.inputs", Value: 0}, bson.E{Key: "history.idempotency_key", Value: 0})
+
 // topFields lists the top-level document fields of a dossier that a
 // transition may set or clear: every field of dossierDoc except _id,
 // history (appended, never rewritten), receive_key (Insert's only) and

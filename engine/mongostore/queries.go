@@ -118,7 +118,11 @@ func sortOf(q engine.Query) bson.D {
 }
 
 func findOptions(q engine.Query) *options.FindOptionsBuilder {
-	o := options.Find().SetSort(sortOf(q)).SetProjection(dossierProjection).SetHint(planDossiers(q).index)
+	proj := dossierProjection
+	if q.Slim {
+		proj = slimProjection
+	}
+	o := options.Find().SetSort(sortOf(q)).SetProjection(proj).SetHint(planDossiers(q).index)
 	if q.Offset > 0 {
 		o.SetSkip(int64(q.Offset))
 	}
@@ -130,6 +134,7 @@ func findOptions(q engine.Query) *options.FindOptionsBuilder {
 
 // List returns one page of dossiers matching q.
 func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+	q.Slim = false // lists show whole dossiers
 	var out []*engine.Dossier
 	err := s.Scan(ctx, q, func(d *engine.Dossier) error {
 		out = append(out, d)

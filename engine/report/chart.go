@@ -68,8 +68,9 @@ func MonthlyRates(ctx context.Context, src Source, cal *calendar.Calendar, last 
 		d := calendar.DateOf(t, cal.Location())
 		return (d.Year-q.From.Year)*12 + int(d.Month) - int(q.From.Month)
 	}
-	// Only dossiers finished within the months drawn count.
-	err := src.Scan(ctx, engine.Query{ReceivedTo: c.end, FinishedFrom: c.start, FinishedTo: c.end}, func(d *engine.Dossier) error {
+	// Only dossiers finished within the months drawn count; slim copies,
+	// as Compute reads.
+	err := src.Scan(ctx, engine.Query{ReceivedTo: c.end, FinishedFrom: c.start, FinishedTo: c.end, Slim: true}, func(d *engine.Dossier) error {
 		if d.FinishedAt == nil || !c.in(*d.FinishedAt) || d.Result == engine.OutcomeRefused || d.Result == engine.OutcomeWithdrawn {
 			return nil
 		}

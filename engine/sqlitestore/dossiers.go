@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/internal/slim"
 )
 
 // NextSequence implements engine.Store: an upsert that returns the
@@ -61,7 +62,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, d *engine.Dossier, doc [
 	_, err := in(ctx, tx, s.st.insertDossier).ExecContext(ctx,
 		d.Code, d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind),
 		ms(d.ReceivedAt), msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name),
-		nullString(d.ReceiveKey), doc, string(d.Channel))
+		nullString(d.ReceiveKey), doc, string(d.Channel), slim.Encode(nil, d), engine.FigureUnit(d))
 	if err != nil {
 		err = interpretError(err, "dossier", d.Code)
 		var dup *engine.DuplicateError
@@ -162,21 +163,24 @@ func follows(d *engine.Dossier, prev int64) error {
 // the row between this read and the update that follows (the writer is
 // one connection in an immediate transaction); with tx nil it reads from
 // the read pool, and the update must check the version itself.
-func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
+//
+// It also returns the stored slim copy (nil in a row written before
+// schema 6), from which Apply takes the stored history rows of the new
+// slim copy without decoding the document's JSON.
+func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) (doc, slimCopy []byte, err error) {
 	var version int64
-	var doc []byte
 	st := s.st.currentRead
 	if tx != nil {
 		st = tx.StmtContext(ctx, s.st.current)
 	}
-	err := st.QueryRowContext(ctx, code).Scan(&version, &doc)
+	err = st.QueryRowContext(ctx, code).Scan(&version, &doc, &slimCopy)
 	if err != nil {
-		return nil, interpretError(err, "dossier", code)
+		return nil, nil, interpretError(err, "dossier", code)
 	}
 	if version != prev {
-		return nil, &engine.ConflictError{Code: code, Version: prev}
+		return nil, nil, &engine.ConflictError{Code: code, Version: prev}
 	}
-	return doc, nil
+	return doc, slimCopy, nil
 }
 
 // Apply implements engine.Store: the stored rows of the history are kept
@@ -207,7 +211,7 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 	if len(d.History) == 0 {
 		return nil, &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
 	}
-	raw, err := s.current(ctx, nil, d.Code, prev)
+	raw, storedSlim, err := s.current(ctx, nil, d.Code, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +239,19 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	oldKeys, newKeys := stored.keys(), engine.SearchKeys(d)
+	// The slim copy and the figure unit follow the history as stored,
+	// like the document, not d's earlier rows.
+	hist, err := storedHistory(storedSlim, stored.History)
+	if err != nil {
+		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
+	}
+	rest.History = append(hist, d.History[len(d.History)-1])
+	slimCopy, figureUnit := slim.Encode(nil, &rest), engine.FigureUnit(&rest)
 	return func(ctx context.Context, tx *sql.Tx) error {
 		res, err := in(ctx, tx, s.st.update).ExecContext(ctx,
 			d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
 			msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
-			string(d.Channel), d.Code, prev)
+			string(d.Channel), slimCopy, figureUnit, d.Code, prev)
 		if err != nil {
 			return interpretError(err, "dossier", d.Code)
 		}
@@ -266,7 +278,7 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		raw, err := s.current(ctx, tx, d.Code, prev)
+		raw, _, err := s.current(ctx, tx, d.Code, prev)
 		if err != nil {
 			return err
 		}
@@ -280,7 +292,9 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 		if err != nil {
 			return fmt.Errorf("dossier %s document: %w", d.Code, err)
 		}
-		_, err = in(ctx, tx, s.st.updateAlarms).ExecContext(ctx, d.Version, msPtr(d.NextCheckAt), b, d.Code, prev)
+		// The receive key is not in the document, nor in the slim copy.
+		_, err = in(ctx, tx, s.st.updateAlarms).ExecContext(ctx, d.Version, msPtr(d.NextCheckAt), b,
+			slim.Encode(nil, doc.dossier("")), d.Code, prev)
 		if err != nil {
 			return interpretError(err, "dossier", d.Code)
 		}

@@ -127,6 +127,9 @@ func limitClause(q engine.Query) (string, []any) {
 // the merge asks for them). The alternative for several units, one
 // unit IN (…) walk and a sort, would read and sort every matching row
 // with its document for each page.
+//
+// A Slim scan selects (slim, rowid) instead, and reads a report's bounds
+// from the covering index dossiers_figures in its own order (no sort).
 func selectDossiers(q engine.Query) (string, []any) {
 	return selectDossiersFor(q, false)
 }
@@ -134,7 +137,13 @@ func selectDossiers(q engine.Query) (string, []any) {
 // selectDossiersFor is selectDossiers for a search whose matches are
 // many (broad): see Scan.
 func selectDossiersFor(q engine.Query, broad bool) (string, []any) {
-	const cols = "SELECT doc, receive_key"
+	if q.Slim && !q.OrderByDue {
+		return selectSlim(q)
+	}
+	cols := "SELECT doc, receive_key"
+	if q.Slim {
+		cols = "SELECT slim, rowid"
+	}
 	// A unit named twice would be merged twice.
 	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
 	conds, args := filter(q)
@@ -203,6 +212,14 @@ func selectDossiersFor(q engine.Query, broad bool) (string, []any) {
 			args = append(unitArgs(q.Units), args...)
 		}
 		return cols + from + whereClause(conds) + " ORDER BY code" + lim, append(args, limArgs...)
+	case len(q.Units) == 0 && q.Overdue:
+		// Every unit's overdue dossiers: the open dossiers' index by due
+		// instant, in order. Overdue ones all have a due instant, so
+		// due_at orders them as due_order does.
+		// The range on due_at bounds the walk when fewer than a page are
+		// overdue.
+		conds, args = append(conds, "due_at < ?"), append(args, ms(q.Now))
+		return cols + " FROM dossiers INDEXED BY dossiers_open_by_due" + whereClause(conds) + " ORDER BY due_at, code" + lim, append(args, limArgs...)
 	case len(q.Units) <= 1 || len(q.Units) > maxMerge:
 		if len(q.Units) > 0 {
 			conds = append([]string{inUnits(len(q.Units))}, conds...)
@@ -217,6 +234,34 @@ func selectDossiersFor(q engine.Query, broad bool) (string, []any) {
 		all = append(append(all, u), args...)
 	}
 	return strings.Join(arms, " UNION ALL ") + " ORDER BY due_order, code" + lim, append(all, limArgs...)
+}
+
+// selectSlim builds a Slim scan in no order: (slim, rowid) read from
+// the covering index dossiers_figures when q has a report's bounds. "Open
+// at t" becomes two arms, finished_at IS NULL and finished_at >= t, since
+// SQLite's OR of two ranges collects rowids and reads the table's rows;
+// two ranges of one index that cannot overlap need no such step.
+func selectSlim(q engine.Query) (string, []any) {
+	openAt := q.OpenAt
+	q.OpenAt = time.Time{}
+	q.Units = slices.Compact(slices.Sorted(slices.Values(q.Units)))
+	conds, args := filter(q)
+	if len(q.Units) > 0 {
+		conds = append([]string{inUnits(len(q.Units))}, conds...)
+		args = append(unitArgs(q.Units), args...)
+	}
+	lim, limArgs := limitClause(q)
+	from := "SELECT slim, rowid FROM dossiers"
+	if finishedBounds(q) || !openAt.IsZero() {
+		from += " INDEXED BY dossiers_figures"
+	}
+	if openAt.IsZero() {
+		return from + whereClause(conds) + lim, append(args, limArgs...)
+	}
+	open := from + whereClause(append(slices.Clip(conds), "finished_at IS NULL"))
+	after := from + whereClause(append(slices.Clip(conds), "finished_at >= ?"))
+	all := append(append(slices.Clip(args), args...), ms(openAt))
+	return open + " UNION ALL " + after + lim, append(all, limArgs...)
 }
 
 // finishedBounds reports whether q filters on the finished instant.
@@ -243,6 +288,7 @@ func unitArgs(units []string) []any {
 
 // List implements engine.Store.
 func (s *Store) List(ctx context.Context, q engine.Query) ([]*engine.Dossier, error) {
+	q.Slim = false // lists show whole dossiers, in order
 	var out []*engine.Dossier
 	err := s.Scan(ctx, q, func(d *engine.Dossier) error {
 		out = append(out, d)
@@ -268,6 +314,9 @@ func (s *Store) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossie
 		broad = n >= broadSearch
 	}
 	query, args := selectDossiersFor(q, broad)
+	if q.Slim {
+		return s.scanSlim(ctx, query, args, fn)
+	}
 	return s.scan(ctx, query, args, fn)
 }
 

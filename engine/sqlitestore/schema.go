@@ -137,6 +137,59 @@ var migrations = []string{
 		SELECT j.value, d.code FROM dossiers d, json_each(motcua_search_keys(d.doc)) j;
 	ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT '';
 	UPDATE dossiers SET channel = coalesce(json_extract(CAST(doc AS TEXT), '$.channel'), '');`,
+	// 7: reads at a million dossiers (issue 14 §3). See figures.go.
+	//
+	// slim is the dossier's slim copy (engine/internal/slim), written with
+	// doc in the same statement; NULL in rows written before, which Open
+	// backfills (backfillSlim) and a Slim scan reads from doc meanwhile.
+	// dossiers_figures carries it with the report's bounds, so a report
+	// reads that index alone: no row of the table, no JSON.
+	//
+	// figure_unit is engine.FigureUnit, written with the row; the existing
+	// rows take it from their document's history (the last row naming a
+	// unit, to_unit before from_unit; else the receiving unit).
+	//
+	// open_counts holds how many unfinished dossiers each (unit,
+	// figure_unit, status) has, kept by triggers in the transaction of the
+	// write that moves a dossier, so it can never disagree with the rows;
+	// dossiers_open_by_due serves the overdue and due-today counts, which
+	// depend on the instant asked and are counted from the index, reading
+	// only the dossiers due before the end of the day; and the overdue
+	// list of every unit (the dashboard's), walked in due order without
+	// passing over the finished dossiers due earlier, which at a year of
+	// a province's dossiers are hundreds of thousands.
+	`ALTER TABLE dossiers ADD COLUMN slim BLOB;
+	ALTER TABLE dossiers ADD COLUMN figure_unit TEXT NOT NULL DEFAULT '';
+	UPDATE dossiers SET figure_unit = coalesce(
+		(SELECT coalesce(nullif(json_extract(h.value, '$.to_unit'), ''), nullif(json_extract(h.value, '$.from_unit'), ''))
+			FROM json_each(CAST(doc AS TEXT), '$.history') AS h
+			WHERE coalesce(nullif(json_extract(h.value, '$.to_unit'), ''), nullif(json_extract(h.value, '$.from_unit'), '')) IS NOT NULL
+			ORDER BY h.key DESC LIMIT 1),
+		json_extract(CAST(doc AS TEXT), '$.receiving_unit'), '');
+	CREATE INDEX dossiers_figures ON dossiers (finished_at, received_at, slim);
+	CREATE INDEX dossiers_open_by_due ON dossiers (due_at, code, unit, figure_unit, status) WHERE status <> 'finished';
+	CREATE TABLE open_counts (
+		unit        TEXT NOT NULL,
+		figure_unit TEXT NOT NULL,
+		status      TEXT NOT NULL,
+		n           INTEGER NOT NULL,
+		PRIMARY KEY (unit, figure_unit, status)
+	) WITHOUT ROWID;
+	INSERT INTO open_counts (unit, figure_unit, status, n)
+		SELECT unit, figure_unit, status, count(*) FROM dossiers WHERE status <> 'finished'
+		GROUP BY unit, figure_unit, status;
+	CREATE TRIGGER open_counts_insert AFTER INSERT ON dossiers WHEN NEW.status <> 'finished' BEGIN
+		INSERT INTO open_counts (unit, figure_unit, status, n) VALUES (NEW.unit, NEW.figure_unit, NEW.status, 1)
+			ON CONFLICT (unit, figure_unit, status) DO UPDATE SET n = n + 1;
+	END;
+	CREATE TRIGGER open_counts_update AFTER UPDATE OF unit, figure_unit, status ON dossiers
+		WHEN OLD.unit IS NOT NEW.unit OR OLD.figure_unit IS NOT NEW.figure_unit OR OLD.status IS NOT NEW.status BEGIN
+		UPDATE open_counts SET n = n - 1
+			WHERE OLD.status <> 'finished' AND unit = OLD.unit AND figure_unit = OLD.figure_unit AND status = OLD.status;
+		INSERT INTO open_counts (unit, figure_unit, status, n)
+			SELECT NEW.unit, NEW.figure_unit, NEW.status, 1 WHERE NEW.status <> 'finished'
+			ON CONFLICT (unit, figure_unit, status) DO UPDATE SET n = n + 1;
+	END;`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest

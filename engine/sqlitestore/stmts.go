@@ -22,14 +22,14 @@ const (
 	sqlSequence = `INSERT INTO sequences (unit, day, n) VALUES (?, ?, 1)
 		ON CONFLICT (unit, day) DO UPDATE SET n = n + 1 RETURNING n`
 	sqlInsertDossier = `INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
-		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc, channel)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlCurrent = "SELECT version, doc FROM dossiers WHERE code = ?"
+		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc, channel, slim, figure_unit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlCurrent = "SELECT version, doc, slim FROM dossiers WHERE code = ?"
 	sqlUpdate  = `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
 		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
-		applicant_name = ?, doc = ?, channel = ?
+		applicant_name = ?, doc = ?, channel = ?, slim = ?, figure_unit = ?
 		WHERE code = ? AND version = ?`
-	sqlUpdateAlarms       = `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ? WHERE code = ? AND version = ?`
+	sqlUpdateAlarms       = `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ?, slim = ? WHERE code = ? AND version = ?`
 	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	sqlGetByCode = "SELECT doc, receive_key FROM dossiers WHERE code = ?"

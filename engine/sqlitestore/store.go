@@ -136,6 +136,9 @@ func (s *Store) open() error {
 	if err := migrate(context.Background(), w); err != nil {
 		return err
 	}
+	if err := s.backfillSlim(context.Background()); err != nil {
+		return err
+	}
 	r, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return err

@@ -1,7 +1,9 @@
 package sqlitestore
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/enginetest"
@@ -44,4 +46,44 @@ func TestRegisterStore(t *testing.T) {
 // passes.
 func TestRatingStore(t *testing.T) {
 	enginetest.RunRatingSuite(t, func(t *testing.T) enginetest.RatingStoreUnderTest { return newStore(t).(*Store) }, enginetest.SuiteOptions{})
+}
+
+// TestInsertBatch: a batch is stored as Inserts store each dossier, and
+// a duplicate in it stores none.
+func TestInsertBatch(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	var batch []*engine.Dossier
+	for _, c := range enginetest.Codes("XA01", 3) {
+		batch = append(batch, enginetest.NewDossier(c, func(d *engine.Dossier) { d.ReceiveKey = "" }))
+	}
+	if err := s.InsertBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range batch {
+		got, err := s.Get(ctx, d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := enginetest.Diff(d, got); diff != "" {
+			t.Errorf("%s stored by a batch: %s", d.Code, diff)
+		}
+	}
+	counts, err := s.OpenCounts(ctx, enginetest.Monday, enginetest.Monday.Add(time.Hour))
+	if err != nil || len(counts) != 1 || counts[0].Open != 3 {
+		t.Errorf("a batch's dossiers are counted open: %+v %v", counts, err)
+	}
+	again := []*engine.Dossier{enginetest.NewDossier("XA01-260302-0009", func(d *engine.Dossier) { d.ReceiveKey = "" }), batch[0]}
+	var dup *engine.DuplicateError
+	if err := s.InsertBatch(ctx, again); !errors.As(err, &dup) {
+		t.Fatalf("a batch with a stored code: %v, want a *DuplicateError", err)
+	}
+	if _, err := s.Get(ctx, "XA01-260302-0009"); err == nil {
+		t.Error("a refused batch stored its first dossier")
+	}
 }

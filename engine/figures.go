@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// SlimDropped names the fields of a dossier that a Slim scan (Query.Slim)
+// may leave empty: the personal data and free text that no figure reads
+// (report's TestSlimCarriesWhatReportsRead pins that the report reads
+// none of them). History[] names a field of every history row.
+var SlimDropped = []string{
+	"Applicant",                // name, ID number, phone, e-mail, address
+	"ReceiveKey",               // the reception's idempotency key
+	"Uses",                     // limited actions' counts (the ledger records extensions)
+	"Fired",                    // escalation rungs fired
+	"History[].Inputs",         // what the officer typed (reasons, notes)
+	"History[].IdempotencyKey", // a request's retry key
+}
+
+// FigureUnit is the unit an unfinished dossier's figures are attributed
+// to: its responsible unit, or, while it is in a state without one
+// (waiting for the applicant), the unit that sent it there; the
+// receiving unit before any handover. It is what report.Compute counts a
+// dossier "in progress" under, kept by a FigureStore beside each
+// dossier.
+func FigureUnit(d *Dossier) string {
+	for i := len(d.History) - 1; i >= 0; i-- {
+		h := &d.History[i]
+		if h.ToUnit != "" {
+			return h.ToUnit
+		}
+		if h.FromUnit != "" {
+			return h.FromUnit
+		}
+	}
+	return d.ReceivingUnit
+}
+
+// OpenCount is one group of the unfinished dossiers.
+type OpenCount struct {
+	// Unit is the responsible unit (Dossier.Unit; empty in states
+	// without one); FigureUnit the unit the figures attribute them to
+	// (FigureUnit).
+	Unit, FigureUnit string
+	// Open counts the unfinished dossiers, Paused those of them waiting
+	// for the applicant (StatusPaused).
+	Open, Paused int
+	// Overdue counts those due before now, DueToday those due at or
+	// after now and before the end of the day (DueFlags' two flags).
+	Overdue, DueToday int
+}
+
+// FigureStore is a Store that counts the unfinished dossiers without
+// reading them: the metrics scrape and the dashboard ask on every view,
+// and at a province's scale (hundreds of thousands of open dossiers) a
+// scan is seconds. Both stores implement it; enginetest pins it against
+// a count of what Scan returns.
+type FigureStore interface {
+	Store
+	// OpenCounts groups the unfinished dossiers by (Unit, FigureUnit),
+	// ordered by Unit then FigureUnit, groups with no dossier left out:
+	// Open and Paused as they are; Overdue those whose DueAt is before
+	// now; DueToday those whose DueAt is at or after now and before
+	// dayEnd (the end of now's day in the calendar's zone).
+	OpenCounts(ctx context.Context, now, dayEnd time.Time) ([]OpenCount, error)
+}
