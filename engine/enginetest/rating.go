@@ -82,6 +82,20 @@ func testRateStores(t *testing.T, s RatingStoreUnderTest) {
 	if got.State != d.State || len(got.History) != len(d.History) {
 		t.Errorf("a rating changed the state or the history: %s/%d rows", got.State, len(got.History))
 	}
+	// Reports read slim copies (indicator 5.4): the rating is in them too.
+	var slimRating *engine.Rating
+	err = s.Scan(t.Context(), engine.Query{Slim: true}, func(sd *engine.Dossier) error {
+		if sd.Code == d.Code {
+			slimRating = sd.Rating
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slimRating == nil || slimRating.Comment != r.Comment {
+		t.Errorf("a Slim scan after Rate reads rating %+v, want the stored one", slimRating)
+	}
 }
 
 func testRateTwice(t *testing.T, s RatingStoreUnderTest) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua/engine"
+	"github.com/motcua/motcua/engine/internal/slim"
 )
 
 var _ engine.RatingStore = (*Store)(nil)
@@ -18,8 +19,8 @@ var _ engine.RatingStore = (*Store)(nil)
 func (s *Store) Rate(ctx context.Context, code string, r engine.Rating) error {
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var version int64
-		var raw []byte
-		if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &raw); err != nil {
+		var raw, oldSlim []byte
+		if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &raw, &oldSlim); err != nil {
 			return interpretError(err, "dossier", code)
 		}
 		var doc dossierDoc
@@ -35,9 +36,11 @@ func (s *Store) Rate(ctx context.Context, code string, r engine.Rating) error {
 		if err != nil {
 			return fmt.Errorf("dossier %s document: %w", code, err)
 		}
+		// The slim copy carries the rating too: reports read it (5.4).
+		slimCopy := slim.Encode(nil, doc.dossier(""))
 		// next_check_at is left as stored: a rating arms no deadline.
-		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, doc = ? WHERE code = ? AND version = ?`,
-			version+1, b, code, version)
+		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, doc = ?, slim = ? WHERE code = ? AND version = ?`,
+			version+1, b, slimCopy, code, version)
 		if err != nil {
 			return interpretError(err, "dossier", code)
 		}
