@@ -185,13 +185,24 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 // expect == 0 a lost race is recomputed on the fresh dossier, the action
 // checked again as if just requested.
 func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+	return e.act(ctx, code, in, expect, nil)
+}
+
+// act is Act with an optional check of each dossier read, before the
+// action is decided on it (ActAs's right to read).
+func (e *Engine) act(ctx context.Context, code string, in ActInput, expect int64, check func(*Dossier) error) (*Dossier, error) {
 	if IsOnlineAction(in.Action) {
-		return e.actOnline(ctx, code, in, expect)
+		return e.actOnline(ctx, code, in, expect, check)
 	}
 	for attempt := 0; ; attempt++ {
-		d, err := e.Store.Get(ctx, code)
+		d, err := e.getFor(ctx, code, check)
 		if err != nil {
 			return nil, err
+		}
+		if check != nil {
+			if err := check(d); err != nil {
+				return nil, err
+			}
 		}
 		env, err := e.EnvFor(d)
 		if err != nil {

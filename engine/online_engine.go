@@ -118,11 +118,16 @@ func (e *Engine) replayOnline(ctx context.Context, key string, in OnlineInput) (
 // reception does, in the same atomic step as the acceptance on a
 // RegisteringStore (elsewhere a lost race retried takes another line, as
 // a failed reception leaves its line unused).
-func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect int64, check func(*Dossier) error) (*Dossier, error) {
 	for attempt := 0; ; attempt++ {
-		d, err := e.Store.Get(ctx, code)
+		d, err := e.getFor(ctx, code, check)
 		if err != nil {
 			return nil, err
+		}
+		if check != nil {
+			if err := check(d); err != nil {
+				return nil, err
+			}
 		}
 		if in.IdempotencyKey != "" {
 			for _, h := range d.History {
