@@ -106,45 +106,54 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 	if err := CheckReception(env, in, now); err != nil {
 		return nil, false, err
 	}
-	// The register line is taken once, before the code: a retry on a code
-	// handed out twice keeps its line. A reception that fails after this
-	// (a lost race on its key, a failed insert) leaves its line unused, as
-	// it leaves its code.
-	var book string
+	// A store that writes the register line with the dossier
+	// (RegisteringStore) takes it in the reception's one atomic step, so
+	// no failure leaves a line unused. Otherwise the line is taken once,
+	// before the code: a retry on a code handed out twice keeps its line,
+	// and a reception that fails after this leaves its line unused, as it
+	// leaves its code.
 	var line int
-	if rs, ok := e.Store.(RegisterStore); ok {
+	rgs, registering := e.Store.(RegisteringStore)
+	if rs, ok := e.Store.(RegisterStore); ok && !registering {
 		n, err := rs.NextRegisterNumber(ctx, unit.Code, day.Year())
 		if err != nil {
 			return nil, false, fmt.Errorf("receive %s: register: %w", p.Code, err)
 		}
-		book, line = RegisterBook(unit.Code, day.Year()), n
+		line = n
 	}
 	ns, numbered := e.Store.(NumberingStore)
 	for attempt := 0; attempt < e.retries(); attempt++ {
-		// build is the pure part of a reception, given its number; a
-		// refusal of the step is returned as is, not as a store error.
+		// build is the pure part of a reception, given its number and
+		// line; a refusal of the step is returned as is, not as a store
+		// error.
 		var dec *Decision
 		var code string
 		var stepErr error
-		build := func(seq int) (*Dossier, []Notification, error) {
+		build := func(seq, line int) (*Dossier, []Notification, error) {
 			code = FormatCode(unit.Code, day, seq)
 			if dec, stepErr = Receive(env, in, code, now); stepErr != nil {
 				return nil, nil, stepErr
 			}
 			dec.Dossier.Version = 1
-			dec.Dossier.RegisterBook, dec.Dossier.RegisterNo = book, line
+			if line > 0 {
+				dec.Dossier.RegisterBook, dec.Dossier.RegisterNo = RegisterBook(unit.Code, day.Year()), line
+			}
 			return dec.Dossier, dec.Notifications, nil
 		}
-		if numbered {
+		switch {
+		case registering:
+			// One atomic step: number, line and dossier, or none.
+			err = rgs.InsertRegistered(ctx, unit.Code, day.Format("060102"), day.Year(), build)
+		case numbered:
 			// One atomic step: a crash cannot take a number without its
 			// dossier, so the day's series has no gaps.
-			err = ns.InsertNumbered(ctx, unit.Code, day.Format("060102"), build)
-		} else {
+			err = ns.InsertNumbered(ctx, unit.Code, day.Format("060102"), func(seq int) (*Dossier, []Notification, error) { return build(seq, line) })
+		default:
 			var seq int
 			if seq, err = e.Store.NextSequence(ctx, unit.Code, day.Format("060102")); err == nil {
 				var d *Dossier
 				var outbox []Notification
-				if d, outbox, err = build(seq); err == nil {
+				if d, outbox, err = build(seq, line); err == nil {
 					err = e.Store.Insert(ctx, d, outbox)
 				}
 			}
@@ -176,13 +185,24 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 // expect == 0 a lost race is recomputed on the fresh dossier, the action
 // checked again as if just requested.
 func (e *Engine) Act(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+	return e.act(ctx, code, in, expect, nil)
+}
+
+// act is Act with an optional check of each dossier read, before the
+// action is decided on it (ActAs's right to read).
+func (e *Engine) act(ctx context.Context, code string, in ActInput, expect int64, check func(*Dossier) error) (*Dossier, error) {
 	if IsOnlineAction(in.Action) {
-		return e.actOnline(ctx, code, in, expect)
+		return e.actOnline(ctx, code, in, expect, check)
 	}
 	for attempt := 0; ; attempt++ {
-		d, err := e.Store.Get(ctx, code)
+		d, err := e.getFor(ctx, code, check)
 		if err != nil {
 			return nil, err
+		}
+		if check != nil {
+			if err := check(d); err != nil {
+				return nil, err
+			}
 		}
 		env, err := e.EnvFor(d)
 		if err != nil {

@@ -115,13 +115,19 @@ func (e *Engine) replayOnline(ctx context.Context, key string, in OnlineInput) (
 // RefuseOnline) for Act, with its rules: a retried key is a replay, and
 // with expect > 0 a newer version is a *ConflictError. An acceptance
 // takes the dossier's line in the desk's register (form 06) as any
-// reception does; a lost race retried takes another, as a failed
-// reception leaves its line unused.
-func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect int64) (*Dossier, error) {
+// reception does, in the same atomic step as the acceptance on a
+// RegisteringStore (elsewhere a lost race retried takes another line, as
+// a failed reception leaves its line unused).
+func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect int64, check func(*Dossier) error) (*Dossier, error) {
 	for attempt := 0; ; attempt++ {
-		d, err := e.Store.Get(ctx, code)
+		d, err := e.getFor(ctx, code, check)
 		if err != nil {
 			return nil, err
+		}
+		if check != nil {
+			if err := check(d); err != nil {
+				return nil, err
+			}
 		}
 		if in.IdempotencyKey != "" {
 			for _, h := range d.History {
@@ -147,13 +153,26 @@ func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect
 			return nil, &ConflictError{Code: code, Version: expect}
 		}
 		nd := dec.Dossier
-		if in.Action == ActionAcceptOnline {
-			if err := e.registerLine(ctx, nd); err != nil {
-				return nil, fmt.Errorf("%s %s: register: %w", in.Action, code, err)
-			}
-		}
 		nd.Version = d.Version + 1
-		err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
+		if rgs, ok := e.Store.(RegisteringStore); ok && in.Action == ActionAcceptOnline && nd.RegisterNo == 0 {
+			// The line and the acceptance in one atomic step: a lost
+			// race or a crash takes no line.
+			unit, year, uerr := e.registerBookOf(nd)
+			if uerr != nil {
+				return nil, fmt.Errorf("%s %s: register: %w", in.Action, code, uerr)
+			}
+			err = rgs.ApplyRegistered(ctx, unit, year, d.Version, func(line int) (*Dossier, []Notification, error) {
+				nd.RegisterBook, nd.RegisterNo = RegisterBook(unit, year), line
+				return nd, dec.Notifications, nil
+			})
+		} else {
+			if in.Action == ActionAcceptOnline {
+				if err := e.registerLine(ctx, nd); err != nil {
+					return nil, fmt.Errorf("%s %s: register: %w", in.Action, code, err)
+				}
+			}
+			err = e.Store.Apply(ctx, nd, d.Version, dec.Notifications)
+		}
 		var conflict *ConflictError
 		if errors.As(err, &conflict) && expect == 0 && attempt+1 < e.retries() {
 			continue
@@ -172,17 +191,26 @@ func (e *Engine) registerLine(ctx context.Context, d *Dossier) error {
 	if !ok || d.RegisterNo != 0 {
 		return nil
 	}
-	unit, ok := e.Directory.Unit(d.ReceivingUnit)
-	if !ok {
-		return &NotFoundError{What: "unit", ID: d.ReceivingUnit}
-	}
-	year := d.ReceivedAt.In(e.Calendar.Location()).Year()
-	n, err := rs.NextRegisterNumber(ctx, unit.Code, year)
+	unit, year, err := e.registerBookOf(d)
 	if err != nil {
 		return err
 	}
-	d.RegisterBook, d.RegisterNo = RegisterBook(unit.Code, year), n
+	n, err := rs.NextRegisterNumber(ctx, unit, year)
+	if err != nil {
+		return err
+	}
+	d.RegisterBook, d.RegisterNo = RegisterBook(unit, year), n
 	return nil
+}
+
+// registerBookOf names the book a dossier received online is written in:
+// its receiving unit's (code) of the year it was received.
+func (e *Engine) registerBookOf(d *Dossier) (string, int, error) {
+	unit, ok := e.Directory.Unit(d.ReceivingUnit)
+	if !ok {
+		return "", 0, &NotFoundError{What: "unit", ID: d.ReceivingUnit}
+	}
+	return unit.Code, d.ReceivedAt.In(e.Calendar.Location()).Year(), nil
 }
 
 // Resync enqueues a fresh sync record of d's current picture, stamped

@@ -44,6 +44,15 @@ func RunRegisterSuite(t *testing.T, newStore func(t *testing.T) RegisterStoreUnd
 			tc.run(t, newStore(t))
 		})
 	}
+	for _, tc := range registeringTests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.atomic && opts.SkipAtomicity != "" {
+				t.Skip(opts.SkipAtomicity)
+			}
+			tc.run(t, newStore(t))
+		})
+	}
 }
 
 func nextLine(t *testing.T, s engine.RegisterStore, unit string, year int) int {

@@ -13,6 +13,11 @@ type SuiteOptions struct {
 	// this reason (FerretDB 1.24 is not atomic under concurrent
 	// conditional updates; see docs/stores.md).
 	SkipConcurrency string
+	// SkipAtomicity, when not empty, skips with this reason the tests
+	// that need writes to several documents to be one atomic step (a
+	// MongoDB deployment without transactions, FerretDB; see
+	// mongostore.Store.InsertRegistered).
+	SkipAtomicity string
 }
 
 // storeTest is one conformance test; concurrent ones can be skipped.

@@ -60,21 +60,43 @@ func (s *Store) transactions(ctx context.Context) bool {
 // concurrent reception with the same key, still leaves a gap: a
 // deployment that cares runs a replica set (docs/operations.md).
 func (s *Store) InsertNumbered(ctx context.Context, unit, day string, build func(seq int) (*engine.Dossier, []engine.Notification, error)) error {
-	if s.transactions(ctx) {
-		return s.insertNumberedTxn(ctx, unit, day, build)
-	}
-	return s.insertNumberedPlain(ctx, unit, day, build)
+	return s.insertNumbered(ctx, unit, day, 0, func(seq, _ int) (*engine.Dossier, []engine.Notification, error) { return build(seq) })
 }
 
-func (s *Store) insertNumberedPlain(ctx context.Context, unit, day string, build func(seq int) (*engine.Dossier, []engine.Notification, error)) error {
+// insertNumbered is InsertNumbered and, with year > 0, InsertRegistered.
+func (s *Store) insertNumbered(ctx context.Context, unit, day string, year int, build func(seq, line int) (*engine.Dossier, []engine.Notification, error)) error {
+	if s.transactions(ctx) {
+		return s.insertNumberedTxn(ctx, unit, day, year, build)
+	}
+	return s.insertNumberedPlain(ctx, unit, day, year, build)
+}
+
+// peek reads the counter id without moving it: the number it would give
+// next, minus one (0 for a counter not yet created).
+func (s *Store) peek(ctx context.Context, id string) (int, error) {
 	var cur struct {
 		N int `bson:"n"`
 	}
-	err := s.sequences.FindOne(ctx, bson.D{{Key: "_id", Value: unit + "/" + day}}).Decode(&cur)
+	err := s.sequences.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return interpretError(err, "sequence", unit+"/"+day)
+		return 0, interpretError(err, "sequence", id)
 	}
-	d, outbox, err := build(cur.N + 1)
+	return cur.N, nil
+}
+
+func (s *Store) insertNumberedPlain(ctx context.Context, unit, day string, year int, build func(seq, line int) (*engine.Dossier, []engine.Notification, error)) error {
+	cur, err := s.peek(ctx, unit+"/"+day)
+	if err != nil {
+		return err
+	}
+	curLine := 0
+	if year > 0 {
+		if curLine, err = s.peek(ctx, unit+"/"+engine.RegisterSeries(year)); err != nil {
+			return err
+		}
+		curLine++
+	}
+	d, outbox, err := build(cur+1, curLine)
 	if err != nil {
 		return err
 	}
@@ -90,8 +112,14 @@ func (s *Store) insertNumberedPlain(ctx context.Context, unit, day string, build
 	if err != nil {
 		return err
 	}
-	if seq != cur.N+1 {
-		if d, outbox, err = build(seq); err != nil {
+	line := 0
+	if year > 0 {
+		if line, err = s.NextRegisterNumber(ctx, unit, year); err != nil {
+			return err
+		}
+	}
+	if seq != cur+1 || line != curLine {
+		if d, outbox, err = build(seq, line); err != nil {
 			return err
 		}
 	}
@@ -107,16 +135,42 @@ func checkNew(d *engine.Dossier) error {
 	return nil
 }
 
-func (s *Store) insertNumberedTxn(ctx context.Context, unit, day string, build func(seq int) (*engine.Dossier, []engine.Notification, error)) error {
-	id := unit + "/" + day
-	// The day's counter is created outside the transaction: two first
-	// receptions of a day upserting it inside theirs would collide on _id,
-	// an error the transaction does not retry. Creating it is idempotent
-	// and takes no number.
+// createCounter creates the counter id at 0 if it is missing, outside
+// any transaction: two first takers upserting it inside theirs would
+// collide on _id, an error a transaction does not retry. Creating it is
+// idempotent and takes no number.
+func (s *Store) createCounter(ctx context.Context, id string) error {
 	_, err := s.sequences.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "n", Value: 0}}}}, options.UpdateOne().SetUpsert(true))
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return interpretError(err, "sequence", id)
+	}
+	return nil
+}
+
+// take increments the counter id (created by createCounter) and returns
+// its new value; inside a transaction a concurrent taker's increment is a
+// write conflict, which WithTransaction retries.
+func (s *Store) take(ctx context.Context, id string) (int, error) {
+	var doc struct {
+		N int `bson:"n"`
+	}
+	err := s.sequences.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+	return doc.N, err
+}
+
+func (s *Store) insertNumberedTxn(ctx context.Context, unit, day string, year int, build func(seq, line int) (*engine.Dossier, []engine.Notification, error)) error {
+	id := unit + "/" + day
+	if err := s.createCounter(ctx, id); err != nil {
+		return err
+	}
+	book := unit + "/" + engine.RegisterSeries(year)
+	if year > 0 {
+		if err := s.createCounter(ctx, book); err != nil {
+			return err
+		}
 	}
 	sess, err := s.client.StartSession()
 	if err != nil {
@@ -127,19 +181,20 @@ func (s *Store) insertNumberedTxn(ctx context.Context, unit, day string, build f
 	var refused error // build's or the version rule's: not the database's
 	_, err = sess.WithTransaction(ctx, func(ctx context.Context) (any, error) {
 		refused = nil
-		var doc struct {
-			N int `bson:"n"`
-		}
 		// A concurrent reception's increment is a write conflict, which
 		// WithTransaction retries with a fresh number.
-		err := s.sequences.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+		seq, err := s.take(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		line := 0
+		if year > 0 {
+			if line, err = s.take(ctx, book); err != nil {
+				return nil, err
+			}
+		}
 		var outbox []engine.Notification
-		if d, outbox, refused = build(doc.N); refused != nil {
+		if d, outbox, refused = build(seq, line); refused != nil {
 			return nil, refused
 		}
 		if refused = checkNew(d); refused != nil {
@@ -163,7 +218,8 @@ func (s *Store) insertNumberedTxn(ctx context.Context, unit, day string, build f
 	// The transaction is aborted, the counter back where it was. Which
 	// key collided decides, as in Insert: a used reception key takes no
 	// number; a used code keeps its number taken, so that the engine's
-	// next attempt gets the next one.
+	// next attempt gets the next one, and its register line free, so that
+	// the next attempt gets the same line.
 	if d.ReceiveKey != "" {
 		if _, gerr := s.GetByReceiveKey(ctx, d.ReceiveKey); gerr == nil {
 			return &engine.DuplicateError{Key: d.ReceiveKey}

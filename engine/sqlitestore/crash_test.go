@@ -50,7 +50,9 @@ func receiveUntilKilled(dir string) {
 // after it has acknowledged more receptions, and checks after each
 // restart that the day's series has no gap (the counter equals the number
 // of dossiers, and their numbers are 1..n) and that every acknowledged
-// reception is stored. With a number and its dossier in two commits, a
+// reception is stored; and that the unit's register book (form 06) has
+// no gap either (its counter equals the number of dossiers, their lines
+// are 1..n). With a number and its dossier in two commits, a
 // kill between them left a number without a dossier (issue 14: 14 gaps
 // in 6,057 receptions).
 func TestReceptionCrashLeavesNoGap(t *testing.T) {
@@ -95,7 +97,11 @@ func TestReceptionCrashLeavesNoGap(t *testing.T) {
 		}
 		var unit, day string
 		var counter int
-		if err := s.r.QueryRow("SELECT unit, day, n FROM sequences").Scan(&unit, &day, &counter); err != nil {
+		if err := s.r.QueryRow("SELECT unit, day, n FROM sequences WHERE day NOT LIKE 'Y%'").Scan(&unit, &day, &counter); err != nil {
+			t.Fatal(err)
+		}
+		var book int
+		if err := s.r.QueryRow("SELECT n FROM sequences WHERE unit = ? AND day = ?", unit, engine.RegisterSeries(enginetest.Monday.Year())).Scan(&book); err != nil {
 			t.Fatal(err)
 		}
 		all, err := s.List(t.Context(), engine.Query{})
@@ -104,6 +110,20 @@ func TestReceptionCrashLeavesNoGap(t *testing.T) {
 			t.Fatal(err)
 		}
 		codes := codesOf(all)
+		// The register book (form 06) has no gap either: its counter
+		// equals the number of dossiers, and their lines are 1..n.
+		var regLines, wantRegLines []int
+		for _, d := range all {
+			regLines = append(regLines, d.RegisterNo)
+		}
+		slices.Sort(regLines)
+		for i := 1; i <= book; i++ {
+			wantRegLines = append(wantRegLines, i)
+		}
+		if !slices.Equal(regLines, wantRegLines) {
+			t.Fatalf("round %d: the register book of %s counts %d but %d dossiers are stored on lines %v…: a gap (or a line written twice)",
+				round, unit, book, len(regLines), regLines[:min(len(regLines), 10)])
+		}
 		var want []string
 		for i := 1; i <= counter; i++ {
 			want = append(want, fmt.Sprintf("XA01-%s-%04d", day, i))
@@ -117,7 +137,7 @@ func TestReceptionCrashLeavesNoGap(t *testing.T) {
 				t.Fatalf("round %d: reception %s was acknowledged but is not stored after kill -9", round, c)
 			}
 		}
-		t.Logf("round %d: %d receptions acknowledged so far, %d stored, series %s/%s at %d", round, len(acked), len(codes), unit, day, counter)
+		t.Logf("round %d: %d receptions acknowledged so far, %d stored, series %s/%s at %d, book at line %d", round, len(acked), len(codes), unit, day, counter, book)
 	}
 }
 

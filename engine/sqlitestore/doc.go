@@ -26,7 +26,8 @@
 //   - A reception takes its number and inserts its dossier in one
 //     transaction (InsertNumbered): a crash leaves both or neither, so
 //     the day's series has no gaps (crash_test.go kills a receiving
-//     process and checks).
+//     process and checks). Its register line (form 06) is taken in the
+//     same transaction (InsertRegistered), so the book has none either.
 //   - The hot statements are prepared once (stmts.go): the driver then
 //     only binds and steps them instead of parsing the SQL on every call.
 //

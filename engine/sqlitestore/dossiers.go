@@ -99,13 +99,29 @@ var _ engine.NumberingStore = (*Store)(nil)
 // only the insert is rolled back (a nested savepoint), so that the
 // engine's next attempt gets the next number instead of the same one.
 func (s *Store) InsertNumbered(ctx context.Context, unit, day string, build func(seq int) (*engine.Dossier, []engine.Notification, error)) error {
+	return s.insertNumbered(ctx, unit, day, 0, func(seq, _ int) (*engine.Dossier, []engine.Notification, error) { return build(seq) })
+}
+
+// insertNumbered is InsertNumbered and, with year > 0, InsertRegistered:
+// the register line is taken inside the nested savepoint, so a used code
+// rolls it back with the insert while the day's number stays taken.
+func (s *Store) insertNumbered(ctx context.Context, unit, day string, year int, build func(seq, line int) (*engine.Dossier, []engine.Notification, error)) error {
 	var dupCode error
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		seq, err := s.nextSequence(ctx, tx, unit, day)
 		if err != nil {
 			return err
 		}
-		d, outbox, err := build(seq)
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT numbered"); err != nil {
+			return err
+		}
+		line := 0
+		if year > 0 {
+			if line, err = s.nextSequence(ctx, tx, unit, engine.RegisterSeries(year)); err != nil {
+				return err
+			}
+		}
+		d, outbox, err := build(seq, line)
 		if err != nil {
 			return err
 		}
@@ -114,9 +130,6 @@ func (s *Store) InsertNumbered(ctx context.Context, unit, day string, build func
 		}
 		doc, err := encodeDossier(d)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT numbered"); err != nil {
 			return err
 		}
 		err = s.insert(ctx, tx, d, doc, outbox)
