@@ -21,9 +21,11 @@ import (
 // is, before it is on disk. A failed COMMIT fails every write of the
 // batch.
 //
-// The committer is one goroutine that owns the batches; other writes
-// (the outbox's delivery state, leases, sessions) still take the writer
-// connection directly, between two batches.
+// The committer is one goroutine that owns the batches. The outbox's
+// delivery state rides them too (UpdateNotification), so that the
+// dispatcher's acknowledgements share the desk's fsyncs; other writes
+// (leases, sessions) still take the writer connection directly, between
+// two batches.
 
 // maxBatch bounds the writes of one commit, so that a batch's latency
 // stays near one fsync plus a few milliseconds of work even under a
