@@ -100,7 +100,12 @@ func portalDelivery(c serveConfig, st engine.Store, register func(prometheus.Col
 	if c.portalURL == "" {
 		return nil, nil
 	}
-	d := &portalsync.Delivery{Store: st, URL: c.portalURL, Token: c.portalToken, Client: &http.Client{Timeout: 30 * time.Second}}
+	// One kept-alive connection per worker: the default transport keeps
+	// two, and the other workers would dial the portal for every record.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(c.portalWorkers, 2)
+	d := &portalsync.Delivery{Store: st, URL: c.portalURL, Token: c.portalToken,
+		Client: &http.Client{Timeout: 30 * time.Second, Transport: tr}}
 	for _, col := range d.Collectors() {
 		if err := register(col); err != nil {
 			return nil, err

@@ -222,6 +222,11 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 	}
 	dispatcher := &notify.Dispatcher{Store: store, Channels: channels, Directory: dir, Templates: tmpl, Now: now, Logger: log,
 		Lease: dispatchLease, Routes: routes}
+	if routes != nil {
+		// Only with the portal: its records are many and each waits on a
+		// network round trip; the notices alone go one at a time as ever.
+		dispatcher.Workers = c.portalWorkers
+	}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {

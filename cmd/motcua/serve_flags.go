@@ -14,7 +14,7 @@ import (
 const serveUsage = `usage: motcua serve [--listen ADDR] [--data DIR | --mongo-uri URI [--mongo-db NAME]]
        [--procedures PATH]... [--directory FILE] [--calendar FILE] [--demo]
        [--base-url URL] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user U] [--smtp-tls mandatory|opportunistic|none]]
-       [--webhook-url URL --webhook-secret S] [--portal-url URL [--portal-token T]]
+       [--webhook-url URL --webhook-secret S] [--portal-url URL [--portal-token T] [--portal-workers N]]
        [--sweep CRON] [--trusted-proxy CIDR]...
        [--token-ttl DURATION] [--token-max-ttl DURATION] [--max-file SIZE] [--max-dossier-files SIZE]
        [--public-url URL] [--sms-url URL [--sms-token T] [--sms-body-template FILE]] [--rating-key-file FILE]
@@ -82,6 +82,7 @@ type serveConfig struct {
 	smtpAddr, smtpFrom, smtpUser, smtpPassword, smtpTLS string
 	webhookURL, webhookSecret, webhookKeyID             string
 	portalURL, portalToken                              string
+	portalWorkers                                       int
 	sweepSpec                                           string
 	lookupPerMinute                                     int
 	trustedProxies                                      prefixList
@@ -114,6 +115,8 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs.StringVar(&c.webhookKeyID, "webhook-key-id", "", "names the webhook secret in the X-Motcua-Key-Id header, so receivers can rotate keys")
 	fs.StringVar(&c.portalURL, "portal-url", "", "sync every dossier's status to the national portal at this URL (docs/portal-sync.md)")
 	fs.StringVar(&c.portalToken, "portal-token", "", "bearer token of the portal endpoint (env MOTCUA_PORTAL_TOKEN)")
+	fs.IntVar(&c.portalWorkers, "portal-workers", 8,
+		"with --portal-url, deliveries of different dossiers in flight at once (each dossier's records stay in order; 1: one at a time)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
 		"public lookups a client address may make per minute; behind a reverse proxy not named by --trusted-proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")
@@ -154,6 +157,9 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	}
 	if (c.smtpAddr == "") != (c.smtpFrom == "") {
 		return c, usagef("serve: --smtp-addr and --smtp-from go together")
+	}
+	if c.portalWorkers < 1 {
+		return c, usagef("serve: --portal-workers must be at least 1")
 	}
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return c, usagef("serve: --webhook-url needs --webhook-secret (or MOTCUA_WEBHOOK_SECRET)")

@@ -74,6 +74,11 @@ type Dispatcher struct {
 	MaxAttempts int
 	// BatchSize bounds the notifications read per DispatchOnce (default 100).
 	BatchSize int
+	// Workers bounds the notifications of different dossiers in flight at
+	// once in a round (workers.go); 0 or 1 sends one at a time, in the
+	// order read. A dossier's own notifications always go one after the
+	// other.
+	Workers int
 	// Interval is Run's pause between rounds when the outbox is drained
 	// (default 15 s).
 	Interval time.Duration
@@ -178,73 +183,86 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context, now time.Time) (sent, fai
 	if err != nil {
 		return 0, 0, fmt.Errorf("pending notifications: %w", err)
 	}
-	for _, n := range ns {
-		read := n
-		if ctx.Err() != nil {
-			return sent, failed, ctx.Err()
-		}
-		sctx, cancel, ok := d.underLease(ctx)
-		if !ok {
-			return sent, failed, ErrNotTrusted
-		}
-		route := d.Routes[n.Kind]
-		if route != nil {
-			if held, err := d.hold(sctx, route, n, read, now); held || err != nil {
-				cancel()
-				if err != nil {
-					return sent, failed, err
-				}
-				continue
-			}
-		}
-		serr := d.deliver(sctx, route, n)
-		cutOff = outlived(ctx, sctx)
-		cancel()
-		if serr != nil && cutOff {
-			// Cut off by the end of the trust, not refused by the channel:
-			// not an attempt to count; the next holder sends it.
-			return sent, failed, ErrNotTrusted
-		}
-		n.Attempts++
-		if serr == nil {
-			n.Status, n.SentAt, n.LastError = engine.NotificationSent, new(now.UTC()), ""
-			sent++
-		} else {
-			failed++
-			n.LastError = truncate(serr.Error(), 500)
-			if n.Attempts >= d.maxAttempts() {
-				n.Status = engine.NotificationFailed
-			} else {
-				n.NextAttempt = now.Add(d.backoff(n.Attempts)).UTC()
-			}
-			d.logger().Warn("notification not delivered", "id", n.ID, "attempt", n.Attempts, "status", n.Status, "err", serr)
-		}
-		uctx, cancel, ok := d.underLease(ctx)
-		if !ok {
-			// Sent, or failed, after the trust ended: the next holder
-			// sends it again, with the same idempotency key.
-			return sent, failed, ErrNotTrusted
-		}
-		err := d.Store.UpdateNotification(uctx, n, read)
-		cutOff = outlived(ctx, uctx)
-		cancel()
-		if err != nil && cutOff {
-			return sent, failed, ErrNotTrusted
-		}
-		if changed := (*engine.NotificationChangedError)(nil); errors.As(err, &changed) {
-			// Another dispatcher recorded this one since it was read (two
-			// lease holders overlapping): its record stands, ours is
-			// dropped, and the round goes on with the next.
-			d.logger().Warn("notification recorded by another dispatcher", "id", n.ID)
-			continue
-		}
-		if err != nil {
-			// The message may have gone out: it will go again, with the
-			// same idempotency key.
-			return sent, failed, fmt.Errorf("record delivery of %s: %w", n.ID, err)
+	return d.dispatch(ctx, ns, now)
+}
+
+// outcome is what became of one notification of a round.
+type outcome int
+
+const (
+	// untouched: held behind an earlier notification, or not attempted;
+	// neither sent nor a failed attempt.
+	untouched outcome = iota
+	delivered
+	attemptFailed
+)
+
+// dispatchOne sends n, read from the outbox in this round, and records
+// the attempt. err stops the round: the context ended, the lease's trust
+// ended (ErrNotTrusted), or the store failed.
+func (d *Dispatcher) dispatchOne(ctx context.Context, n engine.Notification, now time.Time) (outcome, error) {
+	read := n
+	if ctx.Err() != nil {
+		return untouched, ctx.Err()
+	}
+	sctx, cancel, ok := d.underLease(ctx)
+	if !ok {
+		return untouched, ErrNotTrusted
+	}
+	route := d.Routes[n.Kind]
+	if route != nil {
+		if held, err := d.hold(sctx, route, n, read, now); held || err != nil {
+			cancel()
+			return untouched, err
 		}
 	}
-	return sent, failed, nil
+	serr := d.deliver(sctx, route, n)
+	cutOff := outlived(ctx, sctx)
+	cancel()
+	if serr != nil && cutOff {
+		// Cut off by the end of the trust, not refused by the channel:
+		// not an attempt to count; the next holder sends it.
+		return untouched, ErrNotTrusted
+	}
+	result := delivered
+	n.Attempts++
+	if serr == nil {
+		n.Status, n.SentAt, n.LastError = engine.NotificationSent, new(now.UTC()), ""
+	} else {
+		result = attemptFailed
+		n.LastError = truncate(serr.Error(), 500)
+		if n.Attempts >= d.maxAttempts() {
+			n.Status = engine.NotificationFailed
+		} else {
+			n.NextAttempt = now.Add(d.backoff(n.Attempts)).UTC()
+		}
+		d.logger().Warn("notification not delivered", "id", n.ID, "attempt", n.Attempts, "status", n.Status, "err", serr)
+	}
+	uctx, cancel, ok := d.underLease(ctx)
+	if !ok {
+		// Sent, or failed, after the trust ended: the next holder
+		// sends it again, with the same idempotency key.
+		return result, ErrNotTrusted
+	}
+	err := d.Store.UpdateNotification(uctx, n, read)
+	cutOff = outlived(ctx, uctx)
+	cancel()
+	if err != nil && cutOff {
+		return result, ErrNotTrusted
+	}
+	if changed := (*engine.NotificationChangedError)(nil); errors.As(err, &changed) {
+		// Another dispatcher recorded this one since it was read (two
+		// lease holders overlapping): its record stands, ours is
+		// dropped, and the round goes on with the next.
+		d.logger().Warn("notification recorded by another dispatcher", "id", n.ID)
+		return result, nil
+	}
+	if err != nil {
+		// The message may have gone out: it will go again, with the
+		// same idempotency key.
+		return result, fmt.Errorf("record delivery of %s: %w", n.ID, err)
+	}
+	return result, nil
 }
 
 func (d *Dispatcher) maxAttempts() int {

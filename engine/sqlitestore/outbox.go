@@ -88,12 +88,22 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 // only the delivery fields replaced, if it still has prev's status and
 // attempts. The UPDATE's condition is the exact document read, so the
 // check and the write are one even if another connection wrote between.
+//
+// It rides the group commit (commit.go): the dispatcher's workers
+// acknowledge records of different dossiers at once, and their
+// acknowledgements share a commit, with the desk's transitions when they
+// meet one. It is a lazy write (lazy.go): a batch of acknowledgements
+// alone is not fsynced, so the desk's next transition does not wait
+// behind an fsync; a power cut may lose it, and the notification is then
+// sent again with its idempotency key, as at-least-once allows. A
+// NotificationChangedError rolls back only this write's savepoint.
 func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	return s.writeLazy(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return updateNotification(ctx, tx, n, prev)
+	})
+}
+
+func updateNotification(ctx context.Context, tx *sql.Tx, n, prev engine.Notification) error {
 	var raw []byte
 	if err := tx.QueryRowContext(ctx, "SELECT doc FROM notifications WHERE id = ?", n.ID).Scan(&raw); err != nil {
 		return interpretError(err, "notification", n.ID)
@@ -122,5 +132,5 @@ func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notificat
 	} else if k != 1 {
 		return changed
 	}
-	return storageFull(tx.Commit())
+	return nil
 }
