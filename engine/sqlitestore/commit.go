@@ -54,10 +54,8 @@ var errClosed = errors.New("sqlitestore: store closed")
 // transaction, and done receives its outcome once the batch is
 // committed (or its own error, at once, if it failed).
 type writeJob struct {
-	ctx context.Context
-	fn  func(ctx context.Context, tx *sql.Tx) error
-	// lazy: the write may be lost in a power cut (lazy.go).
-	lazy bool
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
 	done chan error
 }
 
@@ -82,11 +80,7 @@ func (s *Store) stopCommitter() {
 // write runs fn in the next batch and returns once the batch is
 // committed: nil only if fn succeeded and its batch is on disk.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	return s.submit(ctx, &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)})
-}
-
-// submit hands j to the committer and waits for its outcome.
-func (s *Store) submit(ctx context.Context, j *writeJob) error {
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case s.jobs <- j:
 	case <-ctx.Done():
@@ -129,14 +123,7 @@ func (s *Store) commitLoop() {
 // savepoint, commits, and only then answers them.
 func (s *Store) commitBatch(batch []*writeJob) {
 	results := make([]error, len(batch))
-	lazy := allLazy(batch)
 	answer := func() {
-		if lazy {
-			// Back to FULL before anyone hears back, for the writes that
-			// take the writer directly; if it fails, the next ordinary
-			// batch tries again before it begins.
-			_ = s.syncMode(context.Background(), false)
-		}
 		for i, j := range batch {
 			j.done <- results[i]
 		}
@@ -153,10 +140,6 @@ func (s *Store) commitBatch(batch []*writeJob) {
 	// The batch's own context: one caller giving up must not cancel the
 	// transaction the others' writes are in.
 	ctx := context.Background()
-	if err := s.syncMode(ctx, lazy); err != nil {
-		fail(err)
-		return
-	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		fail(err)

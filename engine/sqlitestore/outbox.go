@@ -91,14 +91,11 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 //
 // It rides the group commit (commit.go): the dispatcher's workers
 // acknowledge records of different dossiers at once, and their
-// acknowledgements share a commit, with the desk's transitions when they
-// meet one. It is a lazy write (lazy.go): a batch of acknowledgements
-// alone is not fsynced, so the desk's next transition does not wait
-// behind an fsync; a power cut may lose it, and the notification is then
-// sent again with its idempotency key, as at-least-once allows. A
-// NotificationChangedError rolls back only this write's savepoint.
+// acknowledgements, with the transitions of the desk, share one fsync
+// instead of taking one each. A NotificationChangedError rolls back only
+// this write's savepoint.
 func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
-	return s.writeLazy(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return updateNotification(ctx, tx, n, prev)
 	})
 }

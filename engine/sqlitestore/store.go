@@ -33,13 +33,10 @@ var _ engine.Store = (*Store)(nil)
 // Store is the embedded engine.Store over a data folder. It is safe for
 // concurrent use by one process; a second process is refused.
 type Store struct {
-	dir string
-	w   *sql.DB // exactly one connection: writes are serialised
-	// lazyMode: the writer was left at synchronous=NORMAL by a lazy
-	// batch (lazy.go); touched only by the committer.
-	lazyMode bool
-	r        *sql.DB // read-only pool
-	lock     *os.File
+	dir  string
+	w    *sql.DB // exactly one connection: writes are serialised
+	r    *sql.DB // read-only pool
+	lock *os.File
 
 	// st are the hot statements, prepared once (parsing the same SQL
 	// on every call was a tenth of an action's CPU).
