@@ -52,10 +52,9 @@ func (s *Server) apiReceiveFiles(w http.ResponseWriter, r *http.Request, p *engi
 	if err != nil {
 		return errorf(EBADREQUEST, "Nội dung multipart không hợp lệ.", "Malformed multipart body.")
 	}
-	fail := func(err error) error { return receptionPartError(err, maxDossier) }
 	part, err := mr.NextPart()
 	if err != nil {
-		return fail(err)
+		return receptionPartError(err, maxDossier)
 	}
 	if part.FormName() != "dossier" {
 		return errorf(EBADREQUEST, "Phần đầu tiên phải là “dossier” (JSON của hồ sơ).", "The first part must be “dossier” (the dossier's JSON).")
@@ -65,34 +64,49 @@ func (s *Server) apiReceiveFiles(w http.ResponseWriter, r *http.Request, p *engi
 	if err := decodeJSON(w, jr, s.maxBody, &req); err != nil {
 		return err
 	}
+	d, err := s.receiveWithFiles(r, p, req, key, func(proc *engine.Procedure) ([]engine.ReceptionFile, error) {
+		return s.spoolReception(r, mr, fs, proc, maxDossier)
+	})
+	if err != nil {
+		return err
+	}
+	return s.answerReception(w, r, p, req, key, d)
+}
+
+// receiveWithFiles receives req with the files spool checks and stores,
+// in the order of engine/reception_files.go; the page and the API share
+// it. The procedure given to spool is the one the reception is under.
+func (s *Server) receiveWithFiles(r *http.Request, p *engine.Person, req receiveRequest, key string, spool func(*engine.Procedure) ([]engine.ReceptionFile, error)) (*engine.Dossier, error) {
+	fs, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	if err := requireActor(p); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(req.Procedure) == "" {
-		return &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
+		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
 	}
 	// The checklist and the form first: a refused reception reads no
 	// file, stores nothing and takes no number.
 	if err := s.eng.CheckReceive(req.Procedure, req.Version, s.receiveInput(r, p, req, key)); err != nil {
-		return withGuidance(err, req.Procedure)
+		return nil, withGuidance(err, req.Procedure)
 	}
 	proc, err := s.eng.Catalog.Get(req.Procedure, req.Version)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	files, err := s.spoolReception(r, mr, fs, proc, maxDossier)
+	files, err := spool(proc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, err := s.receive(r, p, req, key)
-	if err != nil {
-		return err
+	if err != nil || len(files) == 0 {
+		return d, err
 	}
-	if len(files) > 0 {
-		// The reception stands whatever happens here; a retry with the
-		// same Idempotency-Key attaches what is missing.
-		if d, err = fs.AttachReceived(r.Context(), d.Code, p.ID, files); err != nil {
-			return err
-		}
-	}
-	return s.answerReception(w, r, p, req, key, d)
+	// The reception stands whatever happens here; a retry with the
+	// same Idempotency-Key attaches what is missing.
+	return fs.AttachReceived(r.Context(), d.Code, p.ID, files)
 }
 
 // spoolReception checks and stores every file part of mr; any refusal
