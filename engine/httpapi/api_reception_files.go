@@ -56,8 +56,11 @@ func (s *Server) apiReceiveFiles(w http.ResponseWriter, r *http.Request, p *engi
 	if err != nil {
 		return receptionPartError(err, maxDossier)
 	}
-	if part.FormName() != "dossier" {
-		return errorf(EBADREQUEST, "Phần đầu tiên phải là “dossier” (JSON của hồ sơ).", "The first part must be “dossier” (the dossier's JSON).")
+	// The part says it is JSON, as openapi.json's encoding declares: a
+	// part without a type is text by RFC 7578.
+	if mt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); part.FormName() != "dossier" || mt != "application/json" {
+		return errorf(EBADREQUEST, "Phần đầu tiên phải là “dossier” (JSON của hồ sơ, Content-Type: application/json).",
+			"The first part must be “dossier” (the dossier's JSON, Content-Type: application/json).")
 	}
 	var req receiveRequest
 	jr := &http.Request{Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(part)}

@@ -169,6 +169,7 @@ func TestReceiveWithFilesRefusals(t *testing.T) {
 		{"a file of a component the procedure lacks", receiver, ok, []part{{"file.khong-co", "a.pdf", testPDF}}, 422, "khong-co"},
 		{"a part not named file.<component>", receiver, ok, []part{{"file", "a.pdf", testPDF}}, 400, "Unknown part"},
 		{"the dossier's JSON must come first", receiver, nil, []part{{"file.to-khai", "a.pdf", testPDF}}, 400, "dossier"},
+		{"the dossier's part must say it is JSON", receiver, nil, []part{{"dossier", "", []byte(`{"procedure":"TEST.KS"}`)}}, 400, "application/json"},
 		{"an unknown field of the dossier's JSON", receiver, map[string]any{"procedure": contentsCode, "nme": "x"}, nil, 400, ""},
 	}
 	for _, c := range cases {
@@ -204,4 +205,54 @@ func TestReceiveRefusedChecklistStoresNoBytes(t *testing.T) {
 	if n := b.storedBlobs(); n != 0 {
 		t.Errorf("the file store holds %d files after a refused checklist", n)
 	}
+}
+
+// fuzzBoundary is the boundary of the fuzzed multipart receptions.
+const fuzzBoundary = "motcua-fuzz"
+
+// FuzzReceiveMultipart posts arbitrary multipart bodies to POST
+// /api/v1/dossiers as the desk officer: never a 5xx; a refusal in the
+// error shape that receives nothing; a 201 whose dossier is stored with
+// every file's bytes in the file store.
+func FuzzReceiveMultipart(f *testing.F) {
+	dossier := `{"procedure":"TEST.KS","applicant":{"name":"Mờ"},"components":[{"id":"to-khai","count":1},{"id":"giay-chung-sinh","count":1}]}`
+	head := "--" + fuzzBoundary + "\r\nContent-Disposition: form-data; name=\"dossier\"\r\nContent-Type: application/json\r\n\r\n" + dossier + "\r\n"
+	file := func(name, filename, body string) string {
+		return "--" + fuzzBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n\r\n" + body + "\r\n"
+	}
+	end := "--" + fuzzBoundary + "--\r\n"
+	for _, s := range []string{
+		head + end,
+		head + file("file.to-khai", "a.pdf", string(testPDF)) + end,
+		head + file("file.to-khai", "a.pdf", "%PDF-1.7\n") + file("file.giay-chung-sinh", "b.jpg", string(testJPEG)) + end,
+		head + file("file.to-khai", "../../etc/passwd", "%PDF-") + end,
+		head + file("file.", "a.pdf", "%PDF-") + end,
+		head + file("file.to-khai", "a.pdf", "%PDF-1.7 cut short"),
+		file("file.to-khai", "a.pdf", "%PDF-") + head + end,
+		head, "", "--" + fuzzBoundary, "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b := setup(plainDirT{t}, setupOpts{procs: []*engine.Procedure{contentsProcedure(t)}, maxFile: 64 << 10, maxDossier: 128 << 10})
+		before := b.snapshot()
+		r := b.call("POST", "/api/v1/dossiers", receiver, body, "Content-Type", "multipart/form-data; boundary="+fuzzBoundary)
+		checkAnswer(t, b, r, true, before)
+		if r.status != http.StatusCreated {
+			return
+		}
+		var got receiveResponse
+		r.json(t, &got)
+		d, err := b.store.Get(t.Context(), got.Code)
+		if err != nil {
+			t.Fatalf("201 with code %q not in the store: %v", got.Code, err)
+		}
+		for _, ref := range d.Files {
+			rc, _, err := b.srv.cfg.Files.Store.Open(t.Context(), ref.SHA256)
+			if err != nil {
+				t.Fatalf("file %s has no bytes: %v", ref.ID, err)
+			}
+			rc.Close()
+		}
+	})
 }
