@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -303,33 +301,10 @@ func (fs *Files) Attach(ctx context.Context, code string, in AttachInput, body i
 	if limit <= 0 {
 		return nil, FileRef{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
 	}
-	br := bufio.NewReaderSize(body, 4096)
-	head, _ := br.Peek(SniffLen)
-	ct := SniffContentType(head)
-	name := CleanFileName(in.Name)
-	if ct == "" {
-		return nil, FileRef{}, &FileTypeError{Name: name}
-	}
-	if err := CheckFileName(name, ct); err != nil {
+	f, err := fs.put(ctx, in.Name, body, limit, perDossier)
+	if err != nil {
 		return nil, FileRef{}, err
 	}
-	var scan SignatureScanner
-	var src io.Reader = br
-	if ct == TypePDF {
-		src = io.TeeReader(br, &scan)
-	}
-	sha, size, err := fs.Store.Put(ctx, src, limit)
-	var tooLarge *FileTooLargeError
-	if errors.As(err, &tooLarge) {
-		if perDossier {
-			return nil, FileRef{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
-		}
-		return nil, FileRef{}, &FileTooLargeError{Limit: fs.maxFile()}
-	}
-	if err != nil {
-		return nil, FileRef{}, fmt.Errorf("store file of %s: %w", code, err)
-	}
-	f := StoredFile{SHA256: sha, Size: size, ContentType: ct, Signed: scan.Signed()}
 	return fs.record(ctx, d, in, f, "", perDossier)
 }
 

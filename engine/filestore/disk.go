@@ -1,6 +1,7 @@
 package filestore
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -72,6 +73,9 @@ func (d *Disk) Path(sha string) string {
 	return filepath.Join(d.root, sha[:2], sha[2:4], sha)
 }
 
+// putBuffer gathers an upload's small reads into larger writes.
+const putBuffer = 256 << 10
+
 // Put implements engine.FileStore.
 func (d *Disk) Put(ctx context.Context, r io.Reader, max int64) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(d.root, tmpDir), "put-*")
@@ -90,12 +94,19 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, max int64) (string, int64, 
 	if max > 0 {
 		src = io.LimitReader(r, max+1)
 	}
-	n, err := io.Copy(io.MultiWriter(tmp, h), &ctxReader{ctx: ctx, r: src})
+	// A multipart upload reads in pieces of 4 KB (the multipart reader's
+	// buffer); written as they come, a 20 MB scan is 5,000 write calls.
+	// Gathered first, it is 80.
+	bw := bufio.NewWriterSize(tmp, putBuffer)
+	n, err := io.Copy(io.MultiWriter(bw, h), &ctxReader{ctx: ctx, r: src})
 	if err != nil {
 		return "", 0, full(err)
 	}
 	if max > 0 && n > max {
 		return "", 0, &engine.FileTooLargeError{Limit: max}
+	}
+	if err := bw.Flush(); err != nil {
+		return "", 0, full(err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return "", 0, full(err)

@@ -118,6 +118,16 @@ func requireActor(p *engine.Person) error {
 	return nil
 }
 
+// receiveInput is what the engine receives from req.
+func (s *Server) receiveInput(r *http.Request, p *engine.Person, req receiveRequest, key string) engine.ReceiveInput {
+	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key,
+		Components: req.Components, Copies: req.Copies}
+	if req.ReceivedAt != nil {
+		in.ReceivedAt = *req.ReceivedAt
+	}
+	return in
+}
+
 func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, key string) (*engine.Dossier, error) {
 	if err := requireActor(p); err != nil {
 		return nil, err
@@ -125,11 +135,7 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 	if strings.TrimSpace(req.Procedure) == "" {
 		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
 	}
-	in := engine.ReceiveInput{Actor: p.ID, Channel: req.Channel, Applicant: req.Applicant, Inputs: s.stampIssuer(r, req.Inputs), IdempotencyKey: key,
-		Components: req.Components, Copies: req.Copies}
-	if req.ReceivedAt != nil {
-		in.ReceivedAt = *req.ReceivedAt
-	}
+	in := s.receiveInput(r, p, req, key)
 	// A reception key is global: the engine hands a replay's dossier
 	// back only to someone who may read it, and says the key is used to
 	// anyone else, in words that name no dossier.
@@ -148,6 +154,9 @@ func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, 
 }
 
 func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
+	if isMultipart(r) {
+		return s.apiReceiveFiles(w, r, p)
+	}
 	var req receiveRequest
 	if err := decodeJSON(w, r, s.maxBody, &req); err != nil {
 		return err
@@ -160,6 +169,12 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 	if err != nil {
 		return err
 	}
+	return s.answerReception(w, r, p, req, key, d)
+}
+
+// answerReception answers a reception: the replay checks of a retried
+// one, then 201 with the dossier.
+func (s *Server) answerReception(w http.ResponseWriter, r *http.Request, p *engine.Person, req receiveRequest, key string, d *engine.Dossier) error {
 	if err := checkReceptionReplay(key, req, d); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ var contentsWords = map[string][2]string{
 	"component":            {"Thành phần hồ sơ", "Document"},
 	"asked":                {"Yêu cầu", "Asked"},
 	"handed_in":            {"Đã nộp", "Handed in"},
+	"scan_files":           {"Bản quét (PDF, ảnh; nhiều tệp):", "Scans (PDF, images; several files):"},
 	"not_handed_in":        {"Chưa nộp", "Not handed in"},
 	"required":             {"bắt buộc", "required"},
 	"fees":                 {"Phí, lệ phí", "Fees and charges"},

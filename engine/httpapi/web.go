@@ -105,7 +105,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers/{code}/"+docRefusal, w.page(true, w.refusal))
 	m.HandleFunc("GET /dossiers/{code}/"+docApology, w.page(true, w.apologyLetter))
 	m.HandleFunc("GET /receive", w.page(true, w.receiveForm))
-	m.HandleFunc("POST /receive", w.page(true, w.receive))
+	m.HandleFunc("POST /receive", w.receivePost) // multipart with the scans: web_reception_files.go
 	m.HandleFunc("GET /dashboard", w.page(true, w.dashboard))
 	m.HandleFunc("GET /dashboard.xlsx", w.page(true, w.dashboardXLSX))
 	m.HandleFunc("GET /procedures", w.page(true, w.procedures))

@@ -44,7 +44,9 @@ type checklistRow struct {
 	Count                      int
 	Copy                       engine.CopyKind
 	GotName, CopyName, CntName string
-	Choices                    []engine.CopyKind
+	// FileName is the name of the component's file input (several files).
+	FileName string
+	Choices  []engine.CopyKind
 }
 
 type copiesRow struct {
@@ -70,7 +72,8 @@ func (w *web) checklists(person *engine.Person, lang string) []checklistView {
 				k = engine.CopyOriginal
 			}
 			cv.Rows = append(cv.Rows, checklistRow{ID: c.ID, Name: pick(c.Name, c.NameEN, lang), Asked: askedWords(c, lang), Required: c.Required,
-				Count: c.Count, Copy: k, Choices: copyChoices, GotName: inputName("got", p.Code, c.ID), CopyName: inputName("copy", p.Code, c.ID), CntName: inputName("count", p.Code, c.ID)})
+				Count: c.Count, Copy: k, Choices: copyChoices, GotName: inputName("got", p.Code, c.ID), CopyName: inputName("copy", p.Code, c.ID), CntName: inputName("count", p.Code, c.ID),
+				FileName: inputName("file", p.Code, c.ID)})
 		}
 		for _, f := range p.Fees {
 			if f.Per == engine.FeePerCopy {

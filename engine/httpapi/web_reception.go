@@ -97,13 +97,17 @@ func (w *web) receive(q *req) error {
 			in.ReceivedAt = &at
 		}
 		var d *engine.Dossier
-		d, err = w.s.receive(q.r, q.person, in, f.Get("key"))
+		if files := w.formFiles(q.r, in.Procedure); len(files) > 0 {
+			d, err = w.receiveWithFiles(q, in, f.Get("key"), files)
+		} else {
+			d, err = w.s.receive(q.r, q.person, in, f.Get("key"))
+		}
 		if err == nil {
 			http.Redirect(q.w, q.r, "/dossiers/"+url.PathEscape(d.Code)+"/receipt", http.StatusSeeOther)
 			return nil
 		}
 	}
-	if engine.ErrorCode(err) != engine.EINVALID {
+	if engine.ErrorCode(err) != engine.EINVALID && !fileRefusal(err) {
 		return err
 	}
 	// The form comes back as typed, the message beside the wrong input
