@@ -85,8 +85,15 @@ func (s *Server) apiPortalSubmit(w http.ResponseWriter, r *http.Request, p *engi
 	return nil
 }
 
-// withSync adds the dossier's sync state to v, when it has sync records.
+// withSync adds the dossier's sync state to v, when it has sync records
+// and the engine syncs to a portal. Without a portal nothing delivers the
+// records, so there is no state to show, and listing the dossier's whole
+// outbox behind every answer was the largest removable cost of an action
+// over HTTP (docs/benchmarks.md, "One read per action").
 func (s *Server) withSync(ctx context.Context, v *DossierView) error {
+	if !s.eng.PortalSync {
+		return nil
+	}
 	st, ok, err := portalsync.StateOf(ctx, s.eng.Store, v.Code)
 	if err != nil || !ok {
 		return err
