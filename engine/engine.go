@@ -121,7 +121,6 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 		}
 		line = n
 	}
-	ns, numbered := e.Store.(NumberingStore)
 	for attempt := 0; attempt < e.retries(); attempt++ {
 		// build is the pure part of a reception, given its number and
 		// line; a refusal of the step is returned as is, not as a store
@@ -144,19 +143,8 @@ func (e *Engine) receive(ctx context.Context, procedure string, version int, in 
 		case registering:
 			// One atomic step: number, line and dossier, or none.
 			err = rgs.InsertRegistered(ctx, unit.Code, day.Format("060102"), day.Year(), build)
-		case numbered:
-			// One atomic step: a crash cannot take a number without its
-			// dossier, so the day's series has no gaps.
-			err = ns.InsertNumbered(ctx, unit.Code, day.Format("060102"), func(seq int) (*Dossier, []Notification, error) { return build(seq, line) })
 		default:
-			var seq int
-			if seq, err = e.Store.NextSequence(ctx, unit.Code, day.Format("060102")); err == nil {
-				var d *Dossier
-				var outbox []Notification
-				if d, outbox, err = build(seq, line); err == nil {
-					err = e.Store.Insert(ctx, d, outbox)
-				}
-			}
+			err = e.insertNumbered(ctx, unit.Code, day.Format("060102"), func(seq int) (*Dossier, []Notification, error) { return build(seq, line) })
 		}
 		var dup *DuplicateError
 		switch {
@@ -252,4 +240,24 @@ func (e *Engine) Explain(d *Dossier, lang string) ([]string, error) {
 		lines = append([]string{e.Calendar.Explain(r, lang)}, lines...)
 	}
 	return lines, nil
+}
+
+// insertNumbered takes the next number of unit's series for day and
+// stores the dossier build makes with it. A NumberingStore does both in
+// one atomic step, so a crash cannot take a number without its dossier
+// and the day's series has no gaps; another store takes the number, then
+// inserts.
+func (e *Engine) insertNumbered(ctx context.Context, unit, day string, build func(seq int) (*Dossier, []Notification, error)) error {
+	if ns, ok := e.Store.(NumberingStore); ok {
+		return ns.InsertNumbered(ctx, unit, day, build)
+	}
+	seq, err := e.Store.NextSequence(ctx, unit, day)
+	if err != nil {
+		return err
+	}
+	d, outbox, err := build(seq)
+	if err != nil {
+		return err
+	}
+	return e.Store.Insert(ctx, d, outbox)
 }

@@ -57,7 +57,6 @@ func (e *Engine) SubmitOnline(ctx context.Context, procedure string, version int
 	}
 	now := e.Now.Time()
 	day := now.In(e.Calendar.Location()).Format("060102")
-	ns, numbered := e.Store.(NumberingStore)
 	for attempt := 0; attempt < e.retries(); attempt++ {
 		var dec *Decision
 		var stepErr error
@@ -68,18 +67,7 @@ func (e *Engine) SubmitOnline(ctx context.Context, procedure string, version int
 			dec.Dossier.Version = 1
 			return dec.Dossier, dec.Notifications, nil
 		}
-		if numbered {
-			err = ns.InsertNumbered(ctx, unit.Code, day, build)
-		} else {
-			var seq int
-			if seq, err = e.Store.NextSequence(ctx, unit.Code, day); err == nil {
-				var d *Dossier
-				var outbox []Notification
-				if d, outbox, err = build(seq); err == nil {
-					err = e.Store.Insert(ctx, d, outbox)
-				}
-			}
-		}
+		err := e.insertNumbered(ctx, unit.Code, day, build)
 		var dup *DuplicateError
 		switch {
 		case err == nil:
