@@ -174,18 +174,9 @@ func (a *d766Acc) both(d *engine.Dossier, unit string, fn func(*D766Figures)) {
 		return
 	}
 	fn(&a.total)
-	var key string
-	switch c.q.By {
-	case ByNone:
+	key, grouped := c.groupOf(d, unit)
+	if !grouped {
 		return
-	case ByUnit:
-		key = unit
-	case ByProcedure:
-		key = d.Procedure
-	case ByKind:
-		key = string(d.Kind)
-	case ByChannel:
-		key = string(d.Channel)
 	}
 	f := a.rows[key]
 	if f == nil {

@@ -179,21 +179,28 @@ func newComputer(cal *calendar.Calendar, q Query) *computer {
 	return c
 }
 
+// groupOf returns the key of the group d falls in, unit being the unit
+// the figure is attributed to; false when the report is not grouped.
+func (c *computer) groupOf(d *engine.Dossier, unit string) (string, bool) {
+	switch c.q.By {
+	case ByUnit:
+		return unit, true
+	case ByProcedure:
+		return d.Procedure, true
+	case ByKind:
+		return string(d.Kind), true
+	case ByChannel:
+		return string(d.Channel), true
+	}
+	return "", false
+}
+
 // row returns the figures of the group d falls in, unit being the unit
 // the figure is attributed to (used only when grouping by unit).
 func (c *computer) row(d *engine.Dossier, unit string) *Figures {
-	var key string
-	switch c.q.By {
-	case ByNone:
+	key, grouped := c.groupOf(d, unit)
+	if !grouped {
 		return nil
-	case ByUnit:
-		key = unit
-	case ByProcedure:
-		key = d.Procedure
-	case ByKind:
-		key = string(d.Kind)
-	case ByChannel:
-		key = string(d.Channel)
 	}
 	f := c.rows[key]
 	if f == nil {
