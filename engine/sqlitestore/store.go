@@ -43,9 +43,13 @@ type Store struct {
 	st stmts
 	// The committer (commit.go): jobs feeds it, quit stops it, stopped
 	// is closed when it has.
-	jobs    chan *writeJob
-	quit    chan struct{}
-	stopped chan struct{}
+	jobs chan *writeJob
+	// rides feeds it the writes that wait for company (ride), at most
+	// rideWait nanoseconds (the constant; tests set others).
+	rides    chan *writeJob
+	rideWait atomic.Int64
+	quit     chan struct{}
+	stopped  chan struct{}
 	// stopOnce makes a second Close harmless.
 	stopOnce sync.Once
 	// commits and written count batches and their writes (CommitStats).
