@@ -67,7 +67,9 @@ func helper(t *testing.T, mode, dir string) (int, string) {
 }
 
 func TestSecondProcessIsRefused(t *testing.T) {
-	t.Parallel()
+	// Not parallel: a child process forked while a parallel test closes
+	// and reopens its store holds, until its exec, a copy of that store's
+	// locked file, and the reopen reads as another process's.
 	dir := t.TempDir()
 	s, err := Open(dir)
 	if err != nil {
@@ -98,7 +100,9 @@ func TestSecondProcessIsRefused(t *testing.T) {
 }
 
 func TestReopenAfterCrash(t *testing.T) {
-	t.Parallel()
+	// Not parallel: a child process forked while a parallel test closes
+	// and reopens its store holds, until its exec, a copy of that store's
+	// locked file, and the reopen reads as another process's.
 	dir := t.TempDir()
 	if code, msg := helper(t, "crash", dir); code != 0 {
 		t.Fatalf("crashing helper: exit %d (%s)", code, msg)
