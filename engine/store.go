@@ -107,6 +107,12 @@ type Store interface {
 	// most limit of them (limit <= 0: all).
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 
+	// PendingNotificationsOf returns the pending notifications of one
+	// dossier, whatever their NextAttempt, in no particular order: what a
+	// route's ordering check (portalsync.Delivery.Hold) compares a record
+	// with, on every delivery, without reading the dossier's whole outbox.
+	PendingNotificationsOf(ctx context.Context, dossier string) ([]Notification, error)
+
 	// UpdateNotification records a delivery attempt of the stored
 	// notification n.ID: its Status, Attempts, NextAttempt, SentAt and
 	// LastError become n's (a nil SentAt or empty LastError clears

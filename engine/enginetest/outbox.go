@@ -16,6 +16,7 @@ var outboxTests = []storeTest{
 	{"PendingNotifications/DueOldestFirst", false, testPending},
 	{"UpdateNotification/RecordsDeliveryState", false, testUpdateNotification},
 	{"Notifications/NewestFirstPerDossier", false, testNotifications},
+	{"PendingNotificationsOf/OneDossiersPendingOnly", false, testPendingOf},
 	{"AddNotification/IDWrittenWithADossierIsTaken", false, testAddNotificationAfterApply},
 	{"PendingNotifications/TiesByID", false, testPendingTies},
 	{"Notifications/TiesByIDDescending", false, testNotificationTies},
@@ -167,6 +168,44 @@ func testNotifications(t *testing.T, s engine.Store) {
 		if ids := idsOf(got); !slices.Equal(ids, c.want) {
 			t.Errorf("%s: got %v, want %v", c.rule, ids, c.want)
 		}
+	}
+}
+
+// testPendingOf: a dossier's pending notifications, due or not, and none
+// that was sent, given up, or of another dossier.
+func testPendingOf(t *testing.T, s engine.Store) {
+	ctx := t.Context()
+	add := func(id, dossier string, when time.Time, status string) engine.Notification {
+		n := NewNotification(id, dossier, when)
+		n.Status, n.NextAttempt = status, when
+		if _, err := s.AddNotification(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	add("a1", "A", at(time.Minute), engine.NotificationSent)
+	a2 := add("a2", "A", at(2*time.Minute), engine.NotificationPending)
+	add("a3", "A", at(3*time.Minute), engine.NotificationFailed)
+	add("a4", "A", at(24*time.Hour), engine.NotificationPending) // waiting for a later attempt
+	add("b1", "B", at(time.Minute), engine.NotificationPending)
+	// An attempt recorded after the insert is what the answer reflects.
+	sent := a2
+	sent.Status, sent.Attempts, sent.SentAt = engine.NotificationSent, 1, new(at(time.Hour))
+	if err := s.UpdateNotification(ctx, sent, a2); err != nil {
+		t.Fatal(err)
+	}
+	add("a5", "A", at(4*time.Minute), engine.NotificationPending)
+	got, err := s.PendingNotificationsOf(ctx, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := idsOf(got)
+	slices.Sort(ids)
+	if want := []string{"a4", "a5"}; !slices.Equal(ids, want) {
+		t.Errorf("pending of A: got %v, want %v (a2 sent since, a1 sent, a3 given up, b1 another dossier's)", ids, want)
+	}
+	if got, err := s.PendingNotificationsOf(ctx, "Z"); err != nil || len(got) != 0 {
+		t.Errorf("unknown dossier: %v %v, want none", idsOf(got), err)
 	}
 }
 

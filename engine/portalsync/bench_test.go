@@ -60,6 +60,7 @@ func BenchmarkTransitions(b *testing.B) {
 					_ = bd.disp.Run(ctx)
 				}()
 			}
+			commits := bd.store.CommitStats()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				code := flow(b, bd, i)
@@ -82,6 +83,11 @@ func BenchmarkTransitions(b *testing.B) {
 			stop()
 			wg.Wait()
 			b.ReportMetric(float64(b.N*transitionsPerFlow)/elapsed.Seconds(), "transitions/s")
+			// Commits (fsyncs) per write of the flow (its reception and
+			// transitions): above 1, acknowledgements took commits of
+			// their own, and the desk's writes waited behind them.
+			after := bd.store.CommitStats()
+			b.ReportMetric(float64(after.Commits-commits.Commits)/float64(b.N*(transitionsPerFlow+1)), "commits/write")
 			if strings.HasPrefix(mode, "sync-on+delivering") {
 				// A dispatcher that falls behind costs the desk less while
 				// the backlog grows: what it kept up with is part of the

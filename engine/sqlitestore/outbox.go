@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -28,7 +27,8 @@ func (s *Store) addNotification(ctx context.Context, tx *sql.Tx, n engine.Notifi
 		return false, err
 	}
 	res, err := in(ctx, tx, s.st.insertNotification).ExecContext(ctx,
-		n.ID, n.Dossier, n.Status, ms(n.NextAttempt), ms(n.At), doc)
+		n.ID, n.Dossier, n.Status, ms(n.NextAttempt), ms(n.At), doc,
+		n.Attempts, msPtr(n.SentAt), nullString(n.LastError))
 	if err != nil {
 		return false, interpretError(err, "notification", n.ID)
 	}
@@ -46,8 +46,14 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	if limit <= 0 {
 		limit = -1
 	}
-	return s.notifications(ctx, `SELECT doc FROM notifications
+	return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications
 		WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`, ms(now), limit)
+}
+
+// PendingNotificationsOf implements engine.Store: the dossier's rows in
+// notifications_dossier, only the pending ones decoded.
+func (s *Store) PendingNotificationsOf(ctx context.Context, dossier string) ([]engine.Notification, error) {
+	return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications WHERE dossier = ? AND status = 'pending'`, dossier)
 }
 
 // Notifications implements engine.Store: newest first (by decision
@@ -57,9 +63,9 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 		limit = -1
 	}
 	if dossier == "" {
-		return s.notifications(ctx, `SELECT doc FROM notifications ORDER BY at DESC, id DESC LIMIT ?`, limit)
+		return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications ORDER BY at DESC, id DESC LIMIT ?`, limit)
 	}
-	return s.notifications(ctx, `SELECT doc FROM notifications WHERE dossier = ?
+	return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications WHERE dossier = ?
 		ORDER BY at DESC, id DESC LIMIT ?`, dossier, limit)
 }
 
@@ -71,11 +77,11 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 	defer rows.Close()
 	var out []engine.Notification
 	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
+		var r notificationRow
+		if err := rows.Scan(&r.doc, &r.status, &r.nextAttempt, &r.attempts, &r.sentAt, &r.lastError); err != nil {
 			return nil, err
 		}
-		n, err := decodeNotification(doc)
+		n, err := r.notification()
 		if err != nil {
 			return nil, err
 		}
@@ -84,50 +90,85 @@ func (s *Store) notifications(ctx context.Context, query string, args ...any) ([
 	return out, rows.Err()
 }
 
-// UpdateNotification implements engine.Store: the stored document with
-// only the delivery fields replaced, if it still has prev's status and
-// attempts. The UPDATE's condition is the exact document read, so the
-// check and the write are one even if another connection wrote between.
+// notificationCols are the columns a notificationRow is scanned from.
+const notificationCols = "doc, status, next_attempt, attempts, sent_at, last_error"
+
+// notificationRow is a stored notification: the document as decided, and
+// the delivery state in its own columns (schema 8).
+type notificationRow struct {
+	doc         []byte
+	status      string
+	nextAttempt int64
+	attempts    sql.NullInt64 // NULL: a row of before schema 8, not attempted since
+	sentAt      sql.NullInt64
+	lastError   sql.NullString
+}
+
+func (r notificationRow) notification() (engine.Notification, error) {
+	n, err := decodeNotification(r.doc)
+	if err != nil || !r.attempts.Valid {
+		return n, err
+	}
+	n.Status, n.Attempts = r.status, int(r.attempts.Int64)
+	n.NextAttempt = time.UnixMilli(r.nextAttempt).UTC()
+	n.SentAt = nil
+	if r.sentAt.Valid {
+		n.SentAt = new(time.UnixMilli(r.sentAt.Int64).UTC())
+	}
+	n.LastError = r.lastError.String
+	return n, nil
+}
+
+// UpdateNotification implements engine.Store: the delivery columns
+// (schema 8) replaced, if the row still has prev's status and attempts.
+// The UPDATE's condition is the status and attempts read, so the check
+// and the write are one even if another connection wrote between.
 //
 // It rides the group commit (commit.go): the dispatcher's workers
 // acknowledge records of different dossiers at once, and their
 // acknowledgements, with the transitions of the desk, share one fsync
-// instead of taking one each. A NotificationChangedError rolls back only
-// this write's savepoint.
+// instead of taking one each. What is checked is read before the write
+// joins a batch, on a reader connection, so that only the conditional
+// UPDATE of a few columns is left to the batch, whose writes, the desk's
+// transitions among them, run one after the other. A
+// NotificationChangedError rolls back only this write's savepoint.
 func (s *Store) UpdateNotification(ctx context.Context, n, prev engine.Notification) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return updateNotification(ctx, tx, n, prev)
-	})
-}
-
-func updateNotification(ctx context.Context, tx *sql.Tx, n, prev engine.Notification) error {
-	var raw []byte
-	if err := tx.QueryRowContext(ctx, "SELECT doc FROM notifications WHERE id = ?", n.ID).Scan(&raw); err != nil {
+	var (
+		status   string
+		attempts sql.NullInt64
+		raw      []byte
+	)
+	if err := s.r.QueryRowContext(ctx, "SELECT status, attempts, CASE WHEN attempts IS NULL THEN doc END FROM notifications WHERE id = ?",
+		n.ID).Scan(&status, &attempts, &raw); err != nil {
 		return interpretError(err, "notification", n.ID)
 	}
-	var doc notificationDoc
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("notification document: %w", err)
+	stored := int(attempts.Int64)
+	if !attempts.Valid {
+		// Not attempted since schema 8: the document says.
+		old, err := decodeNotification(raw)
+		if err != nil {
+			return err
+		}
+		stored = old.Attempts
 	}
 	changed := &engine.NotificationChangedError{ID: n.ID, Status: prev.Status, Attempts: prev.Attempts}
-	if doc.Status != prev.Status || doc.Attempts != prev.Attempts {
+	if status != prev.Status || stored != prev.Attempts {
 		return changed
 	}
-	doc.Status, doc.Attempts, doc.NextAttempt = n.Status, n.Attempts, storeTime(n.NextAttempt)
-	doc.SentAt, doc.LastError = storeTimePtr(n.SentAt), n.LastError
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt = ?, doc = ? WHERE id = ? AND doc = ?`,
-		n.Status, ms(n.NextAttempt), b, n.ID, raw)
-	if err != nil {
-		return interpretError(err, "notification", n.ID)
-	}
-	if k, err := res.RowsAffected(); err != nil {
-		return err
-	} else if k != 1 {
-		return changed
-	}
-	return nil
+	return s.ride(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.st.updateNotification).ExecContext(ctx,
+			n.Status, ms(storeTime(n.NextAttempt)), n.Attempts, msPtr(n.SentAt), nullString(n.LastError),
+			n.ID, status, attempts)
+		if err != nil {
+			return interpretError(err, "notification", n.ID)
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k != 1 {
+			// Another dispatcher recorded an attempt since the read
+			// (notifications are never deleted).
+			return changed
+		}
+		return nil
+	})
 }

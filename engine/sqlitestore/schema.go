@@ -190,6 +190,17 @@ var migrations = []string{
 			SELECT NEW.unit, NEW.figure_unit, NEW.status, 1 WHERE NEW.status <> 'finished'
 			ON CONFLICT (unit, figure_unit, status) DO UPDATE SET n = n + 1;
 	END;`,
+
+	// 8: a notification's delivery state in columns of its own
+	// (UpdateNotification, outbox.go). An acknowledgement used to decode
+	// and re-encode the whole document, a sync record's payload included,
+	// on every attempt; now it writes these columns and the status and
+	// next_attempt beside them, and the document keeps what was decided.
+	// attempts NULL marks a row written before: its document's delivery
+	// fields are current until its first attempt is recorded.
+	`ALTER TABLE notifications ADD COLUMN attempts INTEGER;
+	ALTER TABLE notifications ADD COLUMN sent_at INTEGER;
+	ALTER TABLE notifications ADD COLUMN last_error TEXT;`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest

@@ -13,6 +13,7 @@ import (
 // are prepared on it once and reused by every batch's transaction.
 type stmts struct {
 	sequence, insertDossier, current, update, updateAlarms, insertNotification *sql.Stmt // writer
+	updateNotification                                                         *sql.Stmt // writer: an acknowledgement
 	insertKey, deleteKey                                                       *sql.Stmt // writer: search keys (search.go)
 	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
 	getByCode, getByKey, currentRead                                           *sql.Stmt // read pool
@@ -30,8 +31,12 @@ const (
 		applicant_name = ?, doc = ?, channel = ?, slim = ?, figure_unit = ?
 		WHERE code = ? AND version = ?`
 	sqlUpdateAlarms       = `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ?, slim = ? WHERE code = ? AND version = ?`
-	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc, attempts, sent_at, last_error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	// sqlUpdateNotification records a delivery attempt over the status
+	// and attempts it was read with (UpdateNotification).
+	sqlUpdateNotification = `UPDATE notifications SET status = ?, next_attempt = ?, attempts = ?, sent_at = ?, last_error = ?
+		WHERE id = ? AND status = ? AND attempts IS ?`
 	sqlGetByCode = "SELECT doc, receive_key FROM dossiers WHERE code = ?"
 	sqlGetByKey  = "SELECT doc, receive_key FROM dossiers WHERE receive_key = ?"
 )
@@ -48,6 +53,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.update, sqlUpdate},
 		{s.w, &s.st.updateAlarms, sqlUpdateAlarms},
 		{s.w, &s.st.insertNotification, sqlInsertNotification},
+		{s.w, &s.st.updateNotification, sqlUpdateNotification},
 		{s.w, &s.st.insertKey, sqlInsertKey},
 		{s.w, &s.st.deleteKey, sqlDeleteKey},
 		{s.w, &s.st.savepoint, "SAVEPOINT w"},
