@@ -16,7 +16,8 @@ import (
 // of a paused dossier says what is missing; a complaint's lookup is not
 // found by its code alone and asks the second factor; at phone width the
 // applicant rates a returned dossier through its link; form 01 carries
-// the QR codes. Each page is shot at 1280 and 390 px into
+// the QR codes, and so does the result slip the desk prints from a
+// returned dossier's page. Each page is shot at 1280 and 390 px into
 // $MOTCUA_SCREENSHOTS.
 func TestBrowserCitizen(t *testing.T) {
 	b := citizenSetup(t)
@@ -26,6 +27,7 @@ func TestBrowserCitizen(t *testing.T) {
 	b.act(paused.Code, "yeu_cau_bo_sung", enginetest.Officer, map[string]string{"reason": "Thiếu bản sao Giấy chứng nhận kết hôn của cha mẹ"})
 	kn := b.receiveWith("KN.01", app)
 	returned := b.receive("Người Đã Nhận", "chuyen", "trinh", "ky", "tra")
+	handed := b.receive("Trần Thị Nhận Kết Quả", "chuyen", "trinh", "ky", "tra")
 	if err := b.auth.SetPassword(context.Background(), receiver, testPassword); err != nil {
 		t.Fatal(err)
 	}
@@ -124,4 +126,15 @@ func TestBrowserCitizen(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#receipt-qr svg")),
 	)
 	both("citizen-08-form01-qr")
+
+	step("the desk prints the result slip of a returned dossier",
+		chromedp.Navigate(c.url+"/dossiers/"+handed.Code),
+		chromedp.WaitVisible(chromedp.CSS(`a[data-doc="/dossiers/`+handed.Code+`/result"]`)),
+		chromedp.Click(chromedp.CSS(`a[data-doc="/dossiers/`+handed.Code+`/result"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#result-rating-qr svg")),
+	)
+	if got := text("#result-code"); got != handed.Code {
+		t.Errorf("the result slip's code: %q", got)
+	}
+	both("citizen-09-result-slip")
 }

@@ -25,6 +25,9 @@ const (
 	docSupplement = "supplement-request"
 	docRefusal    = "refusal"
 	docApology    = "apology"
+	// docResult is the result slip handed over with the result
+	// (web_result_slip.go).
+	docResult = "result"
 )
 
 // Reception inputs the receipt (form 01) prints: the documents handed in,
@@ -176,7 +179,7 @@ type receiptDoc struct {
 
 // documents lists the documents that apply to d, for links on its page:
 // the slip always, each form when the core says it applies
-// (engine.Forms). A form that happened more than once gets one link per
+// (engine.Forms), the result slip once the result is decided. A form that happened more than once gets one link per
 // occurrence (?seq=). A failed replay of the ledger leaves the apologies
 // out rather than the page.
 func (w *web) documents(p *engine.Procedure, d *engine.Dossier, lang string) []docLink {
@@ -190,6 +193,9 @@ func (w *web) documents(p *engine.Procedure, d *engine.Dossier, lang string) []d
 	for _, f := range forms {
 		l := formLinks[f.Form]
 		out = append(out, docLink{Path: base + l.path + seqQuery(f.Row.Seq, count[f.Form]), Label: tr(l.key, lang), Form: tr(l.key+"_no", lang)})
+	}
+	if resultSlipApplies(d) {
+		out = append(out, docLink{Path: base + docResult, Label: tr("result_slip", lang)})
 	}
 	return out
 }

@@ -255,9 +255,9 @@ func TestDocumentsApplyOnlyWhenTheirEventHappened(t *testing.T) {
 		code string
 		want []string
 	}{
-		{approved.Code, []string{docSlip}},
+		{approved.Code, []string{docSlip, docResult}},
 		{supplement.Code, []string{docSlip, docSupplement}},
-		{refused.Code, []string{docSlip, docRefusal}},
+		{refused.Code, []string{docSlip, docRefusal, docResult}},
 		{apologised.Code, []string{docSlip, docApology}},
 	}
 	docRE := regexp.MustCompile(`data-doc="/dossiers/[^/]+/([^"?]+)`)

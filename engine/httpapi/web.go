@@ -104,6 +104,7 @@ func (w *web) routes() {
 	m.HandleFunc("GET /dossiers/{code}/"+docSupplement, w.page(true, w.supplementRequest))
 	m.HandleFunc("GET /dossiers/{code}/"+docRefusal, w.page(true, w.refusal))
 	m.HandleFunc("GET /dossiers/{code}/"+docApology, w.page(true, w.apologyLetter))
+	m.HandleFunc("GET /dossiers/{code}/"+docResult, w.page(true, w.resultSlip))
 	m.HandleFunc("GET /receive", w.page(true, w.receiveForm))
 	m.HandleFunc("POST /receive", w.receivePost) // multipart with the scans: web_reception_files.go
 	m.HandleFunc("GET /dashboard", w.page(true, w.dashboard))

@@ -51,11 +51,8 @@ func (w *web) receipt(q *req) error {
 		Documents: lines(in[inDocuments]), Sets: strings.TrimSpace(in[inSets]),
 		Book: d.RegisterBook, Line: d.RegisterNo,
 		ValidAt: d.ReceivedAt, Appointment: d.AppointmentAt,
-		CollectAt: strings.TrimSpace(in[inCollect]), Officer: w.personName(d.ReceivedBy),
+		CollectAt: w.collectAt(d, q.lang), Officer: w.personName(d.ReceivedBy),
 		LookupURL: w.lookupURL(q.r), Explain: explain, Contents: w.contents(p, d, nil, q.lang),
-	}
-	if v.CollectAt == "" {
-		v.CollectAt = v.Head.Desk
 	}
 	if p != nil {
 		v.TimeLimit = p.TimeLimit.Format(q.lang)
@@ -71,7 +68,7 @@ func (w *web) receipt(q *req) error {
 			v.Cutoff = p.Cutoff.String()
 		}
 	}
-	if err := w.receiptQR(q, d, p, &v); err != nil {
+	if err := w.docQRs(q, d, p, true, &v.receiptQRs); err != nil {
 		return err
 	}
 	return w.renderDoc(q, "receipt", v.Head, v)
@@ -224,18 +221,37 @@ func (w *web) refusal(q *req) error {
 		Applicant: d.Applicant, Procedure: d.Procedure, ProcedureName: pname, ReceivedAt: d.ReceivedAt,
 		AtReception: h.FromState == p.Initial, Officer: w.personName(h.Actor),
 	}
-	for _, k := range []string{"reason", "note"} {
-		v.Reasons = append(v.Reasons, lines(h.Inputs[k])...)
-	}
-	if len(v.Reasons) == 0 {
-		// A refusal by the watch (e.g. no supplement in time) has no
-		// typed reason; its final state says why.
-		v.Reasons = []string{stateName(p, h.ToState, q.lang)}
-	}
+	v.Reasons = refusalReasons(p, h, q.lang)
 	if h.Actor == engine.ActorSystem {
 		v.Officer = ""
 	}
 	return w.renderDoc(q, "doc_refusal", v.Head, v)
+}
+
+// refusalReasons are the reasons of the refusal row h, as forms 03 and
+// the result slip print them.
+func refusalReasons(p *engine.Procedure, h engine.HistoryRow, lang string) []string {
+	var out []string
+	for _, k := range []string{"reason", "note"} {
+		out = append(out, lines(h.Inputs[k])...)
+	}
+	if len(out) == 0 {
+		// A refusal by the watch (e.g. no supplement in time) has no
+		// typed reason; its final state says why.
+		out = []string{stateName(p, h.ToState, lang)}
+	}
+	return out
+}
+
+// collectAt is where the applicant collects the result: the place the
+// reception recorded, else the desk that received the dossier.
+func (w *web) collectAt(d *engine.Dossier, lang string) string {
+	if len(d.History) > 0 {
+		if s := strings.TrimSpace(d.History[0].Inputs[inCollect]); s != "" {
+			return s
+		}
+	}
+	return w.unitName(d.ReceivingUnit, lang)
 }
 
 // apologyLetter prints form 04: the appointment missed, the reason and

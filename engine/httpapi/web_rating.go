@@ -164,17 +164,19 @@ func (s *Server) apiRate(w http.ResponseWriter, r *http.Request, _ *engine.Perso
 	return nil
 }
 
-// receiptQR adds form 01's QR codes: the lookup link, and the rating
-// link for a procedure that is rated (the applicant keeps this slip and
-// brings it to collect the result).
-func (w *web) receiptQR(q *req, d *engine.Dossier, p *engine.Procedure, v *receiptDoc) error {
+// docQRs adds a printed document's QR codes: the lookup link, and the
+// rating link for a procedure that is rated when rate is true. Form 01
+// asks for it always (the applicant keeps the receipt and brings it to
+// collect the result); the result slip only while a rating can still be
+// sent.
+func (w *web) docQRs(q *req, d *engine.Dossier, p *engine.Procedure, rate bool, v *receiptQRs) error {
 	base := w.s.publicBase(q.r)
 	v.LookupLink = notify.LookupURL(base, d.Code)
 	var err error
 	if v.LookupQR, err = qrSVG(v.LookupLink, tr("qr_lookup", q.lang)); err != nil {
 		return err
 	}
-	if len(w.s.cfg.RatingKey) > 0 && engine.RatingOpensFor(p) {
+	if rate && len(w.s.cfg.RatingKey) > 0 && engine.RatingOpensFor(p) {
 		v.RatingLink = notify.RatingURL(base, w.s.cfg.RatingKey, d.Code)
 		if v.RatingQR, err = qrSVG(v.RatingLink, tr("qr_rate", q.lang)); err != nil {
 			return err
@@ -183,7 +185,8 @@ func (w *web) receiptQR(q *req, d *engine.Dossier, p *engine.Procedure, v *recei
 	return nil
 }
 
-// receiptQRs are the QR fields of form 01 (receiptDoc embeds them).
+// receiptQRs are the QR fields of form 01 and of the result slip
+// (receiptDoc and resultSlipDoc embed them).
 type receiptQRs struct {
 	LookupLink, RatingLink string
 	LookupQR, RatingQR     template.HTML
