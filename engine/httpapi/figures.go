@@ -10,9 +10,11 @@ import (
 )
 
 // openCounts counts the unfinished dossiers for the dashboard and the
-// metrics scrape: from the store's counts when it keeps them
-// (engine.FigureStore: both stores do; no dossier is read), otherwise
-// by scanning the open dossiers, with the same answer.
+// metrics scrape: from the store when it counts them without reading a
+// dossier (engine.FigureStore: the embedded store from its kept counts
+// and an index, the MongoDB store from the keys of one index),
+// otherwise, for a store that does not (a test's, a future one), by a
+// Slim scan of the open dossiers, with the same answer.
 func openCounts(ctx context.Context, eng *engine.Engine, now, dayEnd time.Time) ([]engine.OpenCount, error) {
 	if fs, ok := eng.Store.(engine.FigureStore); ok {
 		return fs.OpenCounts(ctx, now, dayEnd)

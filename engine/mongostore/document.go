@@ -72,6 +72,10 @@ type dossierDoc struct {
 	// SearchKeys are engine.SearchKeys(d), what text search reads
 	// (schema 3): a multikey index serves a prefix as one range.
 	SearchKeys []string `bson:"search_keys"`
+	// FigureUnit is engine.FigureUnit(d), the unit the open counts
+	// attribute the dossier to (schema 4): a field of its own so that
+	// the index open_figures holds it and the counts read no document.
+	FigureUnit string `bson:"figure_unit"`
 	// Outbox holds notifications written with the dossier and not yet
 	// relayed to the notifications collection (notificationDoc each).
 	Outbox []bson.Raw `bson:"outbox,omitempty"`
@@ -128,7 +132,7 @@ type notificationDoc struct {
 }
 
 // dossierProjection leaves out what a read does not need.
-var dossierProjection = bson.D{{Key: "outbox", Value: 0}, {Key: "applicant_name_lc", Value: 0}, {Key: "due_order", Value: 0}, {Key: "search_lc", Value: 0}, {Key: "search_keys", Value: 0}}
+var dossierProjection = bson.D{{Key: "outbox", Value: 0}, {Key: "applicant_name_lc", Value: 0}, {Key: "due_order", Value: 0}, {Key: "search_lc", Value: 0}, {Key: "search_keys", Value: 0}, {Key: "figure_unit", Value: 0}}
 
 // slimProjection is dossierProjection for a Slim scan (reports): the
 // server also leaves out what engine.SlimDropped names (the applicant,
@@ -196,7 +200,7 @@ func docOf(d *engine.Dossier) dossierDoc {
 		WorkTaken: int64(d.WorkTaken), Uses: d.Uses, Fired: d.Fired, NextCheckAt: d.NextCheckAt,
 		ReceiveKey: d.ReceiveKey, Version: d.Version, UpdatedAt: d.UpdatedAt,
 		NameLC: strings.ToLower(a.Name), DueOrder: noDue, Search: searchOf(d.Code, a.Name),
-		SearchKeys: engine.SearchKeys(d),
+		SearchKeys: engine.SearchKeys(d), FigureUnit: engine.FigureUnit(d),
 	}
 	if d.DueAt != nil {
 		doc.DueOrder = *d.DueAt

@@ -50,8 +50,8 @@ func TestWritesTheV1Document(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Fields derived by later schemas are added, never renamed: search_lc
-	// (schema 2) and search_keys (schema 3) are checked by the query
-	// tests, the rest stays v1.
+	// (schema 2), search_keys (schema 3) and figure_unit (schema 4) are
+	// checked by the query and figure tests, the rest stays v1.
 	if m, ok := got.(map[string]any); ok {
 		if _, ok := m["search_lc"]; !ok {
 			t.Error("search_lc (schema 2) not written")
@@ -61,6 +61,10 @@ func TestWritesTheV1Document(t *testing.T) {
 			t.Error("search_keys (schema 3) not written")
 		}
 		delete(m, "search_keys")
+		if _, ok := m["figure_unit"]; !ok {
+			t.Error("figure_unit (schema 4) not written")
+		}
+		delete(m, "figure_unit")
 	}
 	if !reflect.DeepEqual(want, got) {
 		t.Errorf("the written document is not the v1 document:\n got %s\nwant %s", written, js)

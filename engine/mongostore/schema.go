@@ -38,6 +38,7 @@ var migrations = []migration{
 	{"indexes of issue 13", func(ctx context.Context, s *Store) error { return s.indexesV1(ctx) }},
 	{"an index for every query (issue 14), search_lc", func(ctx context.Context, s *Store) error { return s.migrateV2(ctx) }},
 	{"search keys (issue 11)", func(ctx context.Context, s *Store) error { return s.migrateSearch(ctx) }},
+	{"open counts from an index (issue 14 §3), figure_unit", func(ctx context.Context, s *Store) error { return s.migrateFigures(ctx) }},
 }
 
 // SchemaVersion is the newest schema this binary knows.

@@ -375,7 +375,7 @@ func TestReopenFindsIndexesInPlace(t *testing.T) {
 	s2 := open()
 	defer s2.Close()
 	after := indexNames(t, s2, "dossiers")
-	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "outbox", "receive_key", "received_at", "search_keys", "status_code", "status_due", "unit_status_code"}
+	want := []string{"_id_", "deadline_watch", "finished_at", "inbox", "open_figures", "outbox", "receive_key", "received_at", "search_keys", "status_code", "status_due", "unit_status_code"}
 	if !reflect.DeepEqual(before, want) || !reflect.DeepEqual(after, want) {
 		t.Errorf("indexes before reopen %v, after %v; want %v", before, after, want)
 	}
