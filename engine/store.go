@@ -108,10 +108,11 @@ type Store interface {
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 
 	// PendingNotificationsOf returns the pending notifications of one
-	// dossier, whatever their NextAttempt, in no particular order: what a
-	// route's ordering check (portalsync.Delivery.Hold) compares a record
-	// with, on every delivery, without reading the dossier's whole outbox.
-	PendingNotificationsOf(ctx context.Context, dossier string) ([]Notification, error)
+	// kind of one dossier, whatever their NextAttempt, in no particular
+	// order: what a route's ordering check (portalsync.Delivery.Hold)
+	// compares a record with, on every delivery, without reading the
+	// dossier's whole outbox.
+	PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]Notification, error)
 
 	// UpdateNotification records a delivery attempt of the stored
 	// notification n.ID: its Status, Attempts, NextAttempt, SentAt and

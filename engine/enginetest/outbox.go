@@ -171,13 +171,13 @@ func testNotifications(t *testing.T, s engine.Store) {
 	}
 }
 
-// testPendingOf: a dossier's pending notifications, due or not, and none
-// that was sent, given up, or of another dossier.
+// testPendingOf: a dossier's pending notifications of a kind, due or not,
+// and none that was sent, given up, of another kind or of another dossier.
 func testPendingOf(t *testing.T, s engine.Store) {
 	ctx := t.Context()
 	add := func(id, dossier string, when time.Time, status string) engine.Notification {
 		n := NewNotification(id, dossier, when)
-		n.Status, n.NextAttempt = status, when
+		n.Kind, n.Status, n.NextAttempt = engine.NotePortalSync, status, when
 		if _, err := s.AddNotification(ctx, n); err != nil {
 			t.Fatal(err)
 		}
@@ -195,16 +195,20 @@ func testPendingOf(t *testing.T, s engine.Store) {
 		t.Fatal(err)
 	}
 	add("a5", "A", at(4*time.Minute), engine.NotificationPending)
-	got, err := s.PendingNotificationsOf(ctx, "A")
+	other := NewNotification("a6", "A", at(5*time.Minute)) // pending, another kind
+	if _, err := s.AddNotification(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PendingNotificationsOf(ctx, "A", engine.NotePortalSync)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids := idsOf(got)
 	slices.Sort(ids)
 	if want := []string{"a4", "a5"}; !slices.Equal(ids, want) {
-		t.Errorf("pending of A: got %v, want %v (a2 sent since, a1 sent, a3 given up, b1 another dossier's)", ids, want)
+		t.Errorf("pending of A: got %v, want %v (a2 sent since, a1 sent, a3 given up, a6 another kind, b1 another dossier's)", ids, want)
 	}
-	if got, err := s.PendingNotificationsOf(ctx, "Z"); err != nil || len(got) != 0 {
+	if got, err := s.PendingNotificationsOf(ctx, "Z", engine.NotePortalSync); err != nil || len(got) != 0 {
 		t.Errorf("unknown dossier: %v %v, want none", idsOf(got), err)
 	}
 }

@@ -119,18 +119,18 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 
 // PendingNotificationsOf implements engine.Store: the dossier's
 // notifications (the query Notifications declares, on by_dossier_v2)
-// with the pending ones kept. A dossier has tens of notifications, and
+// with the pending ones of the kind kept. A dossier has tens of notifications, and
 // the by-dossier query is already served by an index; a filter on status
 // as well would need an index of its own to stay covered by the prefix
 // test, for no fewer documents read in practice.
-func (s *Store) PendingNotificationsOf(ctx context.Context, dossier string) ([]engine.Notification, error) {
+func (s *Store) PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]engine.Notification, error) {
 	ns, err := s.Notifications(ctx, dossier, 0)
 	if err != nil {
 		return nil, err
 	}
 	out := ns[:0]
 	for _, n := range ns {
-		if n.Status == engine.NotificationPending {
+		if n.Status == engine.NotificationPending && n.Kind == kind {
 			out = append(out, n)
 		}
 	}

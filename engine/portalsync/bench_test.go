@@ -14,7 +14,7 @@ import (
 
 // flow receives one dossier and takes it through the sample flow: five
 // writes, each a transition with (sync on) its record in the same write.
-func flow(b *testing.B, bd *bundle, i int) string {
+func flow(b testing.TB, bd *bundle, i int) string {
 	ctx := context.Background()
 	d, err := bd.eng.Receive(ctx, enginetest.SampleCode, 0, enginetest.SampleReception(fmt.Sprintf("Người nộp %d", i)))
 	if err != nil {
@@ -88,6 +88,7 @@ func BenchmarkTransitions(b *testing.B) {
 			// their own, and the desk's writes waited behind them.
 			after := bd.store.CommitStats()
 			b.ReportMetric(float64(after.Commits-commits.Commits)/float64(b.N*(transitionsPerFlow+1)), "commits/write")
+			b.ReportMetric(float64((after.Busy-commits.Busy).Microseconds())/float64(after.Commits-commits.Commits)/1000, "ms/commit")
 			if strings.HasPrefix(mode, "sync-on+delivering") {
 				// A dispatcher that falls behind costs the desk less while
 				// the backlog grows: what it kept up with is part of the

@@ -104,14 +104,14 @@ func (s *Delivery) Deliver(ctx context.Context, n engine.Notification) error {
 // until that record's next attempt: the receiver must never see record
 // n+1 before record n.
 func (s *Delivery) Hold(ctx context.Context, n engine.Notification, now time.Time) (time.Time, bool, error) {
-	ns, err := s.Store.PendingNotificationsOf(ctx, n.Dossier)
+	ns, err := s.Store.PendingNotificationsOf(ctx, n.Dossier, engine.NotePortalSync)
 	if err != nil {
 		return time.Time{}, false, err
 	}
 	var until time.Time
 	held := false
 	for _, m := range ns {
-		if m.Kind != engine.NotePortalSync || m.ID == n.ID || !before(m, n) {
+		if m.ID == n.ID || !before(m, n) {
 			continue
 		}
 		held = true

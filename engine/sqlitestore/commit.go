@@ -58,12 +58,16 @@ type CommitStats struct {
 	Commits int64
 	// Writes is the number of writes those batches carried.
 	Writes int64
+	// Busy is the time the committer spent running and committing
+	// batches: Busy / Commits is the mean time a write waits for a batch
+	// that is already on its way to disk.
+	Busy time.Duration
 }
 
 // CommitStats returns the group commit's counters, for benchmarks and
 // metrics.
 func (s *Store) CommitStats() CommitStats {
-	return CommitStats{Commits: s.commits.Load(), Writes: s.written.Load()}
+	return CommitStats{Commits: s.commits.Load(), Writes: s.written.Load(), Busy: time.Duration(s.busy.Load())}
 }
 
 // errClosed answers a write submitted to a closed store.
@@ -182,9 +186,12 @@ func (s *Store) commitLoop() {
 		if len(riders) == 0 {
 			timer.Stop()
 		}
+		start := time.Now()
 		s.commitBatch(batch)
+		end := time.Now()
+		s.busy.Add(int64(end.Sub(start)))
 		if desk {
-			deskLast = time.Now()
+			deskLast = end
 		}
 		clear(batch)
 	}

@@ -28,7 +28,7 @@ func (s *Store) addNotification(ctx context.Context, tx *sql.Tx, n engine.Notifi
 	}
 	res, err := in(ctx, tx, s.st.insertNotification).ExecContext(ctx,
 		n.ID, n.Dossier, n.Status, ms(n.NextAttempt), ms(n.At), doc,
-		n.Attempts, msPtr(n.SentAt), nullString(n.LastError))
+		n.Attempts, msPtr(n.SentAt), nullString(n.LastError), n.Kind)
 	if err != nil {
 		return false, interpretError(err, "notification", n.ID)
 	}
@@ -51,9 +51,10 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 }
 
 // PendingNotificationsOf implements engine.Store: the dossier's rows in
-// notifications_dossier, only the pending ones decoded.
-func (s *Store) PendingNotificationsOf(ctx context.Context, dossier string) ([]engine.Notification, error) {
-	return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications WHERE dossier = ? AND status = 'pending'`, dossier)
+// notifications_dossier, only the pending ones of the kind decoded.
+func (s *Store) PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]engine.Notification, error) {
+	rows, err := s.st.pendingOf.QueryContext(ctx, dossier, kind)
+	return s.scanNotifications(rows, err)
 }
 
 // Notifications implements engine.Store: newest first (by decision
@@ -71,6 +72,11 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 
 func (s *Store) notifications(ctx context.Context, query string, args ...any) ([]engine.Notification, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
+	return s.scanNotifications(rows, err)
+}
+
+// scanNotifications reads the rows of a query of notificationCols.
+func (s *Store) scanNotifications(rows *sql.Rows, err error) ([]engine.Notification, error) {
 	if err != nil {
 		return nil, interpretError(err, "notification", "")
 	}

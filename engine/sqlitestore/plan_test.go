@@ -100,7 +100,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"a dossier's notifications", q(`SELECT doc FROM notifications WHERE dossier = ? ORDER BY at DESC, id DESC LIMIT ?`,
 			"X", 10), "notifications_dossier", false},
 		{"a dossier's pending notifications (a sync record's ordering check)",
-			q(`SELECT `+notificationCols+` FROM notifications WHERE dossier = ? AND status = 'pending'`, "X"), "notifications_dossier", false},
+			q(sqlPendingOf, "X", engine.NotePortalSync), "notifications_dossier", false},
 	}
 	for _, c := range cases {
 		rows, err := s.r.Query("EXPLAIN QUERY PLAN "+c.query.sql, c.query.args...)

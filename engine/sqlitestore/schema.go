@@ -197,10 +197,14 @@ var migrations = []string{
 	// on every attempt; now it writes these columns and the status and
 	// next_attempt beside them, and the document keeps what was decided.
 	// attempts NULL marks a row written before: its document's delivery
-	// fields are current until its first attempt is recorded.
+	// fields are current until its first attempt is recorded. kind lets
+	// the sync record's ordering check (PendingNotificationsOf) decode
+	// only the dossier's pending sync records, not its staff's notices.
 	`ALTER TABLE notifications ADD COLUMN attempts INTEGER;
 	ALTER TABLE notifications ADD COLUMN sent_at INTEGER;
-	ALTER TABLE notifications ADD COLUMN last_error TEXT;`,
+	ALTER TABLE notifications ADD COLUMN last_error TEXT;
+	ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+	UPDATE notifications SET kind = coalesce(json_extract(CAST(doc AS TEXT), '$.kind'), '');`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest

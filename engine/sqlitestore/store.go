@@ -53,7 +53,7 @@ type Store struct {
 	// stopOnce makes a second Close harmless.
 	stopOnce sync.Once
 	// commits and written count batches and their writes (CommitStats).
-	commits, written atomic.Int64
+	commits, written, busy atomic.Int64
 }
 
 // LockedError reports a data folder already opened by another process.
