@@ -178,14 +178,16 @@ func TestActionSendersReport(t *testing.T) {
 	}
 	one, eight := median(res[1]), median(res[8])
 	var out strings.Builder
-	fmt.Fprintf(&out, "| senders | actions/s (median of %d rounds of %d) | p50 | p99 | max | writes per fsync | CPU per action |\n|---:|---:|---:|---:|---:|---:|---:|\n", rounds, total)
+	// Cores busy is CPU per action times actions per second: how much of
+	// the machine's two cores the process (server and senders) used.
+	fmt.Fprintf(&out, "| senders | actions/s (median of %d rounds of %d) | p50 | p99 | max | writes per fsync | CPU per action | cores busy |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n", rounds, total)
 	for _, r := range []struct {
 		n int
 		r result
 	}{{1, one}, {8, eight}} {
-		fmt.Fprintf(&out, "| %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f | %.2f ms |\n", r.n, r.r.rate,
+		fmt.Fprintf(&out, "| %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %.2f | %.2f ms | %.2f |\n", r.n, r.r.rate,
 			float64(r.r.p50.Microseconds())/1000, float64(r.r.p99.Microseconds())/1000, float64(r.r.max.Microseconds())/1000,
-			batch[r.n], float64(r.r.cpu.Microseconds())/1000)
+			batch[r.n], float64(r.r.cpu.Microseconds())/1000, r.r.cpu.Seconds()*r.r.rate)
 	}
 	fmt.Fprintf(&out, "\n8 senders ÷ 1 sender: **%.2f×**; every round (1, 8): ", eight.rate/one.rate)
 	for i := range rounds {
