@@ -17,7 +17,7 @@ import (
 
 // TestPacedTransitionsReport answers "does syncing slow transitions" at
 // a steady desk load instead of at the store's saturation: the desk
-// offers flows at a fixed rate (each a reception and five transitions),
+// offers flows at a fixed rate (each a reception and four transitions),
 // without sync and with the dispatcher delivering to the receiver at
 // the same time, interleaved, and the report prints each transition's
 // latency (p50, p99), the rate achieved, and what the dispatcher
@@ -30,7 +30,7 @@ func TestPacedTransitionsReport(t *testing.T) {
 		t.Skip("set MOTCUA_BENCH=1 to measure")
 	}
 	const (
-		flowsPerSecond = 60 // 300 transitions/s: many provinces' peak at once
+		flowsPerSecond = 60 // 240 transitions/s: more than a province's desks at their peak
 		seconds        = 5
 		rounds         = 3
 	)
@@ -98,7 +98,7 @@ func TestPacedTransitionsReport(t *testing.T) {
 		rs := slices.Clone(res[mode])
 		slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.p50, b.p50) })
 		m := rs[len(rs)/2]
-		fmt.Fprintf(&out, "| %s | %d | %.0f | %.2f ms | %.2f ms | %.0f | %d |\n", mode, flowsPerSecond*transitionsPerFlow, m.rate,
+		fmt.Fprintf(&out, "| %s | %d | %.0f | %.2f ms | %.2f ms | %.0f | %d |\n", mode, flowsPerSecond*len(enginetest.SampleFlow()), m.rate,
 			float64(m.p50.Microseconds())/1000, float64(m.p99.Microseconds())/1000, m.delivered, m.left)
 	}
 	fmt.Fprintf(&out, "\nmedian of %d interleaved rounds of %d s (by p50); every round's p50/p99 (off | delivering): ", rounds, seconds)
