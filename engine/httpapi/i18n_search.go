@@ -21,6 +21,8 @@ var searchWords = map[string][2]string{
 	"fix_fields":         {"Chưa tiếp nhận: kiểm tra lại các ô %s bên dưới.", "Not received: check the fields %s below."},
 	"overdue_only":       {"Chỉ hồ sơ quá hạn", "Overdue only"},
 	"filters_label":      {"Lọc danh sách", "Filter the list"},
+	"more_filters":       {"Thêm điều kiện lọc", "More filters"},
+	"fewer_filters":      {"Ẩn bớt điều kiện lọc", "Fewer filters"},
 }
 
 func init() {

@@ -16,3 +16,25 @@ document.addEventListener("click", function (e) {
   sel.addEventListener("change", show);
   show();
 })();
+// On a phone the list's filters fold behind one button under the search
+// box, unless one is in use, so that the list is not a screen away. The
+// fold is the style sheet's, for narrow screens only; without the script
+// every filter shows.
+(function () {
+  document.querySelectorAll("form.filters[data-fold]").forEach(function (f) {
+    var submit = f.querySelector("button[type=submit]");
+    if (!submit) { return; }
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "more-toggle";
+    b.textContent = f.getAttribute("data-fold");
+    b.setAttribute("aria-expanded", "false");
+    f.classList.add("folded");
+    b.addEventListener("click", function () {
+      var open = !f.classList.toggle("folded");
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+      b.textContent = f.getAttribute(open ? "data-unfold" : "data-fold");
+    });
+    f.insertBefore(b, submit);
+  });
+})();
