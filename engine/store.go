@@ -107,12 +107,14 @@ type Store interface {
 	// most limit of them (limit <= 0: all).
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
 
-	// PendingNotificationsOf returns the pending notifications of one
-	// kind of one dossier, whatever their NextAttempt, in no particular
-	// order: what a route's ordering check (portalsync.Delivery.Hold)
-	// compares a record with, on every delivery, without reading the
-	// dossier's whole outbox.
-	PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]Notification, error)
+	// NotificationsOfKind returns one dossier's notifications of one
+	// kind, in no particular order: all of them, or with pendingOnly those
+	// pending, whatever their NextAttempt. Each comes without
+	// Data[SyncPayloadKey]: these are read to order and summarise records
+	// (a sync record's ordering check before each delivery, the sync
+	// state on every answer about the dossier), and a record's body
+	// grows with its dossier.
+	NotificationsOfKind(ctx context.Context, dossier, kind string, pendingOnly bool) ([]Notification, error)
 
 	// UpdateNotification records a delivery attempt of the stored
 	// notification n.ID: its Status, Attempts, NextAttempt, SentAt and

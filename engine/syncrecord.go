@@ -24,6 +24,11 @@ const (
 	// ChannelPortal is the Notification.Channel of a sync record: only the
 	// portal delivery sends it.
 	ChannelPortal = "portal"
+	// SyncPayloadKey is the Data entry holding a sync record's body, the
+	// JSON the portal receives. It carries the dossier's whole progress,
+	// so it grows with the dossier: Store.NotificationsOfKind leaves it
+	// out.
+	SyncPayloadKey = "payload"
 )
 
 // SyncDateLayout is how dates are written in sync payloads: yyyyMMddHHmmss
@@ -314,7 +319,7 @@ func SyncNotification(env Env, d *Dossier, recordID, reason string, now time.Tim
 	return Notification{
 		ID: recordID, Dossier: d.Code, Kind: NotePortalSync, Channel: ChannelPortal, At: now,
 		Data: map[string]string{
-			"record_id": recordID, "seq": fmt.Sprint(payload.Seq), "status": fmt.Sprint(payload.Dossier.Status), "payload": string(body),
+			"record_id": recordID, "seq": fmt.Sprint(payload.Seq), "status": fmt.Sprint(payload.Dossier.Status), SyncPayloadKey: string(body),
 		},
 		Status: NotificationPending, NextAttempt: now,
 	}, nil

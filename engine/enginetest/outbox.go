@@ -16,7 +16,7 @@ var outboxTests = []storeTest{
 	{"PendingNotifications/DueOldestFirst", false, testPending},
 	{"UpdateNotification/RecordsDeliveryState", false, testUpdateNotification},
 	{"Notifications/NewestFirstPerDossier", false, testNotifications},
-	{"PendingNotificationsOf/OneDossiersPendingOnly", false, testPendingOf},
+	{"NotificationsOfKind/OneDossiersOfOneKindWithoutPayload", false, testOfKind},
 	{"AddNotification/IDWrittenWithADossierIsTaken", false, testAddNotificationAfterApply},
 	{"PendingNotifications/TiesByID", false, testPendingTies},
 	{"Notifications/TiesByIDDescending", false, testNotificationTies},
@@ -171,13 +171,16 @@ func testNotifications(t *testing.T, s engine.Store) {
 	}
 }
 
-// testPendingOf: a dossier's pending notifications of a kind, due or not,
-// and none that was sent, given up, of another kind or of another dossier.
-func testPendingOf(t *testing.T, s engine.Store) {
+// testOfKind: a dossier's notifications of a kind, all or the pending
+// ones due or not, none of another kind or another dossier, each with its
+// delivery state as last recorded and its data but not its payload
+// (engine.SyncPayloadKey), which Notifications still returns.
+func testOfKind(t *testing.T, s engine.Store) {
 	ctx := t.Context()
 	add := func(id, dossier string, when time.Time, status string) engine.Notification {
 		n := NewNotification(id, dossier, when)
 		n.Kind, n.Status, n.NextAttempt = engine.NotePortalSync, status, when
+		n.Data = map[string]string{"seq": id, engine.SyncPayloadKey: `{"record_id":"` + id + `"}`}
 		if _, err := s.AddNotification(ctx, n); err != nil {
 			t.Fatal(err)
 		}
@@ -199,17 +202,45 @@ func testPendingOf(t *testing.T, s engine.Store) {
 	if _, err := s.AddNotification(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.PendingNotificationsOf(ctx, "A", engine.NotePortalSync)
+	for _, c := range []struct {
+		rule        string
+		pendingOnly bool
+		want        []string
+	}{
+		{"pending of A: a2 sent since, a1 sent, a3 given up, a6 another kind, b1 another dossier's", true, []string{"a4", "a5"}},
+		{"all of A's sync records, none of another kind or dossier", false, []string{"a1", "a2", "a3", "a4", "a5"}},
+	} {
+		got, err := s.NotificationsOfKind(ctx, "A", engine.NotePortalSync, c.pendingOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := idsOf(got)
+		slices.Sort(ids)
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("%s: got %v, want %v", c.rule, ids, c.want)
+		}
+		for _, n := range got {
+			if _, ok := n.Data[engine.SyncPayloadKey]; ok || n.Data["seq"] != n.ID {
+				t.Errorf("%s: %s's data %v, want its seq and no payload", c.rule, n.ID, n.Data)
+			}
+			if n.ID == "a2" && (n.Status != engine.NotificationSent || n.Attempts != 1) {
+				t.Errorf("%s: a2 %s after %d attempts, want sent after 1", c.rule, n.Status, n.Attempts)
+			}
+		}
+	}
+	if got, err := s.NotificationsOfKind(ctx, "Z", engine.NotePortalSync, false); err != nil || len(got) != 0 {
+		t.Errorf("unknown dossier: %v %v, want none", idsOf(got), err)
+	}
+	// The payload is only left out of this read: the dispatcher's read
+	// of the same record carries it.
+	ns, err := s.Notifications(ctx, "A", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := idsOf(got)
-	slices.Sort(ids)
-	if want := []string{"a4", "a5"}; !slices.Equal(ids, want) {
-		t.Errorf("pending of A: got %v, want %v (a2 sent since, a1 sent, a3 given up, a6 another kind, b1 another dossier's)", ids, want)
-	}
-	if got, err := s.PendingNotificationsOf(ctx, "Z", engine.NotePortalSync); err != nil || len(got) != 0 {
-		t.Errorf("unknown dossier: %v %v, want none", idsOf(got), err)
+	for _, n := range ns {
+		if n.Kind == engine.NotePortalSync && n.Data[engine.SyncPayloadKey] != `{"record_id":"`+n.ID+`"}` {
+			t.Errorf("Notifications: %s's payload %q", n.ID, n.Data[engine.SyncPayloadKey])
+		}
 	}
 }
 

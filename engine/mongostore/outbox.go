@@ -117,20 +117,25 @@ func (s *Store) Notifications(ctx context.Context, dossier string, limit int) ([
 	return s.findNotifications(ctx, s.notifications, filter, opts)
 }
 
-// PendingNotificationsOf implements engine.Store: the dossier's
-// notifications (the query Notifications declares, on by_dossier_v2)
-// with the pending ones of the kind kept. A dossier has tens of notifications, and
-// the by-dossier query is already served by an index; a filter on status
-// as well would need an index of its own to stay covered by the prefix
-// test, for no fewer documents read in practice.
-func (s *Store) PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]engine.Notification, error) {
-	ns, err := s.Notifications(ctx, dossier, 0)
+// NotificationsOfKind implements engine.Store: the query Notifications
+// declares for one dossier (by_dossier_v2), without the sync payload
+// (a projection), the kind and the status kept in Go. A dossier has tens
+// of notifications and the by-dossier query is already served by an
+// index; filtering them on the server too would need an index of its own
+// to stay covered by the prefix test, for no fewer documents read.
+func (s *Store) NotificationsOfKind(ctx context.Context, dossier, kind string, pendingOnly bool) ([]engine.Notification, error) {
+	if _, err := s.Relay(ctx); err != nil {
+		return nil, err
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetHint(idxByDossier).
+		SetProjection(bson.D{{Key: "data." + engine.SyncPayloadKey, Value: 0}})
+	ns, err := s.findNotifications(ctx, s.notifications, bson.D{{Key: "dossier", Value: dossier}}, opts)
 	if err != nil {
 		return nil, err
 	}
 	out := ns[:0]
 	for _, n := range ns {
-		if n.Status == engine.NotificationPending && n.Kind == kind {
+		if n.Kind == kind && (!pendingOnly || n.Status == engine.NotificationPending) {
 			out = append(out, n)
 		}
 	}

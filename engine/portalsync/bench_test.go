@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/enginetest"
+	"github.com/motcua/motcua/engine/portalsync"
 )
 
 // flow receives one dossier and takes it through the sample flow: five
@@ -144,4 +145,45 @@ func BenchmarkDelivery(b *testing.B) {
 			b.ReportMetric(float64(after.Writes-before.Writes)/float64(max(after.Commits-before.Commits, 1)), "acks/commit")
 		})
 	}
+}
+
+// BenchmarkStateOf measures the sync state a dossier's page and every
+// answer of the API show, read from a long-lived dossier's outbox: 40
+// sync records (a complaint with many steps), each payload carrying
+// the progress rows so far (about 250 bytes a row), so the bytes grow
+// with the square of the steps. The baseline is reading the dossier
+// itself from the same store.
+func BenchmarkStateOf(b *testing.B) {
+	bd := setup(b, b.TempDir())
+	ctx := context.Background()
+	d, err := bd.eng.Receive(ctx, enginetest.SampleCode, 0, enginetest.SampleReception("Người khiếu nại"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := `{"who":"Nguyễn Văn Cán Bộ","when":"20260302090000","status":2,"step_due":"20260305090000","note":"đã xử lý bước"},`
+	for i := 1; i <= 40; i++ {
+		n := engine.Notification{
+			ID: fmt.Sprintf("%s/%04d/portal", d.Code, i), Dossier: d.Code, Kind: engine.NotePortalSync,
+			At: enginetest.Monday.Add(time.Duration(i) * time.Minute), Status: engine.NotificationSent,
+			NextAttempt: enginetest.Monday, Attempts: 1, SentAt: new(enginetest.Monday.Add(time.Duration(i) * time.Minute)),
+			Data: map[string]string{"seq": fmt.Sprint(i), "payload": `{"progress":[` + strings.Repeat(row, i) + `{}]}`},
+		}
+		if _, err := bd.store.AddNotification(ctx, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("get-dossier", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := bd.store.Get(ctx, d.Code); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("state-of", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok, err := portalsync.StateOf(ctx, bd.store, d.Code); err != nil || !ok {
+				b.Fatal(err, ok)
+			}
+		}
+	})
 }

@@ -59,7 +59,7 @@ func (s *Delivery) Failures() int64   { return s.failures.Load() }
 // Deliver POSTs n's payload. A 2xx answer acknowledges it; anything else,
 // or no answer, is a failure the dispatcher retries.
 func (s *Delivery) Deliver(ctx context.Context, n engine.Notification) error {
-	body := n.Data["payload"]
+	body := n.Data[engine.SyncPayloadKey]
 	if body == "" {
 		return fmt.Errorf("sync record %s has no payload", n.ID)
 	}
@@ -104,7 +104,7 @@ func (s *Delivery) Deliver(ctx context.Context, n engine.Notification) error {
 // until that record's next attempt: the receiver must never see record
 // n+1 before record n.
 func (s *Delivery) Hold(ctx context.Context, n engine.Notification, now time.Time) (time.Time, bool, error) {
-	ns, err := s.Store.PendingNotificationsOf(ctx, n.Dossier, engine.NotePortalSync)
+	ns, err := s.Store.NotificationsOfKind(ctx, n.Dossier, engine.NotePortalSync, true)
 	if err != nil {
 		return time.Time{}, false, err
 	}

@@ -34,7 +34,7 @@ type State struct {
 // StateOf reads the sync state of dossier code; ok is false when the
 // dossier has no sync record (sync off when it changed).
 func StateOf(ctx context.Context, st engine.Store, code string) (State, bool, error) {
-	ns, err := st.Notifications(ctx, code, 0)
+	ns, err := st.NotificationsOfKind(ctx, code, engine.NotePortalSync, false)
 	if err != nil {
 		return State{}, false, err
 	}

@@ -100,7 +100,7 @@ func (s *memStore) AddNotification(context.Context, engine.Notification) (bool, 
 func (s *memStore) PendingNotifications(context.Context, time.Time, int) ([]engine.Notification, error) {
 	return nil, nil
 }
-func (s *memStore) PendingNotificationsOf(context.Context, string, string) ([]engine.Notification, error) {
+func (s *memStore) NotificationsOfKind(context.Context, string, string, bool) ([]engine.Notification, error) {
 	return nil, nil
 }
 func (s *memStore) UpdateNotification(context.Context, engine.Notification, engine.Notification) error {

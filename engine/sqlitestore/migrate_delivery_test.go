@@ -47,6 +47,7 @@ func TestMigrateKeepsDeliveryState(t *testing.T) {
 	failed := enginetest.NewNotification(code+"/1/portal", code, at)
 	failed.Kind, failed.Attempts, failed.LastError = engine.NotePortalSync, 2, "portal answered 503"
 	failed.NextAttempt = at.Add(time.Hour)
+	failed.Data = map[string]string{"seq": "1", engine.SyncPayloadKey: `{"record_id":"1"}`} // in the document, as before
 	sent := enginetest.NewNotification(code+"/1/handover", code, at)
 	sent.Status, sent.Attempts, sent.SentAt = engine.NotificationSent, 1, new(at.Add(time.Minute))
 	for _, n := range []engine.Notification{failed, sent} {
@@ -77,9 +78,12 @@ func TestMigrateKeepsDeliveryState(t *testing.T) {
 			t.Errorf("%s read after the upgrade: %s", want.ID, diff)
 		}
 	}
-	pending, err := s.PendingNotificationsOf(ctx, code, engine.NotePortalSync)
+	pending, err := s.NotificationsOfKind(ctx, code, engine.NotePortalSync, true)
 	if err != nil || len(pending) != 1 || pending[0].ID != failed.ID {
 		t.Fatalf("the old sync record by its kind: %v %v", pending, err)
+	}
+	if _, ok := pending[0].Data[engine.SyncPayloadKey]; ok || pending[0].Data["seq"] != "1" {
+		t.Errorf("the old sync record by its kind carries %v, want its seq and not the payload its document holds", pending[0].Data)
 	}
 	stale := failed
 	stale.Attempts = 1

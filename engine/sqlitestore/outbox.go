@@ -22,13 +22,24 @@ func (s *Store) insertNotifications(ctx context.Context, tx *sql.Tx, outbox []en
 // at-most-once key (a re-decision after a crash finds the same ID). tx
 // nil writes on the writer connection outside a batch.
 func (s *Store) addNotification(ctx context.Context, tx *sql.Tx, n engine.Notification) (bool, error) {
+	var payload any // NULL: none
+	if p, ok := n.Data[engine.SyncPayloadKey]; ok {
+		payload = []byte(p)
+		data := make(map[string]string, len(n.Data)-1)
+		for k, v := range n.Data {
+			if k != engine.SyncPayloadKey {
+				data[k] = v
+			}
+		}
+		n.Data = data
+	}
 	doc, err := json.Marshal(notificationDocOf(n))
 	if err != nil {
 		return false, err
 	}
 	res, err := in(ctx, tx, s.st.insertNotification).ExecContext(ctx,
 		n.ID, n.Dossier, n.Status, ms(n.NextAttempt), ms(n.At), doc,
-		n.Attempts, msPtr(n.SentAt), nullString(n.LastError), n.Kind)
+		n.Attempts, msPtr(n.SentAt), nullString(n.LastError), n.Kind, payload)
 	if err != nil {
 		return false, interpretError(err, "notification", n.ID)
 	}
@@ -50,11 +61,20 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 		WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`, ms(now), limit)
 }
 
-// PendingNotificationsOf implements engine.Store: the dossier's rows in
-// notifications_dossier, only the pending ones of the kind decoded.
-func (s *Store) PendingNotificationsOf(ctx context.Context, dossier, kind string) ([]engine.Notification, error) {
-	rows, err := s.st.pendingOf.QueryContext(ctx, dossier, kind)
-	return s.scanNotifications(rows, err)
+// NotificationsOfKind implements engine.Store: the dossier's rows in
+// notifications_dossier, only those of the kind (and pending) decoded,
+// and never the payload column. A row of before schema 8 keeps its
+// payload in the document, taken out after decoding.
+func (s *Store) NotificationsOfKind(ctx context.Context, dossier, kind string, pendingOnly bool) ([]engine.Notification, error) {
+	st := s.st.ofKind
+	if pendingOnly {
+		st = s.st.pendingOf
+	}
+	ns, err := s.scanNotifications(st.QueryContext(ctx, dossier, kind))
+	for i := range ns {
+		delete(ns[i].Data, engine.SyncPayloadKey)
+	}
+	return ns, err
 }
 
 // Notifications implements engine.Store: newest first (by decision
@@ -84,7 +104,7 @@ func (s *Store) scanNotifications(rows *sql.Rows, err error) ([]engine.Notificat
 	var out []engine.Notification
 	for rows.Next() {
 		var r notificationRow
-		if err := rows.Scan(&r.doc, &r.status, &r.nextAttempt, &r.attempts, &r.sentAt, &r.lastError); err != nil {
+		if err := rows.Scan(&r.doc, &r.status, &r.nextAttempt, &r.attempts, &r.sentAt, &r.lastError, &r.payload); err != nil {
 			return nil, err
 		}
 		n, err := r.notification()
@@ -97,10 +117,14 @@ func (s *Store) scanNotifications(rows *sql.Rows, err error) ([]engine.Notificat
 }
 
 // notificationCols are the columns a notificationRow is scanned from.
-const notificationCols = "doc, status, next_attempt, attempts, sent_at, last_error"
+const notificationCols = "doc, status, next_attempt, attempts, sent_at, last_error, payload"
+
+// notificationColsNoPayload reads the same row without its payload.
+const notificationColsNoPayload = "doc, status, next_attempt, attempts, sent_at, last_error, NULL"
 
 // notificationRow is a stored notification: the document as decided, and
-// the delivery state in its own columns (schema 8).
+// the delivery state and a sync record's payload in columns of their own
+// (schema 8).
 type notificationRow struct {
 	doc         []byte
 	status      string
@@ -108,12 +132,22 @@ type notificationRow struct {
 	attempts    sql.NullInt64 // NULL: a row of before schema 8, not attempted since
 	sentAt      sql.NullInt64
 	lastError   sql.NullString
+	payload     []byte // nil: none, or in the document (a row of before)
 }
 
 func (r notificationRow) notification() (engine.Notification, error) {
 	n, err := decodeNotification(r.doc)
-	if err != nil || !r.attempts.Valid {
+	if err != nil {
 		return n, err
+	}
+	if r.payload != nil {
+		if n.Data == nil {
+			n.Data = make(map[string]string, 1)
+		}
+		n.Data[engine.SyncPayloadKey] = string(r.payload)
+	}
+	if !r.attempts.Valid {
+		return n, nil
 	}
 	n.Status, n.Attempts = r.status, int(r.attempts.Int64)
 	n.NextAttempt = time.UnixMilli(r.nextAttempt).UTC()

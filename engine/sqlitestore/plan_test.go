@@ -101,6 +101,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 			"X", 10), "notifications_dossier", false},
 		{"a dossier's pending notifications (a sync record's ordering check)",
 			q(sqlPendingOf, "X", engine.NotePortalSync), "notifications_dossier", false},
+		{"a dossier's sync records (its sync state)", q(sqlOfKind, "X", engine.NotePortalSync), "notifications_dossier", false},
 	}
 	for _, c := range cases {
 		rows, err := s.r.Query("EXPLAIN QUERY PLAN "+c.query.sql, c.query.args...)

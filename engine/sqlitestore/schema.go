@@ -198,12 +198,19 @@ var migrations = []string{
 	// next_attempt beside them, and the document keeps what was decided.
 	// attempts NULL marks a row written before: its document's delivery
 	// fields are current until its first attempt is recorded. kind lets
-	// the sync record's ordering check (PendingNotificationsOf) decode
+	// the sync record's ordering check (NotificationsOfKind) decode
 	// only the dossier's pending sync records, not its staff's notices.
+	// payload holds a sync record's payload (Data["payload"]) beside the
+	// document instead of inside it: the payload carries the dossier's
+	// whole progress, so a long-lived dossier's records grow with the
+	// square of its steps, and every read of its outbox (the sync state on
+	// each answer) parsed them as JSON strings; as a column it is copied,
+	// not parsed. NULL: none, or a row of before with it in the document.
 	`ALTER TABLE notifications ADD COLUMN attempts INTEGER;
 	ALTER TABLE notifications ADD COLUMN sent_at INTEGER;
 	ALTER TABLE notifications ADD COLUMN last_error TEXT;
 	ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+	ALTER TABLE notifications ADD COLUMN payload BLOB;
 	UPDATE notifications SET kind = coalesce(json_extract(CAST(doc AS TEXT), '$.kind'), '');`,
 }
 

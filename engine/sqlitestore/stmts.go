@@ -16,7 +16,7 @@ type stmts struct {
 	updateNotification                                                         *sql.Stmt // writer: an acknowledgement
 	insertKey, deleteKey                                                       *sql.Stmt // writer: search keys (search.go)
 	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
-	getByCode, getByKey, currentRead, pendingOf                                *sql.Stmt // read pool
+	getByCode, getByKey, currentRead, pendingOf, ofKind                        *sql.Stmt // read pool
 }
 
 const (
@@ -31,9 +31,12 @@ const (
 		applicant_name = ?, doc = ?, channel = ?, slim = ?, figure_unit = ?
 		WHERE code = ? AND version = ?`
 	sqlUpdateAlarms       = `UPDATE dossiers SET version = ?, next_check_at = ?, doc = ?, slim = ? WHERE code = ? AND version = ?`
-	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc, attempts, sent_at, last_error, kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	sqlPendingOf = `SELECT ` + notificationCols + ` FROM notifications WHERE dossier = ? AND kind = ? AND status = 'pending'`
+	sqlInsertNotification = `INSERT INTO notifications (id, dossier, status, next_attempt, at, doc, attempts, sent_at, last_error, kind, payload)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	// sqlOfKind and sqlPendingOf read a dossier's notifications of a kind
+	// without their payload (NotificationsOfKind).
+	sqlOfKind    = `SELECT ` + notificationColsNoPayload + ` FROM notifications WHERE dossier = ? AND kind = ?`
+	sqlPendingOf = sqlOfKind + ` AND status = 'pending'`
 	// sqlUpdateNotification records a delivery attempt over the status
 	// and attempts it was read with (UpdateNotification).
 	sqlUpdateNotification = `UPDATE notifications SET status = ?, next_attempt = ?, attempts = ?, sent_at = ?, last_error = ?
@@ -64,6 +67,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.r, &s.st.getByKey, sqlGetByKey},
 		{s.r, &s.st.currentRead, sqlCurrent},
 		{s.r, &s.st.pendingOf, sqlPendingOf},
+		{s.r, &s.st.ofKind, sqlOfKind},
 	} {
 		st, err := p.db.PrepareContext(ctx, p.sql)
 		if err != nil {
