@@ -1,30 +1,14 @@
 package sqlitestore
 
 import (
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/engine"
 	"github.com/motcua/motcua/engine/enginetest"
 )
-
-// deliveryStep is the schema step that gives a notification's delivery
-// state its own columns, found by what it adds.
-func deliveryStep(t *testing.T) int {
-	for i, m := range migrations {
-		if strings.Contains(m, "ADD COLUMN attempts") {
-			return i
-		}
-	}
-	t.Fatal("no schema step adds the attempts column")
-	return 0
-}
 
 // TestMigrateKeepsDeliveryState opens a folder written before the
 // delivery columns, whose notifications keep their delivery state in the
@@ -34,14 +18,7 @@ func deliveryStep(t *testing.T) int {
 func TestMigrateKeepsDeliveryState(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := deliveryStep(t)
-	if _, err := db.Exec(strings.Join(migrations[:step], ";") + "; PRAGMA user_version = " + strconv.Itoa(step)); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, stepWith(t, "ADD COLUMN attempts"))
 	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	const code = "XA01-260302-0001"
 	failed := enginetest.NewNotification(code+"/1/portal", code, at)

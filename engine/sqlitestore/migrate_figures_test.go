@@ -1,8 +1,6 @@
 package sqlitestore
 
 import (
-	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,18 +15,7 @@ import (
 func TestMigrateFillsFigures(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 5 {
-		if _, err := db.Exec(migrations[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Exec("PRAGMA user_version = 5"); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, 5)
 	ds := []*engine.Dossier{
 		// In the office: the last row hands it there.
 		enginetest.NewDossier("XA01-260302-0001"),

@@ -1,29 +1,12 @@
 package sqlitestore
 
 import (
-	"database/sql"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/engine"
 )
-
-// searchStep is the schema step that adds the search keys and the
-// channel column (the lead may renumber it at a merge; the test finds it
-// by what it creates).
-func searchStep(t *testing.T) int {
-	for i, m := range migrations {
-		if strings.Contains(m, "CREATE TABLE dossier_search") {
-			return i
-		}
-	}
-	t.Fatal("no schema step creates dossier_search")
-	return 0
-}
 
 // TestMigrateFillsSearchKeys opens a folder written by the schema before
 // the search keys, whose dossiers are JSON documents only, and checks
@@ -32,14 +15,7 @@ func searchStep(t *testing.T) int {
 func TestMigrateFillsSearchKeys(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := searchStep(t)
-	if _, err := db.Exec(strings.Join(migrations[:step], ";") + "; PRAGMA user_version = " + strconv.Itoa(step)); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, stepWith(t, "CREATE TABLE dossier_search"))
 	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	for code, a := range map[string]engine.Applicant{
 		"XA01-260302-0001": {Name: "Trần Thị Bình", Phone: "0912345678"},

@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"database/sql"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -16,13 +15,7 @@ import (
 func TestMigrateFromSchema1(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(migrations[0] + "; PRAGMA user_version = 1"); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, 1)
 	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	for i, c := range []struct {
 		code   string
@@ -106,13 +99,7 @@ func ptr[T any](v T) *T { return &v }
 func TestMigrateFillsFinishedAt(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(migrations[0] + ";" + migrations[1] + "; PRAGMA user_version = 2"); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, 2)
 	at := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	ict := time.FixedZone("ICT", 7*3600)
 	finished := map[string]*time.Time{
@@ -184,14 +171,7 @@ func TestMigrateFillsFinishedAt(t *testing.T) {
 func TestMigrateAddsSessions(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(migrations[0] + ";" + migrations[1] + ";" + migrations[2] + ";" + migrations[3] +
-		"; PRAGMA user_version = 4"); err != nil {
-		t.Fatal(err)
-	}
+	db := schemaAt(t, dir, 4)
 	db.Close()
 	s, err := Open(dir)
 	if err != nil {
