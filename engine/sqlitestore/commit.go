@@ -185,6 +185,11 @@ func (s *Store) commitLoop() {
 		riders = append(riders[:0], riders[n:]...)
 		if len(riders) == 0 {
 			timer.Stop()
+		} else {
+			// Riders left over (the loops above keep riders and desk
+			// writes within one batch together, so only if that
+			// changes): they wait on a fresh wait, never forever.
+			timer.Reset(time.Duration(s.rideWait.Load()))
 		}
 		start := time.Now()
 		s.commitBatch(batch)

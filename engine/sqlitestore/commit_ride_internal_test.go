@@ -106,3 +106,28 @@ func TestRidersCommitBeforeClose(t *testing.T) {
 		t.Errorf("a rider waiting at Close: %v, want committed", err)
 	}
 }
+
+// TestRidersBeyondABatchAreNotForgotten: more riders than one batch holds
+// arrive while the desk is busy and no desk write follows: a full batch
+// goes at once, the rest when their wait ends, none left behind.
+func TestRidersBeyondABatchAreNotForgotten(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.rideWait.Store(int64(20 * time.Millisecond))
+	if err := s.Insert(t.Context(), enginetest.NewDossier("XA01-260302-0001"), nil); err != nil {
+		t.Fatal(err) // the desk has just written
+	}
+	jobs := make([]*writeJob, maxBatch+maxBatch/2)
+	for i := range jobs {
+		jobs[i] = riderJob()
+		s.rides <- jobs[i]
+	}
+	for i, j := range jobs {
+		if err := <-j.done; err != nil {
+			t.Fatalf("rider %d: %v", i, err)
+		}
+	}
+}
