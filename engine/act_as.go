@@ -26,10 +26,18 @@ func (e *Engine) ActAs(ctx context.Context, actor *Person, code string, in ActIn
 
 // getFor reads the dossier an action is decided on: with a reader's
 // check as Read does (e.Get: a missing dossier is always a dossier's
-// *NotFoundError), without one as Act always has.
+// *NotFoundError) and then the check itself, without one as Act always
+// has.
 func (e *Engine) getFor(ctx context.Context, code string, check func(*Dossier) error) (*Dossier, error) {
-	if check != nil {
-		return e.Get(ctx, code)
+	if check == nil {
+		return e.Store.Get(ctx, code)
 	}
-	return e.Store.Get(ctx, code)
+	d, err := e.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

@@ -187,11 +187,6 @@ func (e *Engine) act(ctx context.Context, code string, in ActInput, expect int64
 		if err != nil {
 			return nil, err
 		}
-		if check != nil {
-			if err := check(d); err != nil {
-				return nil, err
-			}
-		}
 		env, err := e.EnvFor(d)
 		if err != nil {
 			return nil, err

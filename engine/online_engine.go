@@ -112,11 +112,6 @@ func (e *Engine) actOnline(ctx context.Context, code string, in ActInput, expect
 		if err != nil {
 			return nil, err
 		}
-		if check != nil {
-			if err := check(d); err != nil {
-				return nil, err
-			}
-		}
 		if in.IdempotencyKey != "" {
 			for _, h := range d.History {
 				if h.IdempotencyKey == in.IdempotencyKey {
