@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -25,7 +27,24 @@ var SlimDropped = []string{
 // dossier "in progress" under, kept by a FigureStore beside each
 // dossier.
 func FigureUnit(d *Dossier) string {
-	for i := len(d.History) - 1; i >= 0; i-- {
+	return figureUnitOf(d, len(d.History))
+}
+
+// FigureUnitBefore is FigureUnit of d as it stood just before t, from its
+// history rows before t: the unit a report attributes d to at t.
+func FigureUnitBefore(d *Dossier, t time.Time) string {
+	n := 0
+	for i := range d.History {
+		if d.History[i].At.Before(t) {
+			n = i + 1
+		}
+	}
+	return figureUnitOf(d, n)
+}
+
+// figureUnitOf is FigureUnit of d's first n history rows.
+func figureUnitOf(d *Dossier, n int) string {
+	for i := n - 1; i >= 0; i-- {
 		h := &d.History[i]
 		if h.ToUnit != "" {
 			return h.ToUnit
@@ -49,6 +68,17 @@ type OpenCount struct {
 	// Overdue counts those due before now, DueToday those due at or
 	// after now and before the end of the day (DueFlags' two flags).
 	Overdue, DueToday int
+}
+
+// SortOpenCounts puts counts in the order FigureStore.OpenCounts answers
+// them: by Unit, then FigureUnit.
+func SortOpenCounts(counts []OpenCount) {
+	slices.SortFunc(counts, func(a, b OpenCount) int {
+		if c := strings.Compare(a.Unit, b.Unit); c != 0 {
+			return c
+		}
+		return strings.Compare(a.FigureUnit, b.FigureUnit)
+	})
 }
 
 // FigureStore is a Store that counts the unfinished dossiers without

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/engine"
@@ -48,12 +46,7 @@ func openCounts(ctx context.Context, eng *engine.Engine, now, dayEnd time.Time) 
 	for _, g := range groups {
 		out = append(out, *g)
 	}
-	slices.SortFunc(out, func(a, b engine.OpenCount) int {
-		if c := strings.Compare(a.Unit, b.Unit); c != 0 {
-			return c
-		}
-		return strings.Compare(a.FigureUnit, b.FigureUnit)
-	})
+	engine.SortOpenCounts(out)
 	return out, nil
 }
 

@@ -3,8 +3,6 @@ package mongostore
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -158,12 +156,7 @@ func (s *Store) OpenCounts(ctx context.Context, now, dayEnd time.Time) ([]engine
 			out = append(out, *g)
 		}
 	}
-	slices.SortFunc(out, func(a, b engine.OpenCount) int {
-		if c := strings.Compare(a.Unit, b.Unit); c != 0 {
-			return c
-		}
-		return strings.Compare(a.FigureUnit, b.FigureUnit)
-	})
+	engine.SortOpenCounts(out)
 	return out, nil
 }
 

@@ -82,7 +82,7 @@ func MonthlyRates(ctx context.Context, src Source, cal *calendar.Calendar, last 
 		if i < 0 || i >= n {
 			return nil
 		}
-		unit := unitAt(d, d.FinishedAt.Add(time.Nanosecond))
+		unit := engine.FigureUnitBefore(d, d.FinishedAt.Add(time.Nanosecond))
 		cs := by[unit]
 		if cs == nil {
 			cs = newCounts()

@@ -250,7 +250,7 @@ func (a *d766Acc) add(d *engine.Dossier) error {
 	if d.FinishedAt == nil || !c.in(*d.FinishedAt) {
 		return nil
 	}
-	unit = unitAt(d, d.FinishedAt.Add(time.Nanosecond))
+	unit = engine.FigureUnitBefore(d, d.FinishedAt.Add(time.Nanosecond))
 	if c.scope != nil && !c.scope[unit] {
 		return nil
 	}

@@ -29,7 +29,7 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 	c := a.c
 	done, doneUnit := a.resultAt(d)
 	if d.FinishedAt != nil && (done.IsZero() || d.FinishedAt.Before(done)) {
-		done, doneUnit = *d.FinishedAt, unitAt(d, d.FinishedAt.Add(time.Nanosecond))
+		done, doneUnit = *d.FinishedAt, engine.FigureUnitBefore(d, d.FinishedAt.Add(time.Nanosecond))
 	}
 	var reqs [2]int // ledger indexes of the first two requests
 	n := 0
@@ -47,7 +47,7 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 		if at.Before(c.start) {
 			return false, false, "", nil
 		}
-		return true, false, unitAt(d, at.Add(time.Nanosecond)), nil
+		return true, false, engine.FigureUnitBefore(d, at.Add(time.Nanosecond)), nil
 	case n == 1:
 		at := d.Ledger[reqs[0]].At
 		if at.Before(c.start) {
@@ -57,7 +57,7 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 		if err != nil || due.IsZero() {
 			return false, false, "", err
 		}
-		return true, !at.After(due), unitAt(d, at.Add(time.Nanosecond)), nil
+		return true, !at.After(due), engine.FigureUnitBefore(d, at.Add(time.Nanosecond)), nil
 	}
 	if !done.IsZero() && done.Before(c.end) {
 		if done.Before(c.start) {
@@ -92,7 +92,7 @@ func (a *d766Acc) judge766(d *engine.Dossier) (counted, onTime bool, unit string
 	if err != nil || due.IsZero() {
 		return false, false, "", err
 	}
-	return true, !c.end.After(due), unitAt(d, c.end), nil
+	return true, !c.end.After(due), engine.FigureUnitBefore(d, c.end), nil
 }
 
 // resultAt is when d first entered a state of national status 9 (result
@@ -108,7 +108,7 @@ func (a *d766Acc) resultAt(d *engine.Dossier) (time.Time, string) {
 		if st, ok := p.State(h.ToState); ok && (st.Status == 9 || st.Status == 10) {
 			unit := h.FromUnit
 			if unit == "" {
-				unit = unitAt(d, h.At.Add(time.Nanosecond))
+				unit = engine.FigureUnitBefore(d, h.At.Add(time.Nanosecond))
 			}
 			return h.At, unit
 		}

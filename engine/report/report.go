@@ -265,7 +265,7 @@ func (c *computer) add(d *engine.Dossier) error {
 		}
 	}
 	if d.ReceivedAt.Before(c.start) && !finishedBefore(d, c.start) {
-		c.both(d, unitAt(d, c.start), func(f *Figures) { f.CarriedOver++ })
+		c.both(d, engine.FigureUnitBefore(d, c.start), func(f *Figures) { f.CarriedOver++ })
 	}
 	handled := false // finished in the period or open at its end
 	if d.FinishedAt != nil && c.in(*d.FinishedAt) {
@@ -274,7 +274,7 @@ func (c *computer) add(d *engine.Dossier) error {
 		if err != nil {
 			return err
 		}
-		c.both(d, unitAt(d, d.FinishedAt.Add(time.Nanosecond)), func(f *Figures) {
+		c.both(d, engine.FigureUnitBefore(d, d.FinishedAt.Add(time.Nanosecond)), func(f *Figures) {
 			f.Finished++
 			switch d.Result {
 			case engine.OutcomeRefused:
@@ -315,7 +315,7 @@ func (c *computer) add(d *engine.Dossier) error {
 		if err != nil {
 			return err
 		}
-		c.both(d, unitAt(d, c.end), func(f *Figures) {
+		c.both(d, engine.FigureUnitBefore(d, c.end), func(f *Figures) {
 			f.InProgress++
 			switch {
 			case paused:
@@ -381,29 +381,6 @@ func extendedBefore(d *engine.Dossier, t time.Time) bool {
 		}
 	}
 	return false
-}
-
-// unitAt returns the unit responsible for d just before t: the receiving
-// unit of the last handover before t; while the dossier waits for the
-// applicant or has finished (states without a unit), the unit that sent
-// it there.
-func unitAt(d *engine.Dossier, t time.Time) string {
-	last := -1
-	for i := range d.History {
-		if d.History[i].At.Before(t) {
-			last = i
-		}
-	}
-	for i := last; i >= 0; i-- {
-		h := &d.History[i]
-		if h.ToUnit != "" {
-			return h.ToUnit
-		}
-		if h.FromUnit != "" {
-			return h.FromUnit
-		}
-	}
-	return d.ReceivingUnit
 }
 
 // judge returns the timeliness of a finished dossier: the one the engine

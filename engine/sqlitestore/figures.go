@@ -114,17 +114,8 @@ func (s *Store) OpenCounts(ctx context.Context, now, dayEnd time.Time) ([]engine
 	for _, g := range groups {
 		out = append(out, *g)
 	}
-	sortCounts(out)
+	engine.SortOpenCounts(out)
 	return out, nil
-}
-
-// sortCounts orders counts by unit then figure unit.
-func sortCounts(c []engine.OpenCount) {
-	for i := 1; i < len(c); i++ {
-		for j := i; j > 0 && (c[j].Unit < c[j-1].Unit || c[j].Unit == c[j-1].Unit && c[j].FigureUnit < c[j-1].FigureUnit); j-- {
-			c[j], c[j-1] = c[j-1], c[j]
-		}
-	}
 }
 
 // scanSlim runs a Slim scan: query selects (slim, rowid, …). A row
