@@ -180,14 +180,7 @@ func (w *web) payFee(q *req) error {
 	req := payRequest{Fee: f.Get("fee"), Method: engine.PayMethod(f.Get("method")), Reference: f.Get("reference"), Receipt: f.Get("receipt")}
 	d, err := w.s.pay(q.r, q.person, code, req, expect)
 	if err != nil {
-		if cur, rerr := w.s.readable(q.r, q.person, code); rerr == nil && engine.ErrorCode(err) != engine.EINTERNAL {
-			if p, perr := w.dossierPage(q, cur); perr == nil {
-				ed := describe(err)
-				p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
-				return w.render(q, StatusFor(ed.Code), "dossier", p)
-			}
-		}
-		return err
+		return w.refusedOnPage(q, code, err)
 	}
 	done := d.Code + " — " + tr("fee_paid", q.lang)
 	http.Redirect(q.w, q.r, "/dossiers/"+url.PathEscape(d.Code)+"?done="+url.QueryEscape(done)+"#contents", http.StatusSeeOther)

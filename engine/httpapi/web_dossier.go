@@ -192,14 +192,7 @@ func (w *web) assign(q *req) error {
 	}
 	d, err := w.s.eng.Assign(q.r.Context(), code, q.person.ID, who, expect)
 	if err != nil {
-		if cur, rerr := w.s.readable(q.r, q.person, code); rerr == nil && engine.ErrorCode(err) != engine.EINTERNAL {
-			if p, perr := w.dossierPage(q, cur); perr == nil {
-				ed := describe(err)
-				p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
-				return w.render(q, StatusFor(ed.Code), "dossier", p)
-			}
-		}
-		return err
+		return w.refusedOnPage(q, code, err)
 	}
 	done := d.Code + " — " + tr("assigned", q.lang) + ": " + w.personName(d.Assignee)
 	http.Redirect(q.w, q.r, "/dossiers/"+url.PathEscape(d.Code)+"?done="+url.QueryEscape(done), http.StatusSeeOther)
@@ -223,6 +216,27 @@ func (w *web) needsConfirm(q *req, code, action string) error {
 			"“%s” ends the dossier or sends it back: write the reason and tick the confirmation.", pick(a.Name, a.NameEN, q.lang))
 	}
 	return nil
+}
+
+// refusedOnPage shows a refused form's error on the dossier page itself,
+// with the dossier as it is now, when the person may still read it and
+// the error is the dossier's (not the system's); otherwise err goes to
+// the error page.
+func (w *web) refusedOnPage(q *req, code string, err error) error {
+	if engine.ErrorCode(err) == engine.EINTERNAL {
+		return err
+	}
+	cur, rerr := w.s.readable(q.r, q.person, code)
+	if rerr != nil {
+		return err
+	}
+	p, perr := w.dossierPage(q, cur)
+	if perr != nil {
+		return err
+	}
+	ed := describe(err)
+	p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
+	return w.render(q, StatusFor(ed.Code), "dossier", p)
 }
 
 // staleWords says in plain words that the dossier moved on while the
@@ -299,16 +313,7 @@ func (w *web) act(q *req) error {
 		d, err = w.s.act(q.r, q.person, code, action, inputs, f.Get("key"), expect)
 	}
 	if err != nil {
-		if cur, rerr := w.s.readable(q.r, q.person, code); rerr == nil && engine.ErrorCode(err) != engine.EINTERNAL {
-			// Show the error on the dossier page itself, with fresh data.
-			p, perr := w.dossierPage(q, cur)
-			if perr == nil {
-				ed := describe(err)
-				p.Error = w.staleWords(q, err, cur, pick(ed.Message, ed.MessageEN, q.lang))
-				return w.render(q, StatusFor(ed.Code), "dossier", p)
-			}
-		}
-		return err
+		return w.refusedOnPage(q, code, err)
 	}
 	name := action
 	if p, _ := w.s.procName(d, q.lang); p != nil {
