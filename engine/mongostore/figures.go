@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -169,63 +168,26 @@ func (s *Store) migrateFigures(ctx context.Context) error {
 	return s.backfillFigureUnit(ctx)
 }
 
-// figureBackfillBatch is how many updates one backfill write sends.
-const figureBackfillBatch = 500
-
 // backfillFigureUnit writes figure_unit, engine.FigureUnit of the stored
-// history, on the dossiers that lack it, in unordered batches of
-// single-document updates (no pipeline update: FerretDB has none, and
-// the unit is computed in Go). Each update asks that the field still be
-// missing, so that a transition another process of this version wrote
-// meanwhile (several start at once) keeps its own. Idempotent: a replay
-// finds none left.
+// history, on the dossiers that lack it (schema 4).
 func (s *Store) backfillFigureUnit(ctx context.Context) error {
-	missing := bson.D{{Key: "$exists", Value: false}}
-	cur, err := s.dossiers.Find(ctx, bson.D{{Key: "figure_unit", Value: missing}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "receiving_unit", Value: 1}, {Key: "history", Value: 1}}))
-	if err != nil {
-		return fmt.Errorf("figure unit backfill: %w", err)
-	}
-	defer cur.Close(ctx)
-	var batch []mongo.WriteModel
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := s.dossiers.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false))
-		batch = batch[:0]
-		if err != nil {
-			return fmt.Errorf("figure unit backfill: %w", err)
-		}
-		return nil
-	}
-	for cur.Next(ctx) {
-		var doc struct {
-			Code          string `bson:"_id"`
-			ReceivingUnit string `bson:"receiving_unit"`
-			History       []struct {
-				FromUnit string `bson:"from_unit"`
-				ToUnit   string `bson:"to_unit"`
-			} `bson:"history"`
-		}
-		if err := cur.Decode(&doc); err != nil {
-			return fmt.Errorf("figure unit backfill: %w", err)
-		}
-		d := &engine.Dossier{ReceivingUnit: doc.ReceivingUnit, History: make([]engine.HistoryRow, len(doc.History))}
-		for i, h := range doc.History {
-			d.History[i] = engine.HistoryRow{FromUnit: h.FromUnit, ToUnit: h.ToUnit}
-		}
-		batch = append(batch, mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: doc.Code}, {Key: "figure_unit", Value: missing}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "figure_unit", Value: engine.FigureUnit(d)}}}}))
-		if len(batch) == figureBackfillBatch {
-			if err := flush(); err != nil {
-				return err
+	return s.backfill(ctx, "figure_unit", bson.D{{Key: "_id", Value: 1}, {Key: "receiving_unit", Value: 1}, {Key: "history", Value: 1}},
+		func(cur *mongo.Cursor) (string, any, error) {
+			var doc struct {
+				Code          string `bson:"_id"`
+				ReceivingUnit string `bson:"receiving_unit"`
+				History       []struct {
+					FromUnit string `bson:"from_unit"`
+					ToUnit   string `bson:"to_unit"`
+				} `bson:"history"`
 			}
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("figure unit backfill: %w", err)
-	}
-	return flush()
+			if err := cur.Decode(&doc); err != nil {
+				return "", nil, err
+			}
+			d := &engine.Dossier{ReceivingUnit: doc.ReceivingUnit, History: make([]engine.HistoryRow, len(doc.History))}
+			for i, h := range doc.History {
+				d.History[i] = engine.HistoryRow{FromUnit: h.FromUnit, ToUnit: h.ToUnit}
+			}
+			return doc.Code, engine.FigureUnit(d), nil
+		})
 }

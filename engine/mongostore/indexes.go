@@ -103,32 +103,19 @@ func (s *Store) migrateV2(ctx context.Context) error {
 	return s.backfillSearch(ctx)
 }
 
-// backfillSearch writes search_lc on the dossiers that lack it, one
-// update each (no pipeline update: FerretDB has none). Idempotent: a
-// replay finds none left.
+// backfillSearch writes search_lc on the dossiers that lack it (schema 2).
 func (s *Store) backfillSearch(ctx context.Context) error {
-	cur, err := s.dossiers.Find(ctx, bson.D{{Key: "search_lc", Value: bson.D{{Key: "$exists", Value: false}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "applicant.name", Value: 1}}))
-	if err != nil {
-		return err
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc struct {
-			Code      string `bson:"_id"`
-			Applicant struct {
-				Name string `bson:"name"`
-			} `bson:"applicant"`
-		}
-		if err := cur.Decode(&doc); err != nil {
-			return err
-		}
-		if _, err := s.dossiers.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.Code}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "search_lc", Value: searchOf(doc.Code, doc.Applicant.Name)}}}}); err != nil {
-			return err
-		}
-	}
-	return cur.Err()
+	return s.backfill(ctx, "search_lc", bson.D{{Key: "_id", Value: 1}, {Key: "applicant.name", Value: 1}},
+		func(cur *mongo.Cursor) (string, any, error) {
+			var doc struct {
+				Code      string `bson:"_id"`
+				Applicant struct {
+					Name string `bson:"name"`
+				} `bson:"applicant"`
+			}
+			err := cur.Decode(&doc)
+			return doc.Code, searchOf(doc.Code, doc.Applicant.Name), err
+		})
 }
 
 // searchSep separates the code from the name in search_lc. A search text

@@ -32,32 +32,21 @@ func (s *Store) migrateSearch(ctx context.Context) error {
 	return s.backfillSearchKeys(ctx)
 }
 
-// backfillSearchKeys writes search_keys on the dossiers that lack it, one
-// update each (no pipeline update: FerretDB has none, and the keys are
-// folded in Go). Idempotent: a replay finds none left.
+// backfillSearchKeys writes search_keys on the dossiers that lack it
+// (schema 3).
 func (s *Store) backfillSearchKeys(ctx context.Context) error {
-	cur, err := s.dossiers.Find(ctx, bson.D{{Key: "search_keys", Value: bson.D{{Key: "$exists", Value: false}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "applicant", Value: 1}}))
-	if err != nil {
-		return err
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var doc struct {
-			Code      string       `bson:"_id"`
-			Applicant applicantDoc `bson:"applicant"`
-		}
-		if err := cur.Decode(&doc); err != nil {
-			return err
-		}
-		a := doc.Applicant
-		keys := engine.SearchKeys(&engine.Dossier{Code: doc.Code, Applicant: engine.Applicant{Name: a.Name, IDNo: a.IDNo, Phone: a.Phone}})
-		if _, err := s.dossiers.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.Code}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "search_keys", Value: keys}}}}); err != nil {
-			return err
-		}
-	}
-	return cur.Err()
+	return s.backfill(ctx, "search_keys", bson.D{{Key: "_id", Value: 1}, {Key: "applicant", Value: 1}},
+		func(cur *mongo.Cursor) (string, any, error) {
+			var doc struct {
+				Code      string       `bson:"_id"`
+				Applicant applicantDoc `bson:"applicant"`
+			}
+			if err := cur.Decode(&doc); err != nil {
+				return "", nil, err
+			}
+			a := doc.Applicant
+			return doc.Code, engine.SearchKeys(&engine.Dossier{Code: doc.Code, Applicant: engine.Applicant{Name: a.Name, IDNo: a.IDNo, Phone: a.Phone}}), nil
+		})
 }
 
 // searchFilter is the condition of a search text, ok false for a blank
