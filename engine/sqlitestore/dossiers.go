@@ -170,30 +170,25 @@ func follows(d *engine.Dossier, prev int64) error {
 	return nil
 }
 
-// current reads the stored document of code, provided it is at version
-// prev: a missing dossier is a *engine.NotFoundError, another version a
-// *engine.ConflictError. Inside the write transaction tx nothing changes
-// the row between this read and the update that follows (the writer is
-// one connection in an immediate transaction); with tx nil it reads from
-// the read pool, and the update must check the version itself.
-//
-// It also returns the stored slim copy (nil in a row written before
-// schema 6), from which Apply takes the stored history rows of the new
-// slim copy without decoding the document's JSON.
-func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) (doc, slimCopy []byte, err error) {
-	var version int64
-	st := s.st.currentRead
-	if tx != nil {
-		st = tx.StmtContext(ctx, s.st.current)
-	}
-	err = st.QueryRowContext(ctx, code).Scan(&version, &doc, &slimCopy)
-	if err != nil {
-		return nil, nil, interpretError(err, "dossier", code)
+// current reads the stored document of code inside the write
+// transaction tx, provided it is at version prev: a missing dossier is a
+// *engine.NotFoundError, another version a *engine.ConflictError. Nothing
+// changes the row between this read and the update that follows (the
+// writer is one connection in an immediate transaction). Apply reads
+// from the read pool instead (currentRow), and its update checks the
+// version itself.
+func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
+	var (
+		version   int64
+		doc, skip []byte
+	)
+	if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &doc, &skip); err != nil {
+		return nil, interpretError(err, "dossier", code)
 	}
 	if version != prev {
-		return nil, nil, &engine.ConflictError{Code: code, Version: prev}
+		return nil, &engine.ConflictError{Code: code, Version: prev}
 	}
-	return doc, slimCopy, nil
+	return doc, nil
 }
 
 // Apply implements engine.Store: the stored rows of the history are kept
@@ -224,7 +219,7 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 	if len(d.History) == 0 {
 		return nil, &engine.InvalidInputError{Field: "history", Reason: fmt.Sprintf("dossier %s: no new history row", d.Code)}
 	}
-	raw, storedSlim, err := s.current(ctx, nil, d.Code, prev)
+	raw, storedSlim, storedCols, err := s.currentRow(ctx, d.Code, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -259,12 +254,9 @@ func (s *Store) applyWrite(ctx context.Context, d *engine.Dossier, prev int64, o
 		return nil, fmt.Errorf("dossier %s document: %w", d.Code, err)
 	}
 	rest.History = append(hist, d.History[len(d.History)-1])
-	slimCopy, figureUnit := slim.Encode(nil, &rest), engine.FigureUnit(&rest)
+	slimCopy, cols := slim.Encode(nil, &rest), columnsOf(d, engine.FigureUnit(&rest))
 	return func(ctx context.Context, tx *sql.Tx) error {
-		res, err := in(ctx, tx, s.st.update).ExecContext(ctx,
-			d.Version, d.State, d.Unit, string(d.Status), d.Procedure, string(d.Kind), ms(d.ReceivedAt),
-			msPtr(d.DueAt), msPtr(d.NextCheckAt), msPtr(d.FinishedAt), strings.ToLower(d.Applicant.Name), b,
-			string(d.Channel), slimCopy, figureUnit, d.Code, prev)
+		res, err := s.updateRow(ctx, tx, d.Code, prev, d.Version, storedCols, cols, b, slimCopy)
 		if err != nil {
 			return interpretError(err, "dossier", d.Code)
 		}
@@ -291,7 +283,7 @@ func (s *Store) ApplyAlarms(ctx context.Context, d *engine.Dossier, prev int64, 
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		raw, _, err := s.current(ctx, tx, d.Code, prev)
+		raw, err := s.current(ctx, tx, d.Code, prev)
 		if err != nil {
 			return err
 		}

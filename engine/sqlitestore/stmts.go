@@ -16,7 +16,8 @@ type stmts struct {
 	updateNotification                                                         *sql.Stmt // writer: an acknowledgement
 	insertKey, deleteKey                                                       *sql.Stmt // writer: search keys (search.go)
 	savepoint, rollbackTo, release                                             *sql.Stmt // writer: a batch's savepoints
-	getByCode, getByKey, currentRead, pendingOf, ofKind                        *sql.Stmt // read pool
+	updateDoc                                                                  *sql.Stmt // writer: an Apply that changes no column (columns.go)
+	getByCode, getByKey, currentRow, pendingOf, ofKind                         *sql.Stmt // read pool
 }
 
 const (
@@ -55,6 +56,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.insertDossier, sqlInsertDossier},
 		{s.w, &s.st.current, sqlCurrent},
 		{s.w, &s.st.update, sqlUpdate},
+		{s.w, &s.st.updateDoc, sqlUpdateDoc},
 		{s.w, &s.st.updateAlarms, sqlUpdateAlarms},
 		{s.w, &s.st.insertNotification, sqlInsertNotification},
 		{s.w, &s.st.updateNotification, sqlUpdateNotification},
@@ -65,7 +67,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{s.w, &s.st.release, "RELEASE w"},
 		{s.r, &s.st.getByCode, sqlGetByCode},
 		{s.r, &s.st.getByKey, sqlGetByKey},
-		{s.r, &s.st.currentRead, sqlCurrent},
+		{s.r, &s.st.currentRow, sqlCurrentRow},
 		{s.r, &s.st.pendingOf, sqlPendingOf},
 		{s.r, &s.st.ofKind, sqlOfKind},
 	} {

@@ -54,6 +54,9 @@ type Store struct {
 	stopOnce sync.Once
 	// commits and written count batches and their writes (CommitStats).
 	commits, written, busy atomic.Int64
+	// narrowWrites counts the Applies that wrote only version, doc and
+	// slim (columns.go).
+	narrowWrites atomic.Int64
 }
 
 // LockedError reports a data folder already opened by another process.
