@@ -78,6 +78,20 @@ func (e *Engine) ReceiveOnce(ctx context.Context, procedure string, version int,
 	return e.receive(ctx, procedure, version, in)
 }
 
+// ReceptionReplay answers a retried reception as ReceiveOnce does,
+// without receiving anything: the dossier an earlier reception received
+// under in.IdempotencyKey when in.Actor may read it, a *DuplicateError
+// when not, and a *NotFoundError when the key is empty or unused. A
+// reception that has more to do than the insert (the scans of a
+// reception with files) asks it first, so that a retry is answered
+// before the checks a first reception passes, as here.
+func (e *Engine) ReceptionReplay(ctx context.Context, in ReceiveInput) (*Dossier, error) {
+	if in.IdempotencyKey == "" {
+		return nil, &NotFoundError{What: "reception key", ID: ""}
+	}
+	return e.replayReception(ctx, in)
+}
+
 // receive takes a number and inserts the new dossier, retrying on a
 // number handed out twice; a lost race on the key returns the winner
 // (replayReception).

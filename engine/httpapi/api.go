@@ -123,28 +123,55 @@ func (s *Server) receiveInput(r *http.Request, p *engine.Person, req receiveRequ
 }
 
 func (s *Server) receive(r *http.Request, p *engine.Person, req receiveRequest, key string) (*engine.Dossier, error) {
-	if err := requireActor(p); err != nil {
+	if err := checkReceiver(p, req); err != nil {
 		return nil, err
 	}
+	return s.receiveIn(r, req, s.receiveInput(r, p, req, key))
+}
+
+// checkReceiver refuses a reception before anything is read: someone who
+// may not act, or no procedure named.
+func checkReceiver(p *engine.Person, req receiveRequest) error {
+	if err := requireActor(p); err != nil {
+		return err
+	}
 	if strings.TrimSpace(req.Procedure) == "" {
-		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
+		return &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
 	}
-	in := s.receiveInput(r, p, req, key)
-	// A reception key is global: the engine hands a replay's dossier
-	// back only to someone who may read it, and says the key is used to
-	// anyone else, in words that name no dossier.
+	return nil
+}
+
+// receiveIn receives in, built from req (receiveInput).
+func (s *Server) receiveIn(r *http.Request, req receiveRequest, in engine.ReceiveInput) (*engine.Dossier, error) {
 	d, fresh, err := s.eng.ReceiveOnce(r.Context(), req.Procedure, req.Version, in)
-	var dup *engine.DuplicateError
-	if errors.As(err, &dup) && dup.Key != "" {
-		return nil, errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
-	}
 	if err != nil {
-		return nil, withGuidance(err, req.Procedure)
+		return nil, receptionError(err, req.Procedure)
 	}
 	if fresh {
 		s.metrics.receptions.WithLabelValues(d.Procedure).Inc()
 	}
 	return d, nil
+}
+
+// receptionError words a refused reception. A reception key is global:
+// the engine hands a replay's dossier back only to someone who may read
+// it, and says the key is used to anyone else, in words that name no
+// dossier.
+func receptionError(err error, procedure string) error {
+	var dup *engine.DuplicateError
+	if errors.As(err, &dup) && dup.Key != "" {
+		return errorf(engine.ECONFLICT, "Khoá chống lặp đã được dùng.", "Idempotency key already used.")
+	}
+	return withGuidance(err, procedure)
+}
+
+// checkReplay refuses a retried reception whose body is not the first
+// one's (409): the same key must mean the same reception.
+func (s *Server) checkReplay(key string, req receiveRequest, d *engine.Dossier) error {
+	if err := checkReceptionReplay(key, req, d); err != nil {
+		return err
+	}
+	return s.checkContentsReplay(key, req, d)
 }
 
 func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Person) error {
@@ -169,10 +196,7 @@ func (s *Server) apiReceive(w http.ResponseWriter, r *http.Request, p *engine.Pe
 // answerReception answers a reception: the replay checks of a retried
 // one, then 201 with the dossier.
 func (s *Server) answerReception(w http.ResponseWriter, r *http.Request, p *engine.Person, req receiveRequest, key string, d *engine.Dossier) error {
-	if err := checkReceptionReplay(key, req, d); err != nil {
-		return err
-	}
-	if err := s.checkContentsReplay(key, req, d); err != nil {
+	if err := s.checkReplay(key, req, d); err != nil {
 		return err
 	}
 	l := lang(r)

@@ -79,23 +79,41 @@ func (s *Server) apiReceiveFiles(w http.ResponseWriter, r *http.Request, p *engi
 // receiveWithFiles receives req with the files spool checks and stores,
 // in the order of engine/reception_files.go; the page and the API share
 // it. The procedure given to spool is the one the reception is under.
+//
+// A retry (its Idempotency-Key already received a dossier) is answered
+// first, as the engine answers one: the first reception stands whatever
+// changed since, so it is not checked again; a body that is not the first
+// one's is refused before any file is read; and the files the first
+// attempt did not attach are attached now.
 func (s *Server) receiveWithFiles(r *http.Request, p *engine.Person, req receiveRequest, key string, spool func(*engine.Procedure) ([]engine.ReceptionFile, error)) (*engine.Dossier, error) {
 	fs, err := s.files()
 	if err != nil {
 		return nil, err
 	}
-	if err := requireActor(p); err != nil {
+	if err := checkReceiver(p, req); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(req.Procedure) == "" {
-		return nil, &engine.InvalidInputError{Field: "procedure", Reason: "required", ReasonVI: "bắt buộc chọn thủ tục"}
+	in := s.receiveInput(r, p, req, key)
+	d, err := s.eng.ReceptionReplay(r.Context(), in)
+	switch {
+	case err == nil:
+		if err := s.checkReplay(key, req, d); err != nil {
+			return nil, err
+		}
+	case engine.ErrorCode(err) == engine.ENOTFOUND:
+		// The checklist and the form first: a refused reception reads
+		// no file, stores nothing and takes no number.
+		if err := s.eng.CheckReceive(req.Procedure, req.Version, in); err != nil {
+			return nil, withGuidance(err, req.Procedure)
+		}
+	default:
+		return nil, receptionError(err, req.Procedure)
 	}
-	// The checklist and the form first: a refused reception reads no
-	// file, stores nothing and takes no number.
-	if err := s.eng.CheckReceive(req.Procedure, req.Version, s.receiveInput(r, p, req, key)); err != nil {
-		return nil, withGuidance(err, req.Procedure)
+	procedure, version := req.Procedure, req.Version
+	if d != nil {
+		procedure, version = d.Procedure, d.ProcedureVersion
 	}
-	proc, err := s.eng.Catalog.Get(req.Procedure, req.Version)
+	proc, err := s.eng.Catalog.Get(procedure, version)
 	if err != nil {
 		return nil, err
 	}
@@ -103,9 +121,18 @@ func (s *Server) receiveWithFiles(r *http.Request, p *engine.Person, req receive
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.receive(r, p, req, key)
-	if err != nil || len(files) == 0 {
-		return d, err
+	if d == nil {
+		if d, err = s.receiveIn(r, req, in); err != nil {
+			return nil, err
+		}
+		// A reception that lost a race on its key got the winner's
+		// dossier: the same rule as a retry, before anything attaches.
+		if err := s.checkReplay(key, req, d); err != nil {
+			return nil, err
+		}
+	}
+	if len(files) == 0 {
+		return d, nil
 	}
 	// The reception stands whatever happens here; a retry with the
 	// same Idempotency-Key attaches what is missing.

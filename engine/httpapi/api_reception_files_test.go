@@ -139,6 +139,55 @@ func TestReceiveWithFilesReplay(t *testing.T) {
 	}
 }
 
+// TestReceiveWithFilesRetryRules: a retried reception with files is
+// answered as the engine answers a retry, before anything else.
+func TestReceiveWithFilesRetryRules(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{procs: []*engine.Procedure{contentsProcedure(t)}})
+	first := []part{{"file.to-khai", "a.pdf", testPDF}}
+	more := append(first, part{"file.giay-chung-sinh", "b.jpg", testJPEG})
+	filesOf := func(code string) int {
+		d, err := b.eng.Get(context.Background(), code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d.Files)
+	}
+
+	t.Run("a key reused with another applicant is 422 and attaches nothing to the first dossier", func(t *testing.T) {
+		var got receiveResponse
+		b.receiveMultipart(receiver, contentsBody("Người Thứ Nhất", complete(), 0), first, "Idempotency-Key", "k-other").json(t, &got)
+		r := b.receiveMultipart(receiver, contentsBody("Người Khác", complete(), 0), more, "Idempotency-Key", "k-other")
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "Idempotency-Key") {
+			t.Fatalf("reused key, other body: %d %s", r.status, r.body)
+		}
+		if n := filesOf(got.Code); n != 1 {
+			t.Errorf("the first dossier has %d files after the refused retry, want 1", n)
+		}
+	})
+
+	t.Run("a retry is answered before the checks: a postal reception retried past its backdating window still stands and gets its missing file", func(t *testing.T) {
+		body := contentsBody("Gửi Bưu Điện", complete(), 0)
+		body["channel"] = "post"
+		body["received_at"] = b.clock.Now().Add(-24 * time.Hour).Format(time.RFC3339)
+		body["inputs"] = map[string]string{"backdate_reason": "Bưu điện chuyển đến muộn"}
+		var got receiveResponse
+		if r := b.receiveMultipart(receiver, body, first, "Idempotency-Key", "k-post"); r.status != http.StatusCreated {
+			t.Fatalf("first reception: %d %s", r.status, r.body)
+		} else {
+			r.json(t, &got)
+		}
+		b.clock.Advance(30 * 24 * time.Hour) // the date is now far outside DefaultBackdateDays
+		r := b.receiveMultipart(receiver, body, more, "Idempotency-Key", "k-post")
+		if r.status != http.StatusCreated {
+			t.Fatalf("retry past the window: %d %s", r.status, r.body)
+		}
+		if n := filesOf(got.Code); n != 2 {
+			t.Errorf("after the retry the dossier has %d files, want 2", n)
+		}
+	})
+}
+
 // TestReceiveWithFilesRefusals: each refusal is the right status in both
 // languages, receives nothing and takes no number: the next reception
 // is -0001.
