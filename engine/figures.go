@@ -81,6 +81,49 @@ func SortOpenCounts(counts []OpenCount) {
 	})
 }
 
+// OpenStatuses are the statuses OpenCounts counts: in progress, or
+// waiting for the applicant. An online submission the desk has not
+// received yet (StatusRegistered) runs no clock and is not open yet,
+// as the reports do not count it received (NeverReceived).
+var OpenStatuses = []Status{StatusInProgress, StatusPaused}
+
+// OpenCountsByScan is OpenCounts computed from a Slim scan of the open
+// dossiers: the answer for a store that does not count them itself, and
+// the answer every FigureStore must agree with (enginetest pins it).
+func OpenCountsByScan(ctx context.Context, s Store, now, dayEnd time.Time) ([]OpenCount, error) {
+	type key struct{ unit, figure string }
+	groups := map[key]*OpenCount{}
+	err := s.Scan(ctx, Query{Status: OpenStatuses, Slim: true}, func(d *Dossier) error {
+		k := key{d.Unit, FigureUnit(d)}
+		g := groups[k]
+		if g == nil {
+			g = &OpenCount{Unit: k.unit, FigureUnit: k.figure}
+			groups[k] = g
+		}
+		g.Open++
+		if d.Status == StatusPaused {
+			g.Paused++
+		}
+		switch {
+		case d.DueAt == nil:
+		case d.DueAt.Before(now):
+			g.Overdue++
+		case d.DueAt.Before(dayEnd):
+			g.DueToday++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OpenCount, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, *g)
+	}
+	SortOpenCounts(out)
+	return out, nil
+}
+
 // FigureStore is a Store that counts the unfinished dossiers without
 // reading them: the metrics scrape and the dashboard ask on every view,
 // and at a province's scale (hundreds of thousands of open dossiers) a
@@ -88,7 +131,7 @@ func SortOpenCounts(counts []OpenCount) {
 // a count of what Scan returns.
 type FigureStore interface {
 	Store
-	// OpenCounts groups the unfinished dossiers by (Unit, FigureUnit),
+	// OpenCounts groups the open dossiers (OpenStatuses) by (Unit, FigureUnit),
 	// ordered by Unit then FigureUnit, groups with no dossier left out:
 	// Open and Paused as they are; Overdue those whose DueAt is before
 	// now; DueToday those whose DueAt is at or after now and before

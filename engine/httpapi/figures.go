@@ -17,37 +17,7 @@ func openCounts(ctx context.Context, eng *engine.Engine, now, dayEnd time.Time) 
 	if fs, ok := eng.Store.(engine.FigureStore); ok {
 		return fs.OpenCounts(ctx, now, dayEnd)
 	}
-	type key struct{ unit, figure string }
-	groups := map[key]*engine.OpenCount{}
-	err := eng.Scan(ctx, engine.Query{Status: []engine.Status{engine.StatusInProgress, engine.StatusPaused}, Slim: true}, func(d *engine.Dossier) error {
-		k := key{d.Unit, engine.FigureUnit(d)}
-		g := groups[k]
-		if g == nil {
-			g = &engine.OpenCount{Unit: k.unit, FigureUnit: k.figure}
-			groups[k] = g
-		}
-		g.Open++
-		if d.Status == engine.StatusPaused {
-			g.Paused++
-		}
-		switch {
-		case d.DueAt == nil:
-		case d.DueAt.Before(now):
-			g.Overdue++
-		case d.DueAt.Before(dayEnd):
-			g.DueToday++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]engine.OpenCount, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, *g)
-	}
-	engine.SortOpenCounts(out)
-	return out, nil
+	return engine.OpenCountsByScan(ctx, eng.Store, now, dayEnd)
 }
 
 // dayEndOf is the end of now's civil day in loc: "due today" is due

@@ -52,9 +52,6 @@ var _ engine.FigureStore = (*Store)(nil)
 // idxOpenFigures is the index the open counts read (schema 4).
 const idxOpenFigures = "open_figures" // {status, due_order, unit, figure_unit}
 
-// openStatuses are the statuses of an unfinished dossier.
-var openStatuses = []engine.Status{engine.StatusInProgress, engine.StatusPaused}
-
 // indexesFigures are the indexes schema 4 adds. Not partial (FerretDB
 // cannot create one), so it holds the finished dossiers too; the status
 // $in keeps the scans to the open ones.
@@ -94,7 +91,7 @@ func (q figureQuery) pipeline() bson.A {
 // due_order is noDue for a dossier without a due instant, which no range
 // below reaches: such a dossier is neither overdue nor due today.
 func figureQueries(now, dayEnd time.Time) []figureQuery {
-	open := bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: openStatuses}}}
+	open := bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: engine.OpenStatuses}}}
 	return []figureQuery{
 		{rule: "open counts: the open dossiers by unit, figure unit and status",
 			match: bson.D{open}, byStatus: true,

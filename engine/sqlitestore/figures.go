@@ -33,7 +33,13 @@ var _ engine.FigureStore = (*Store)(nil)
 // covering index.
 const sqlDueCounts = `SELECT unit, figure_unit, sum(due_at < ?), count(*)
 	FROM dossiers INDEXED BY dossiers_open_by_due
-	WHERE ` + openOnly + ` AND due_at < ? GROUP BY unit, figure_unit`
+	WHERE ` + openOnly + ` AND ` + openStatusIn + ` AND due_at < ? GROUP BY unit, figure_unit`
+
+// openStatusIn keeps engine.OpenStatuses. open_counts counts every
+// unfinished status, StatusRegistered too (an online submission the desk
+// has not received), and the reads keep the open ones, so the counts
+// agree with the MongoDB store and with engine.OpenCountsByScan.
+const openStatusIn = "status IN ('" + string(engine.StatusInProgress) + "', '" + string(engine.StatusPaused) + "')"
 
 // storedHistory returns the stored history rows of a dossier being
 // moved on: from its slim copy when it has one (cheap, and all a slim
@@ -73,7 +79,7 @@ func (s *Store) OpenCounts(ctx context.Context, now, dayEnd time.Time) ([]engine
 		}
 		return g
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT unit, figure_unit, status, n FROM open_counts WHERE n > 0`)
+	rows, err := tx.QueryContext(ctx, `SELECT unit, figure_unit, status, n FROM open_counts WHERE n > 0 AND `+openStatusIn)
 	if err != nil {
 		return nil, interpretError(err, "dossier", "")
 	}
