@@ -14,10 +14,7 @@ import (
 // migrates the rest; the test closes it.
 func schemaAt(t *testing.T, dir string, step int) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openRaw(t, dir)
 	if _, err := db.Exec(strings.Join(migrations[:step], ";") + "; PRAGMA user_version = " + strconv.Itoa(step)); err != nil {
 		db.Close()
 		t.Fatal(err)
@@ -37,4 +34,15 @@ func stepWith(t *testing.T, fragment string) int {
 	}
 	t.Fatalf("no schema step holds %q", fragment)
 	return 0
+}
+
+// openRaw opens the database of a closed store's folder dir directly, for
+// a test to change what an older binary or a crash would have left.
+func openRaw(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBFile), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -141,7 +141,8 @@ var migrations = []string{
 	//
 	// slim is the dossier's slim copy (engine/internal/slim), written with
 	// doc in the same statement; NULL in rows written before, which Open
-	// backfills (backfillSlim) and a Slim scan reads from doc meanwhile.
+	// backfills (backfillSlim, once: schema 9) and a Slim scan reads from
+	// doc meanwhile.
 	// dossiers_figures carries it with the report's bounds, so a report
 	// reads that index alone: no row of the table, no JSON.
 	//
@@ -212,6 +213,17 @@ var migrations = []string{
 	ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 	ALTER TABLE notifications ADD COLUMN payload BLOB;
 	UPDATE notifications SET kind = coalesce(json_extract(CAST(doc AS TEXT), '$.kind'), '');`,
+
+	// 9: the Go backfills that Open runs after the SQL steps (the slim
+	// copies of schema 7) record here that they finished, so that Open
+	// walks the table for them once, not at every start: no index holds
+	// "slim IS NULL", so the check alone read every row, about a second
+	// per million dossiers at each restart. A backfill that stops half
+	// way records nothing and resumes at the next Open.
+	`CREATE TABLE backfills (
+		name        TEXT PRIMARY KEY,
+		finished_at INTEGER NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // noDue is the due_order of a dossier without a due instant: the largest
