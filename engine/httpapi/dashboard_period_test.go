@@ -206,7 +206,8 @@ func TestFigureCache(t *testing.T) {
 	if got := c.byKey["p"].At; !got.Equal(late) {
 		t.Errorf("after the refresh the period's figures are of %v, want %v", got, late)
 	}
-	if nc := newFigureCache(0); true {
+	{
+		nc := newFigureCache(0)
 		n := 0
 		for range 2 {
 			_, _ = nc.get(ctx, "p", t0, func(context.Context) (*periodFigures, error) { n++; return &periodFigures{At: t0}, nil })

@@ -166,7 +166,7 @@ func BenchmarkStateOf(b *testing.B) {
 			ID: fmt.Sprintf("%s/%04d/portal", d.Code, i), Dossier: d.Code, Kind: engine.NotePortalSync,
 			At: enginetest.Monday.Add(time.Duration(i) * time.Minute), Status: engine.NotificationSent,
 			NextAttempt: enginetest.Monday, Attempts: 1, SentAt: new(enginetest.Monday.Add(time.Duration(i) * time.Minute)),
-			Data: map[string]string{"seq": fmt.Sprint(i), "payload": `{"progress":[` + strings.Repeat(row, i) + `{}]}`},
+			Data: map[string]string{"seq": fmt.Sprint(i), engine.SyncPayloadKey: `{"progress":[` + strings.Repeat(row, i) + `{}]}`},
 		}
 		if _, err := bd.store.AddNotification(ctx, n); err != nil {
 			b.Fatal(err)

@@ -179,10 +179,10 @@ func follows(d *engine.Dossier, prev int64) error {
 // version itself.
 func (s *Store) current(ctx context.Context, tx *sql.Tx, code string, prev int64) ([]byte, error) {
 	var (
-		version   int64
-		doc, skip []byte
+		version int64
+		doc     []byte
 	)
-	if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &doc, &skip); err != nil {
+	if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &doc); err != nil {
 		return nil, interpretError(err, "dossier", code)
 	}
 	if version != prev {

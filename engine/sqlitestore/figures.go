@@ -46,7 +46,8 @@ const openStatusIn = "status IN ('" + string(engine.StatusInProgress) + "', '" +
 // copy keeps), otherwise decoded from the document's JSON rows.
 func storedHistory(slimCopy []byte, rows []json.RawMessage) ([]engine.HistoryRow, error) {
 	if slimCopy != nil {
-		if d, err := slim.NewDecoder().Decode(slimCopy); err == nil && len(d.History) == len(rows) {
+		// A nil Decoder: no interning map for a single copy.
+		if d, err := (*slim.Decoder)(nil).Decode(slimCopy); err == nil && len(d.History) == len(rows) {
 			return d.History, nil
 		}
 	}

@@ -15,7 +15,7 @@ import (
 func TestMigrateFillsFigures(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db := schemaAt(t, dir, 5)
+	db := schemaAt(t, dir, stepWith(t, "ADD COLUMN figure_unit"))
 	ds := []*engine.Dossier{
 		// In the office: the last row hands it there.
 		enginetest.NewDossier("XA01-260302-0001"),

@@ -19,8 +19,8 @@ var _ engine.RatingStore = (*Store)(nil)
 func (s *Store) Rate(ctx context.Context, code string, r engine.Rating) error {
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var version int64
-		var raw, oldSlim []byte
-		if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &raw, &oldSlim); err != nil {
+		var raw []byte
+		if err := tx.StmtContext(ctx, s.st.current).QueryRowContext(ctx, code).Scan(&version, &raw); err != nil {
 			return interpretError(err, "dossier", code)
 		}
 		var doc dossierDoc
@@ -38,9 +38,9 @@ func (s *Store) Rate(ctx context.Context, code string, r engine.Rating) error {
 		}
 		// The slim copy carries the rating too: reports read it (5.4).
 		slimCopy := slim.Encode(nil, doc.dossier(""))
-		// next_check_at is left as stored: a rating arms no deadline.
-		res, err := tx.ExecContext(ctx, `UPDATE dossiers SET version = ?, doc = ?, slim = ? WHERE code = ? AND version = ?`,
-			version+1, b, slimCopy, code, version)
+		// No column changes (next_check_at is left as stored: a rating
+		// arms no deadline), so the narrow update of columns.go.
+		res, err := in(ctx, tx, s.st.updateDoc).ExecContext(ctx, version+1, b, slimCopy, code, version)
 		if err != nil {
 			return interpretError(err, "dossier", code)
 		}

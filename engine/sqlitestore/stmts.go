@@ -26,7 +26,7 @@ const (
 	sqlInsertDossier = `INSERT INTO dossiers (code, version, state, unit, status, procedure, kind,
 		received_at, due_at, next_check_at, finished_at, applicant_name, receive_key, doc, channel, slim, figure_unit)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlCurrent = "SELECT version, doc, slim FROM dossiers WHERE code = ?"
+	sqlCurrent = "SELECT version, doc FROM dossiers WHERE code = ?"
 	sqlUpdate  = `UPDATE dossiers SET version = ?, state = ?, unit = ?, status = ?,
 		procedure = ?, kind = ?, received_at = ?, due_at = ?, next_check_at = ?, finished_at = ?,
 		applicant_name = ?, doc = ?, channel = ?, slim = ?, figure_unit = ?

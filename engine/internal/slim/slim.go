@@ -7,7 +7,7 @@
 // Why a hand-written codec: a quarter's report decoded every whole JSON
 // document, and the JSON decoding was two thirds of its CPU (about 45 µs a
 // dossier); this format is read field by field without reflection, and
-// leaves out what no figure reads (Dropped).
+// leaves out what no figure reads (engine.SlimDropped).
 //
 // The format is the stores' own, like their documents: it does not follow
 // the engine's JSON or BSON tags. A leading version byte lets a later
@@ -27,24 +27,6 @@ import (
 
 // version1 is the only format written.
 const version1 = 1
-
-// Dropped names what a slim copy leaves out, exactly: a dossier decoded
-// from it has these fields empty (engine.SlimDropped).
-var Dropped = engine.SlimDropped
-
-// Strip clears the fields of d that Dropped names, in place, and returns
-// d: what Decode(Encode(d)) gives back.
-func Strip(d *engine.Dossier) *engine.Dossier {
-	d.Applicant = engine.Applicant{}
-	d.ReceiveKey = ""
-	d.Uses = nil
-	d.Fired = nil
-	for i := range d.History {
-		d.History[i].Inputs = nil
-		d.History[i].IdempotencyKey = ""
-	}
-	return d
-}
 
 // ErrFormat reports a slim copy that cannot be read: damaged, or written
 // by a newer format. The store reads the whole document instead.
@@ -325,7 +307,7 @@ type Decoder struct{ names map[string]string }
 // NewDecoder returns a Decoder for one scan.
 func NewDecoder() *Decoder { return &Decoder{names: map[string]string{}} }
 
-// Decode reads a slim copy: the dossier with the fields of Dropped
+// Decode reads a slim copy: the dossier with the fields of engine.SlimDropped
 // empty. An unreadable copy is ErrFormat.
 func (dec *Decoder) Decode(b []byte) (*engine.Dossier, error) {
 	if len(b) == 0 || b[0] != version1 {

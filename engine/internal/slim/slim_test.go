@@ -12,7 +12,7 @@ import (
 )
 
 // TestRoundTrip: a slim copy gives back the dossier with exactly the
-// fields of Dropped cleared, every other field as given.
+// fields of engine.SlimDropped cleared, every other field as given.
 func TestRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -29,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := enginetest.NewDossier("XA01-260302-0001", tc.mod)
-			want := slim.Strip(d.Clone())
+			want := enginetest.StripSlim(d.Clone())
 			if d.History == nil {
 				want.History = nil // Clone makes a nil history empty
 			}
@@ -53,7 +53,7 @@ func finished(d *engine.Dossier) {
 }
 
 // TestEveryFieldButDroppedIsCarried: a field added to engine.Dossier
-// must be added to the codec or named in Dropped; NewDossier sets every
+// must be added to the codec or named in engine.SlimDropped; NewDossier sets every
 // field (the stores' round-trip suite fails otherwise).
 func TestEveryFieldButDroppedIsCarried(t *testing.T) {
 	d := enginetest.NewDossier("XA01-260302-0001", finished)
@@ -64,7 +64,7 @@ func TestEveryFieldButDroppedIsCarried(t *testing.T) {
 	v := reflect.ValueOf(got).Elem()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
-		dropped := slices.Contains(slim.Dropped, name)
+		dropped := slices.Contains(engine.SlimDropped, name)
 		if v.Field(i).IsZero() != dropped {
 			t.Errorf("field %s: zero after the round trip = %v, in Dropped = %v", name, v.Field(i).IsZero(), dropped)
 		}
@@ -77,7 +77,7 @@ func TestEveryFieldButDroppedIsCarried(t *testing.T) {
 			if src.IsZero() {
 				continue
 			}
-			if dropped := slices.Contains(slim.Dropped, name); hv.Field(j).IsZero() != dropped {
+			if dropped := slices.Contains(engine.SlimDropped, name); hv.Field(j).IsZero() != dropped {
 				t.Errorf("row %d field %s: zero after the round trip = %v, in Dropped = %v", i, name, hv.Field(j).IsZero(), dropped)
 			}
 		}
