@@ -125,26 +125,42 @@ func (w *web) dashboardScope(q *req) (units []string, all bool, err error) {
 // periodFiguresOf returns the period's report by unit and its chart,
 // from the cache when Config.FigureMaxAge allows. scope, when not nil,
 // keeps the report's total (the Decision 766 panel) to a head's units;
-// each scope is cached on its own.
+// each scope's report is cached on its own, and the chart, which every
+// scope shares (it is filtered to the viewer's units when drawn), once
+// per period. At is the older of the two computations.
 func (w *web) periodFiguresOf(ctx context.Context, p period, scope []string, now time.Time) (*periodFigures, error) {
 	eng := w.s.eng
 	key := p.From.String() + "/" + p.To.String()
+	chart, err := w.figures.get(ctx, key+"/chart", now, func(ctx context.Context) (*periodFigures, error) {
+		m, err := report.MonthlyRates(ctx, eng, eng.Calendar, p.To, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
+		if err != nil {
+			return nil, err
+		}
+		return &periodFigures{Monthly: m, At: now}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if scope != nil {
 		key += "/" + strings.Join(scope, ",")
 	}
-	return w.figures.get(ctx, key, now, func(ctx context.Context) (*periodFigures, error) {
+	f, err := w.figures.get(ctx, key, now, func(ctx context.Context) (*periodFigures, error) {
 		rep, err := report.Compute(ctx, eng, eng.Calendar, report.Query{
 			From: p.From, To: p.To, By: report.ByUnit, Catalog: eng.Catalog, Directory: eng.Directory, Units: scope,
 		})
 		if err != nil {
 			return nil, err
 		}
-		m, err := report.MonthlyRates(ctx, eng, eng.Calendar, p.To, 12, report.WithCatalog(eng.Catalog), report.WithDirectory(eng.Directory))
-		if err != nil {
-			return nil, err
-		}
-		return &periodFigures{Report: rep, Monthly: m, At: now}, nil
+		return &periodFigures{Report: rep, At: now}, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	at := f.At
+	if chart.At.Before(at) {
+		at = chart.At
+	}
+	return &periodFigures{Report: f.Report, Monthly: chart.Monthly, At: at}, nil
 }
 
 func (w *web) dashboard(q *req) error {

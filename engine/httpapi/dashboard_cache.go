@@ -26,11 +26,15 @@ import (
 // With FigureMaxAge 0 (the default) nothing is cached: every view
 // computes, as small offices and the tests want.
 
-// maxFigurePeriods bounds the periods kept: the current month is viewed
-// most; a few others (quarters, last year) are looked at now and then.
-const maxFigurePeriods = 16
+// maxFigureEntries bounds the entries kept: per period viewed (the
+// current month most; quarters, last year now and then), the chart and
+// the report of each scope viewed, and every unit head has a scope of
+// his own: a province's hundred heads on one month are a hundred and one
+// entries. An entry is a report by unit, a few kilobytes.
+const maxFigureEntries = 512
 
-// periodFigures are the cached figures of one period.
+// periodFigures are the cached figures of one period: its report, its
+// chart, or (as periodFiguresOf returns them) both.
 type periodFigures struct {
 	Report  *report.Report
 	Monthly *report.Monthly
@@ -102,7 +106,7 @@ func (c *figureCache) put(key string, f *periodFigures) {
 		return
 	}
 	c.byKey[key] = f
-	for len(c.byKey) > maxFigurePeriods {
+	for len(c.byKey) > maxFigureEntries {
 		// Evict the oldest computation.
 		var oldest string
 		for k, v := range c.byKey {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -215,5 +216,40 @@ func TestFigureCache(t *testing.T) {
 		if n != 2 {
 			t.Errorf("without a maximum age every view computes: %d computations for 2 views", n)
 		}
+	}
+}
+
+// TestFigureCacheSharesTheChart: two heads' views of one period each
+// cache their own scoped report, but the twelve months' chart, which
+// does not depend on the scope, is computed and kept once per period.
+func TestFigureCacheSharesTheChart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.srv.web
+	w.figures = newFigureCache(time.Hour)
+	now := b.clock.Now()
+	p, err := parsePeriod(url.Values{}, calendar.DateOf(now, b.eng.Calendar.Location()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range [][]string{{enginetest.UnitDesk}, {enginetest.UnitOffice}, nil} {
+		f, err := w.periodFiguresOf(t.Context(), p, scope, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Report == nil || f.Monthly == nil {
+			t.Fatalf("scope %v: figures without their report or chart: %+v", scope, f)
+		}
+	}
+	var keys []string
+	for k := range w.figures.byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	period := p.From.String() + "/" + p.To.String()
+	want := []string{period, period + "/" + enginetest.UnitOffice, period + "/" + enginetest.UnitDesk, period + "/chart"}
+	slices.Sort(want)
+	if !slices.Equal(keys, want) {
+		t.Errorf("cached %v, want %v: one chart for the period, one report per scope", keys, want)
 	}
 }
