@@ -224,7 +224,9 @@ func (s *ServeMain) Run(ctx context.Context) (err error) {
 		Lease: dispatchLease, Routes: routes}
 	if routes != nil {
 		// Only with the portal: its records are many and each waits on a
-		// network round trip; the notices alone go one at a time as ever.
+		// network round trip. A round's other notices (e-mail, SMS,
+		// webhook) then share the workers too, each dossier's in order;
+		// without the portal they go one at a time as ever.
 		dispatcher.Workers = c.portalWorkers
 	}
 

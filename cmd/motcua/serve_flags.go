@@ -116,7 +116,7 @@ func parseServeFlags(m *Main, args []string) (serveConfig, error) {
 	fs.StringVar(&c.portalURL, "portal-url", "", "sync every dossier's status to the national portal at this URL (docs/portal-sync.md)")
 	fs.StringVar(&c.portalToken, "portal-token", "", "bearer token of the portal endpoint (env MOTCUA_PORTAL_TOKEN)")
 	fs.IntVar(&c.portalWorkers, "portal-workers", 8,
-		"with --portal-url, deliveries of different dossiers in flight at once (each dossier's records stay in order; 1: one at a time)")
+		"with --portal-url, deliveries of different dossiers in flight at once, the other notices of a round included (each dossier's stay in order; 1: one at a time)")
 	fs.StringVar(&c.sweepSpec, "sweep", "@every 1m", "cron spec of deadline sweeps")
 	fs.IntVar(&c.lookupPerMinute, "lookup-per-minute", httpapi.DefaultLookupPerMinute,
 		"public lookups a client address may make per minute; behind a reverse proxy not named by --trusted-proxy every citizen shares the proxy's address, so raise it or give -1 (no limit)")

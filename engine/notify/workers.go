@@ -59,7 +59,10 @@ func (d *Dispatcher) dispatch(ctx context.Context, ns []engine.Notification, now
 			failed++
 		}
 	}
-	if d.Workers <= 1 {
+	ls := lanes(ns)
+	if d.Workers <= 1 || len(ls) <= 1 {
+		// One at a time: asked for, or one dossier's records, which go
+		// in order anyway.
 		for _, n := range ns {
 			o, err := d.dispatchOne(ctx, n, now)
 			count(o)
@@ -96,7 +99,7 @@ func (d *Dispatcher) dispatch(ctx context.Context, ns []engine.Notification, now
 			return false
 		}
 	}
-	for range min(d.Workers, len(ns)) {
+	for range min(d.Workers, len(ls)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -118,7 +121,7 @@ func (d *Dispatcher) dispatch(ctx context.Context, ns []engine.Notification, now
 		}()
 	}
 feed:
-	for _, lane := range lanes(ns) {
+	for _, lane := range ls {
 		select {
 		case todo <- lane:
 		case <-stop:
