@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -102,6 +103,21 @@ func figureFixture(t *testing.T, s engine.Store) time.Time {
 		t.Fatal(err)
 	}
 	return now
+}
+
+// WholeScan reads from Src without ever asking for slim copies: a
+// report or a store read as it was before Query.Slim (every whole
+// document), the baseline the slim copies are measured against.
+type WholeScan struct {
+	Src interface {
+		Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error
+	}
+}
+
+// Scan is Src's Scan with Slim cleared.
+func (w WholeScan) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
+	q.Slim = false
+	return w.Src.Scan(ctx, q, fn)
 }
 
 // testSlimScan: a Slim scan gives the dossiers of the same query as a

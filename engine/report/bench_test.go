@@ -104,15 +104,6 @@ func seedQuarter(tb testing.TB, dst engine.Store, n int) {
 	}
 }
 
-// wholeScan is a Source that never asks for slim copies: the report as
-// it read before Query.Slim (every whole JSON document).
-type wholeScan struct{ src report.Source }
-
-func (w wholeScan) Scan(ctx context.Context, q engine.Query, fn func(*engine.Dossier) error) error {
-	q.Slim = false
-	return w.src.Scan(ctx, q, fn)
-}
-
 // reportBenches returns the two measurements over one seeded store: the
 // report, and a bare Scan with the same bound decoding the same
 // dossiers (the floor any report over this store pays).
@@ -211,7 +202,10 @@ func TestReportBenchmark(t *testing.T) {
 		func() error {
 			return st.Scan(context.Background(), engine.Query{ReceivedTo: qend}, func(*engine.Dossier) error { return nil })
 		},
-		func() error { _, err := report.Compute(context.Background(), wholeScan{st}, cal, quarter); return err },
+		func() error {
+			_, err := report.Compute(context.Background(), enginetest.WholeScan{Src: st}, cal, quarter)
+			return err
+		},
 		func() error {
 			return st.Scan(context.Background(), engine.Query{ReceivedTo: qend, OpenAt: time.Unix(0, 0), Slim: true}, func(*engine.Dossier) error { return nil })
 		},
