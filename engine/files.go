@@ -261,18 +261,36 @@ type Files struct {
 	MaxFile, MaxDossier int64
 }
 
-func (fs *Files) maxFile() int64 {
+// MaxFileBytes is the cap of one file in effect: MaxFile, or its
+// default.
+func (fs *Files) MaxFileBytes() int64 {
 	if fs.MaxFile > 0 {
 		return fs.MaxFile
 	}
 	return DefaultMaxFileBytes
 }
 
-func (fs *Files) maxDossier() int64 {
+// MaxDossierBytes is the cap of a dossier's own files in effect:
+// MaxDossier, or its default.
+func (fs *Files) MaxDossierBytes() int64 {
 	if fs.MaxDossier > 0 {
 		return fs.MaxDossier
 	}
 	return DefaultMaxDossierBytes
+}
+
+// room is the cap of the next file of a dossier whose files already
+// weigh used: the file's cap, or what is left of the dossier's when that
+// is less (perDossier); a dossier with no room left is refused.
+func (fs *Files) room(used int64) (limit int64, perDossier bool, err error) {
+	limit = fs.MaxFileBytes()
+	if left := fs.MaxDossierBytes() - used; left < limit {
+		limit, perDossier = left, true
+	}
+	if limit <= 0 {
+		return 0, false, &FileTooLargeError{Limit: fs.MaxDossierBytes(), PerDossier: true}
+	}
+	return limit, perDossier, nil
 }
 
 // Attach stores body as a file of dossier code and records it: rights
@@ -294,12 +312,9 @@ func (fs *Files) Attach(ctx context.Context, code string, in AttachInput, body i
 	if err := CanAttach(env, d, in); err != nil {
 		return nil, FileRef{}, err
 	}
-	limit, perDossier := fs.maxFile(), false
-	if room := fs.maxDossier() - storedBytes(d); room < limit {
-		limit, perDossier = room, true
-	}
-	if limit <= 0 {
-		return nil, FileRef{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
+	limit, perDossier, err := fs.room(storedBytes(d))
+	if err != nil {
+		return nil, FileRef{}, err
 	}
 	f, err := fs.put(ctx, in.Name, body, limit, perDossier)
 	if err != nil {
@@ -320,8 +335,8 @@ func (fs *Files) record(ctx context.Context, d *Dossier, in AttachInput, f Store
 				return nil, FileRef{}, err
 			}
 		}
-		if reusedFrom == "" && storedBytes(d)+f.Size > fs.maxDossier() {
-			return nil, FileRef{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
+		if reusedFrom == "" && storedBytes(d)+f.Size > fs.MaxDossierBytes() {
+			return nil, FileRef{}, &FileTooLargeError{Limit: fs.MaxDossierBytes(), PerDossier: true}
 		}
 		env, err := e.EnvFor(d)
 		if err != nil {

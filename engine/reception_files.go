@@ -56,12 +56,9 @@ func (fs *Files) Spool(ctx context.Context, p *Procedure, component, name string
 	if err := checkComponent(p, component); err != nil {
 		return ReceptionFile{}, err
 	}
-	limit, perDossier := fs.maxFile(), false
-	if room := fs.maxDossier() - spooled; room < limit {
-		limit, perDossier = room, true
-	}
-	if limit <= 0 {
-		return ReceptionFile{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
+	limit, perDossier, err := fs.room(spooled)
+	if err != nil {
+		return ReceptionFile{}, err
 	}
 	f, err := fs.put(ctx, name, body, limit, perDossier)
 	if err != nil {
@@ -92,9 +89,9 @@ func (fs *Files) put(ctx context.Context, name string, body io.Reader, limit int
 	var tooLarge *FileTooLargeError
 	if errors.As(err, &tooLarge) {
 		if perDossier {
-			return StoredFile{}, &FileTooLargeError{Limit: fs.maxDossier(), PerDossier: true}
+			return StoredFile{}, &FileTooLargeError{Limit: fs.MaxDossierBytes(), PerDossier: true}
 		}
-		return StoredFile{}, &FileTooLargeError{Limit: fs.maxFile()}
+		return StoredFile{}, &FileTooLargeError{Limit: fs.MaxFileBytes()}
 	}
 	if err != nil {
 		return StoredFile{}, fmt.Errorf("store file: %w", err)

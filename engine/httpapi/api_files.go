@@ -102,12 +102,8 @@ func (s *Server) multipartReader(w http.ResponseWriter, r *http.Request, fs *eng
 	if err != nil || mt != "multipart/form-data" {
 		return nil, errorf(EBADREQUEST, "Nội dung phải là multipart/form-data.", "The body must be multipart/form-data.")
 	}
-	limit := fs.MaxFile
-	if limit <= 0 {
-		limit = engine.DefaultMaxFileBytes
-	}
 	extendDeadlines(w)
-	r.Body = http.MaxBytesReader(w, r.Body, limit+uploadSlack)
+	r.Body = http.MaxBytesReader(w, r.Body, fs.MaxFileBytes()+uploadSlack)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, errorf(EBADREQUEST, "Nội dung multipart không hợp lệ.", "Malformed multipart body.")
@@ -120,11 +116,7 @@ func (s *Server) multipartReader(w http.ResponseWriter, r *http.Request, fs *eng
 func partError(err error, fs *engine.Files) error {
 	var size *http.MaxBytesError
 	if errors.As(err, &size) {
-		limit := fs.MaxFile
-		if limit <= 0 {
-			limit = engine.DefaultMaxFileBytes
-		}
-		return &engine.FileTooLargeError{Limit: limit}
+		return &engine.FileTooLargeError{Limit: fs.MaxFileBytes()}
 	}
 	if engine.ErrorCode(err) != engine.EINTERNAL {
 		return err

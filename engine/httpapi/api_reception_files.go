@@ -42,10 +42,7 @@ func (s *Server) apiReceiveFiles(w http.ResponseWriter, r *http.Request, p *engi
 	if err != nil {
 		return err
 	}
-	maxDossier := fs.MaxDossier
-	if maxDossier <= 0 {
-		maxDossier = engine.DefaultMaxDossierBytes
-	}
+	maxDossier := fs.MaxDossierBytes()
 	extendDeadlines(w)
 	r.Body = http.MaxBytesReader(w, r.Body, maxDossier+s.maxBody+uploadSlack)
 	mr, err := r.MultipartReader()

@@ -190,14 +190,7 @@ func (w *web) uploadPanel(q *req, d *engine.Dossier, p *engine.Procedure, order 
 			up.Live = append(up.Live, f)
 		}
 	}
-	maxFile, maxDossier := fs.MaxFile, fs.MaxDossier
-	if maxFile <= 0 {
-		maxFile = engine.DefaultMaxFileBytes
-	}
-	if maxDossier <= 0 {
-		maxDossier = engine.DefaultMaxDossierBytes
-	}
-	up.Limits = fmt.Sprintf(tr("file_limits", q.lang), sizeText(maxFile), sizeText(maxDossier))
+	up.Limits = fmt.Sprintf(tr("file_limits", q.lang), sizeText(fs.MaxFileBytes()), sizeText(fs.MaxDossierBytes()))
 	return up
 }
 
@@ -235,12 +228,8 @@ func (w *web) upload(q *req) error {
 		return err
 	}
 	// Several files in one form: bounded by the dossier's cap.
-	maxDossier := fs.MaxDossier
-	if maxDossier <= 0 {
-		maxDossier = engine.DefaultMaxDossierBytes
-	}
 	bounded := *fs
-	bounded.MaxFile = maxDossier
+	bounded.MaxFile = fs.MaxDossierBytes()
 	mr, err := w.s.multipartReader(q.w, q.r, &bounded)
 	if err != nil {
 		return err

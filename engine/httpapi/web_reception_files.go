@@ -39,7 +39,7 @@ func (w *web) receivePost(rw http.ResponseWriter, r *http.Request) {
 	}
 	limit := w.s.maxBody + uploadSlack
 	if fs, err := w.s.files(); err == nil {
-		limit += maxDossierOf(fs)
+		limit += fs.MaxDossierBytes()
 	}
 	extendDeadlines(rw)
 	r.Body = http.MaxBytesReader(rw, r.Body, limit)
@@ -47,7 +47,7 @@ func (w *web) receivePost(rw http.ResponseWriter, r *http.Request) {
 		var size *http.MaxBytesError
 		if errors.As(err, &size) {
 			if fs, ferr := w.s.files(); ferr == nil {
-				w.fail(q, &engine.FileTooLargeError{Limit: maxDossierOf(fs), PerDossier: true})
+				w.fail(q, &engine.FileTooLargeError{Limit: fs.MaxDossierBytes(), PerDossier: true})
 				return
 			}
 		}
@@ -57,14 +57,6 @@ func (w *web) receivePost(rw http.ResponseWriter, r *http.Request) {
 	defer r.MultipartForm.RemoveAll()
 	// The page's own checks (session, CSRF) read the parsed form.
 	w.page(true, w.receive)(rw, r)
-}
-
-// maxDossierOf is fs's cap of a dossier's files.
-func maxDossierOf(fs *engine.Files) int64 {
-	if fs.MaxDossier > 0 {
-		return fs.MaxDossier
-	}
-	return engine.DefaultMaxDossierBytes
 }
 
 // formFile is a file the reception form carries for a component.
