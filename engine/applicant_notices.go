@@ -176,6 +176,19 @@ type Reasons struct {
 	Refusal string
 }
 
+// EnteredRow is the row by which d entered its current state from
+// another one: the step a notice or a slip of that state speaks of.
+// Rows that stayed in the state (a note) are passed over; a dossier never
+// moved has none.
+func EnteredRow(d *Dossier) (HistoryRow, bool) {
+	for i := len(d.History) - 1; i >= 0; i-- {
+		if h := d.History[i]; h.ToState == d.State && h.FromState != d.State {
+			return h, true
+		}
+	}
+	return HistoryRow{}, false
+}
+
 // ReasonsOf reads d's history for the reason of its current state: the
 // row that entered it.
 func ReasonsOf(env Env, d *Dossier) Reasons {
@@ -184,15 +197,8 @@ func ReasonsOf(env Env, d *Dossier) Reasons {
 	if !ok || len(d.History) == 0 {
 		return r
 	}
-	var entered *HistoryRow
-	for i := len(d.History) - 1; i >= 0; i-- {
-		h := &d.History[i]
-		if h.ToState == d.State && h.FromState != d.State {
-			entered = h
-			break
-		}
-	}
-	if entered == nil {
+	entered, ok := EnteredRow(d)
+	if !ok {
 		return r
 	}
 	reason := strings.TrimSpace(entered.Inputs[InputReason])

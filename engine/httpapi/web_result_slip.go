@@ -104,13 +104,8 @@ func (w *web) resultSlip(q *req) error {
 			v.Issued = pick(p.Result.Name, p.Result.NameEN, q.lang)
 		}
 	}
-	for i := len(d.History) - 1; i >= 0; i-- {
-		if h := d.History[i]; h.ToState == d.State && h.FromState != h.ToState {
-			if h.Actor != engine.ActorSystem {
-				v.Officer = w.personName(h.Actor)
-			}
-			break
-		}
+	if h, ok := engine.EnteredRow(d); ok && h.Actor != engine.ActorSystem {
+		v.Officer = w.personName(h.Actor)
 	}
 	// The same conditions as the rating link itself (engine.CanRate):
 	// a petition, a dossier already rated or one whose result is not
