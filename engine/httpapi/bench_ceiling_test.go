@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -92,22 +91,31 @@ func TestActionSendersCeiling(t *testing.T) {
 }
 
 // machineTimes is the first line of /proc/stat: the whole machine's CPU
-// time by kind, in clock ticks.
-type machineTimes struct{ total, idle float64 }
+// time by kind, in clock ticks, and how many cpuN lines it sums (the
+// online cores, which a process's affinity may not all reach).
+type machineTimes struct {
+	total, idle float64
+	cores       int
+}
 
 func machineCPU() machineTimes {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
 		return machineTimes{}
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
+	lines := strings.Split(string(b), "\n")
 	var m machineTimes
-	for i, f := range strings.Fields(line)[1:] {
+	for i, f := range strings.Fields(lines[0])[1:] {
 		var v float64
 		fmt.Sscan(f, &v)
 		m.total += v
 		if i == 3 || i == 4 { // idle, iowait
 			m.idle += v
+		}
+	}
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "cpu") {
+			m.cores++
 		}
 	}
 	return m
@@ -119,8 +127,5 @@ func (m machineTimes) idleCores(since machineTimes) float64 {
 	if m.total == since.total {
 		return 0
 	}
-	return float64(runtimeCores()) * (m.idle - since.idle) / (m.total - since.total)
+	return float64(m.cores) * (m.idle - since.idle) / (m.total - since.total)
 }
-
-// runtimeCores is the number of cores /proc/stat's totals are over.
-func runtimeCores() int { return runtime.NumCPU() }
